@@ -1,0 +1,1 @@
+"""claimwatch alert service."""

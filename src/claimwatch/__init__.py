@@ -1,0 +1,1 @@
+"""claimwatch: the command line and the embedded stack."""
