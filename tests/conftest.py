@@ -1,0 +1,108 @@
+"""Servers for the integration tests: from the environment, else testcontainers, else embedded.
+
+- CLAIMWATCH_TEST_KAFKA_BOOTSTRAP / CLAIMWATCH_TEST_REDIS_URL name existing servers;
+- else, where a Docker engine answers, testcontainers' Kafka and Redis;
+- else the embedded Tansu broker and a redis-server of our own on free ports.
+
+Each test gets its own topics (unique names) and its own Redis database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis.asyncio as aioredis
+
+from claimwatch.embedded import embedded_servers, ensure_topics
+from claimwatch_schemas import ConnectionSettings
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Servers:
+    kafka_bootstrap: str
+    redis_url: str
+    redis_is_ours: bool
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker  # type: ignore[import-untyped]  # testcontainers' dependency, untyped
+
+        docker.from_env(timeout=2).ping()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[Servers]:
+    kafka = os.environ.get("CLAIMWATCH_TEST_KAFKA_BOOTSTRAP")
+    redis_url = os.environ.get("CLAIMWATCH_TEST_REDIS_URL")
+    if kafka and redis_url:
+        yield Servers(kafka, redis_url, redis_is_ours=False)
+        return
+    if _docker_answers():
+        from testcontainers.kafka import KafkaContainer
+        from testcontainers.redis import RedisContainer
+
+        with KafkaContainer() as kafka_container, RedisContainer() as redis_container:
+            host = redis_container.get_container_host_ip()
+            port = redis_container.get_exposed_port(6379)
+            yield Servers(kafka_container.get_bootstrap_server(), f"redis://{host}:{port}/0", True)
+        return
+    with embedded_servers(kafka_bootstrap=kafka, redis_url=redis_url) as started:
+        yield Servers(started.kafka_bootstrap, started.redis_url, redis_is_ours=redis_url is None)
+
+
+_redis_databases = itertools.count(1)
+
+
+@pytest.fixture
+def redis_url(servers: Servers) -> str:
+    """A Redis URL with a database of this test's own (numbered, never db 0)."""
+    database = next(_redis_databases) % 16 or 1
+    base = servers.redis_url.rsplit("/", 1)[0]
+    return f"{base}/{database}"
+
+
+@pytest.fixture
+async def redis_client(redis_url: str, servers: Servers) -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.Redis.from_url(redis_url, decode_responses=False)
+    if servers.redis_is_ours:
+        await client.flushdb()
+    elif await client.dbsize():
+        pytest.fail(f"{redis_url} is not empty; refusing to use a database this test did not create")
+    yield client
+    if servers.redis_is_ours:
+        await client.flushdb()
+    await client.aclose()
+
+
+@pytest.fixture
+async def settings(servers: Servers, redis_url: str) -> ConnectionSettings:
+    """Connection settings with topics of this test's own, created on the broker."""
+    suffix = uuid.uuid4().hex[:10]
+    conf = ConnectionSettings(
+        kafka_bootstrap=servers.kafka_bootstrap,
+        redis_url=redis_url,
+        topic_articles=f"articles-{suffix}",
+        topic_claims=f"claims-{suffix}",
+        topic_alerts=f"alerts-{suffix}",
+        topic_articles_dlq=f"articles.dlq-{suffix}",
+        partitions=3,
+    )
+    await ensure_topics(conf.kafka_bootstrap, conf.all_topics(), conf.partitions)
+    return conf
+
+
+@pytest.fixture
+def seed_paths() -> list[Path]:
+    return sorted((REPO_ROOT / "seeds").glob("*.txt"))
