@@ -1,0 +1,32 @@
+"""The Faust app and its topics."""
+
+from __future__ import annotations
+
+import faust
+
+from claimwatch_extract.settings import ExtractSettings
+
+settings = ExtractSettings()
+
+app = faust.App(
+    settings.extract_app_id,
+    broker=settings.faust_broker,
+    value_serializer="raw",
+    key_serializer="raw",
+    # Topics are created by `claimwatch up` (or the operator); Faust must not redeclare them.
+    topic_allow_declare=False,
+    topic_disable_leader=True,
+    broker_rebalance_timeout=settings.extract_rebalance_timeout,
+    broker_session_timeout=max(6.0, settings.extract_rebalance_timeout * 2),
+    broker_heartbeat_interval=1.0,
+    consumer_auto_offset_reset="earliest",
+    # acks=all; Tansu cannot do idempotent producers, so Faust's default (off) stays.
+    producer_acks=-1,
+    web_port=settings.extract_web_port,
+    web_host="127.0.0.1",
+    store="memory://",
+)
+
+articles_topic = app.topic(settings.topic_articles, key_type=bytes, value_type=bytes)
+claims_topic = app.topic(settings.topic_claims, key_type=bytes, value_type=bytes)
+dead_letter_topic = app.topic(settings.topic_articles_dlq, key_type=bytes, value_type=bytes)

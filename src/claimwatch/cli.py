@@ -1,0 +1,151 @@
+"""The `claimwatch` command: run the stack, push articles, extract offline, evaluate, and read figures."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+
+from claimwatch import demo as demo_module
+from claimwatch.stack import StackSettings, running_stack
+from claimwatch_alert.cli import register as register_alert_commands
+from claimwatch_extract.evaluation import evaluate_gold_file, format_report
+from claimwatch_extract.extractor import extract_article
+from claimwatch_ingest.parsing import ArticleInputError, articles_from_file, articles_from_stdin_text
+from claimwatch_ingest.publisher import KafkaArticlePublisher
+from claimwatch_schemas import Article
+
+app = typer.Typer(
+    name="claimwatch",
+    help="Watch the figures the news reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+register_alert_commands(app)
+
+
+def read_articles(paths: list[str]) -> list[Article]:
+    """Articles from files (.txt, .json, .jsonl) or '-' for standard input; bad input exits with the reason."""
+    articles: list[Article] = []
+    try:
+        for name in paths:
+            if name == "-":
+                articles.extend(articles_from_stdin_text(sys.stdin.read()))
+            else:
+                path = Path(name)
+                if not path.is_file():
+                    raise typer.BadParameter(f"{name}: no such file")
+                articles.extend(articles_from_file(path))
+    except ArticleInputError as error:
+        typer.echo(f"error: {error.title}", err=True)
+        for problem in error.problems:
+            typer.echo(f"  {problem.field}: {problem.reason}", err=True)
+        raise typer.Exit(2) from None
+    return articles
+
+
+@app.command()
+def up(
+    partitions: Annotated[int | None, typer.Option(help="Partitions of the topics created.")] = None,
+) -> None:
+    """Start the embedded Kafka and Redis (unless CLAIMWATCH_KAFKA_BOOTSTRAP / CLAIMWATCH_REDIS_URL
+    name servers), create the topics and run the three services until Ctrl-C or SIGTERM."""
+    settings = StackSettings()
+    if partitions is not None:
+        settings = settings.model_copy(update={"partitions": partitions})
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    with running_stack(settings) as stack:
+        typer.echo(
+            "claimwatch is up:\n"
+            f"  kafka   {stack.kafka_bootstrap}  topics {', '.join(stack.settings.all_topics())}\n"
+            f"  redis   {stack.redis_url}\n"
+            f"  ingest  {stack.ingest_url}  (POST /articles)\n"
+            f"  alert   {stack.alert_url}  (GET /figures, /alerts/stream)\n"
+            "Ctrl-C stops everything.",
+            err=True,
+        )
+        while not stop.wait(0.5):
+            if stack.supervisor.exited():
+                typer.echo(f"a service stopped: {stack.supervisor.exited()}; stopping all", err=True)
+                raise typer.Exit(1)
+    typer.echo("claimwatch stopped.", err=True)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files (.txt, .json, .jsonl) or '-' for stdin.")],
+    api: Annotated[str | None, typer.Option(help="Ingest API URL.", envvar="CLAIMWATCH_INGEST_URL")] = None,
+    kafka: Annotated[str | None, typer.Option(help="Publish straight to this Kafka bootstrap.")] = None,
+    topic: Annotated[str, typer.Option(envvar="CLAIMWATCH_TOPIC_ARTICLES")] = "articles",
+) -> None:
+    """Push articles into claimwatch, through the HTTP API (default) or straight to Kafka."""
+    if api and kafka:
+        raise typer.BadParameter("give --api or --kafka, not both")
+    articles = read_articles(paths)
+    if kafka:
+        asyncio.run(_publish_to_kafka(kafka, topic, articles))
+        ids = [article.id for article in articles]
+    else:
+        url = (api or "http://127.0.0.1:8081").rstrip("/") + "/articles"
+        body = [article.model_dump(mode="json", exclude_none=True) for article in articles]
+        try:
+            response = httpx.post(url, json=body, timeout=60.0)
+        except httpx.HTTPError as error:
+            typer.echo(f"error: cannot reach {url}: {error}", err=True)
+            raise typer.Exit(1) from None
+        if response.status_code != 202:
+            typer.echo(f"error: {response.status_code} {response.text}", err=True)
+            raise typer.Exit(1)
+        ids = response.json()["ids"]
+    for article_id in ids:
+        typer.echo(article_id)
+
+
+async def _publish_to_kafka(bootstrap: str, topic: str, articles: list[Article]) -> None:
+    publisher = KafkaArticlePublisher(bootstrap, topic)
+    await publisher.start()
+    try:
+        await publisher.publish(articles)
+    finally:
+        await publisher.stop()
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files (.txt, .json, .jsonl) or '-' for stdin.")],
+) -> None:
+    """Extract claims offline (no Kafka): one claim JSON object per line."""
+    for article in read_articles(paths):
+        extraction = extract_article(article)
+        if extraction.outcome != "ok":
+            typer.echo(f"{extraction.article_id}: {extraction.outcome}", err=True)
+        for claim in extraction.claims:
+            typer.echo(json.dumps(claim.model_dump(mode="json"), ensure_ascii=False))
+
+
+@app.command(name="eval")
+def evaluate(gold: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Score the extractor against a gold file: recall, precision and per-field accuracy."""
+    typer.echo(format_report(evaluate_gold_file(gold)))
+
+
+@app.command()
+def demo(
+    seeds: Annotated[Path, typer.Option(help="Folder of articles to push.")] = Path("seeds"),
+) -> None:
+    """Start the embedded stack, push the seed articles through the API, show claims and alerts, stop."""
+    raise typer.Exit(demo_module.run(seeds))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,26 @@
+"""Routing of raw `articles` records: claims keyed by figure key, or a dead letter with the reason."""
+
+from __future__ import annotations
+
+from claimwatch_extract.routing import route_article
+
+
+def test_invalid_json_becomes_a_dead_letter_with_the_original_bytes() -> None:
+    routed = route_article(b"k", b"{oops")
+    assert routed.claims == []
+    assert routed.dead_letter is not None
+    assert routed.dead_letter.value == b"{oops"
+    assert routed.dead_letter.key == b"k"
+    assert routed.dead_letter.headers["claimwatch-error"] == b"invalid_article"
+
+
+def test_empty_text_names_the_field() -> None:
+    routed = route_article(None, b'{"text": ""}')
+    assert routed.dead_letter is not None
+    assert routed.dead_letter.headers["claimwatch-error-reason"].startswith(b"text: ")
+
+
+def test_missing_value_is_a_dead_letter_not_a_crash() -> None:
+    routed = route_article(b"k", None)
+    assert routed.dead_letter is not None
+    assert routed.dead_letter.value == b""
