@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer
 from rich.console import Console
 from rich.table import Table
 
+from claimwatch.reading import read_records
 from claimwatch.stack import StackSettings, running_stack
 from claimwatch_extract.extractor import extract_article
 from claimwatch_schemas import Article
@@ -21,32 +21,8 @@ from claimwatch_schemas import Article
 
 def seed_articles(folder: Path) -> list[Article]:
     return [
-        Article(id=path.stem, text=path.read_text(encoding="utf-8"))
-        for path in sorted(folder.glob("*.txt"))
+        Article(id=path.stem, text=path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.txt"))
     ]
-
-
-async def read_topic(
-    bootstrap: str, topic: str, *, at_least: int, quiet_seconds: float, timeout: float
-) -> list[dict[str, Any]]:
-    """Records of a topic from its start: at least `at_least`, then until it is quiet for a while."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
-    await consumer.start()
-    records: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout
-    last_record = time.monotonic()
-    try:
-        while time.monotonic() < deadline:
-            batches = await consumer.getmany(timeout_ms=200)
-            for messages in batches.values():
-                records.extend(json.loads(message.value) for message in messages)
-                if messages:
-                    last_record = time.monotonic()
-            if len(records) >= at_least and time.monotonic() - last_record >= quiet_seconds:
-                break
-    finally:
-        await consumer.stop()
-    return records
 
 
 def _number(value: float | None) -> str:
@@ -64,8 +40,14 @@ def claims_table(claims: list[dict[str, Any]]) -> Table:
         if claim.get("value_max") is not None:
             value += "–" + _number(claim["value_max"])
         table.add_row(
-            claim["article_id"][:12], value, claim["qualifier"], claim["unit"], claim["metric"],
-            claim.get("subject") or "", claim.get("source") or "", "yes" if claim["tracked"] else "no",
+            claim["article_id"][:12],
+            value,
+            claim["qualifier"],
+            claim["unit"],
+            claim["metric"],
+            claim.get("subject") or "",
+            claim.get("source") or "",
+            "yes" if claim["tracked"] else "no",
         )
     return table
 
@@ -77,8 +59,11 @@ def alerts_table(alerts: list[dict[str, Any]]) -> Table:
     for alert in alerts:
         previous = alert.get("previous") or {}
         table.add_row(
-            alert["kind"], alert["figure_key"], _number(alert["value"]),
-            _number(previous.get("value")), alert["article_id"][:12],
+            alert["kind"],
+            alert["figure_key"],
+            _number(alert["value"]),
+            _number(previous.get("value")),
+            alert["article_id"][:12],
         )
     return table
 
@@ -93,9 +78,10 @@ def run(seeds: Path) -> int:
     expected_keys = {claim.figure_key for claim in expected if claim.tracked}
     log_path = Path(tempfile.gettempdir()) / "claimwatch-demo.log"
     started = time.monotonic()
-    with log_path.open("w", encoding="utf-8") as log, running_stack(
-        StackSettings(), free_ports=True, out=log
-    ) as stack:
+    with (
+        log_path.open("w", encoding="utf-8") as log,
+        running_stack(StackSettings(), free_ports=True, out=log) as stack,
+    ):
         console.print(
             f"stack up in {time.monotonic() - started:.1f}s: kafka {stack.kafka_bootstrap}, "
             f"redis {stack.redis_url}, ingest {stack.ingest_url}, alert {stack.alert_url} "
@@ -106,8 +92,15 @@ def run(seeds: Path) -> int:
         console.print(f"POST /articles -> {response.status_code} {response.json()}")
         if response.status_code != 202:
             return 1
-        claims, alerts = asyncio.run(_collect(stack.kafka_bootstrap, stack.settings.topic_claims,
-                                              stack.settings.topic_alerts, len(expected), len(expected_keys)))
+        claims, alerts = asyncio.run(
+            _collect(
+                stack.kafka_bootstrap,
+                stack.settings.topic_claims,
+                stack.settings.topic_alerts,
+                len(expected),
+                len(expected_keys),
+            )
+        )
     console.print(claims_table(claims))
     console.print(alerts_table(alerts))
     new_keys = {alert["figure_key"] for alert in alerts if alert["kind"] == "new"}
@@ -123,7 +116,8 @@ def run(seeds: Path) -> int:
 async def _collect(
     bootstrap: str, claims_topic: str, alerts_topic: str, claims_expected: int, alerts_expected: int
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    return await asyncio.gather(
-        read_topic(bootstrap, claims_topic, at_least=claims_expected, quiet_seconds=1.0, timeout=60),
-        read_topic(bootstrap, alerts_topic, at_least=alerts_expected, quiet_seconds=2.0, timeout=60),
+    claims, alerts = await asyncio.gather(
+        read_records(bootstrap, claims_topic, at_least=claims_expected, quiet_seconds=1.0),
+        read_records(bootstrap, alerts_topic, at_least=alerts_expected, quiet_seconds=2.0),
     )
+    return [json.loads(r.value) for r in claims], [json.loads(r.value) for r in alerts]

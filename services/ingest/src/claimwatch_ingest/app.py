@@ -11,20 +11,20 @@ from claimwatch_ingest.publisher import ArticlePublisher, PublishError
 from claimwatch_ingest.settings import IngestSettings
 
 
-class BodyTooLarge(Exception):
+class BodyTooLargeError(Exception):
     pass
 
 
 async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge
+        raise BodyTooLargeError
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise BodyTooLarge
+            raise BodyTooLargeError
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -38,9 +38,11 @@ def create_app(publisher: ArticlePublisher, settings: IngestSettings | None = No
     async def post_articles(request: Request) -> Response:
         try:
             body = await read_body(request, conf.max_body_bytes)
-        except BodyTooLarge:
+        except BodyTooLargeError:
             return problem_response(
-                413, "Body too large", f"the request body exceeds {conf.max_body_bytes} bytes",
+                413,
+                "Body too large",
+                f"the request body exceeds {conf.max_body_bytes} bytes",
                 [Problem("body", f"larger than {conf.max_body_bytes} bytes")],
             )
         try:

@@ -37,7 +37,8 @@ def _location(prefix: str, loc: Iterable[int | str]) -> str:
 def article_from_mapping(data: Any, where: str = "") -> Article:
     if not isinstance(data, dict):
         raise ArticleInputError(
-            "Invalid article", [Problem(where or "body", f"expected a JSON object, got {type(data).__name__}")]
+            "Invalid article",
+            [Problem(where or "body", f"expected a JSON object, got {type(data).__name__}")],
         )
     try:
         return Article.model_validate(data).with_id()
@@ -107,7 +108,9 @@ def articles_from_jsonl(text: str, what: str) -> list[Article]:
         if not line.strip():
             continue
         try:
-            articles.append(article_from_mapping(parse_json_text(line, f"{what}:{number}"), f"{what}:{number}"))
+            articles.append(
+                article_from_mapping(parse_json_text(line, f"{what}:{number}"), f"{what}:{number}")
+            )
         except ArticleInputError as error:
             problems.extend(error.problems)
     if problems:

@@ -68,5 +68,3 @@ class KafkaArticlePublisher:
         except Exception:
             return False
         return bool(partitions)
-
-
