@@ -47,8 +47,12 @@ async def test_one_json_article_is_published_with_its_given_id() -> None:
 async def test_plain_text_gets_the_id_of_its_normalised_text_twice_the_same() -> None:
     publisher = FakePublisher()
     async with client_for(publisher) as client:
-        first = await client.post("/articles", content="Sieben Angriffe.\r\n", headers={"content-type": "text/plain"})
-        second = await client.post("/articles", content="  Sieben Angriffe.\n", headers={"content-type": "text/plain"})
+        first = await client.post(
+            "/articles", content="Sieben Angriffe.\r\n", headers={"content-type": "text/plain"}
+        )
+        second = await client.post(
+            "/articles", content="  Sieben Angriffe.\n", headers={"content-type": "text/plain"}
+        )
     expected = article_id_for("Sieben Angriffe.")
     assert first.json()["ids"] == [expected]
     assert second.json()["ids"] == [expected]
@@ -58,7 +62,9 @@ async def test_plain_text_gets_the_id_of_its_normalised_text_twice_the_same() ->
 async def test_array_is_published_in_order() -> None:
     publisher = FakePublisher()
     async with client_for(publisher) as client:
-        response = await client.post("/articles", json=[{"id": "x", "text": "a"}, {"text": "b", "language": "en"}])
+        response = await client.post(
+            "/articles", json=[{"id": "x", "text": "a"}, {"text": "b", "language": "en"}]
+        )
     assert response.status_code == 202
     assert response.json()["ids"] == ["x", article_id_for("b")]
     assert [a.language for a in publisher.published] == [None, "en"]

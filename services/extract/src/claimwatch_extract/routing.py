@@ -43,7 +43,9 @@ def route_article(key: bytes | None, value: bytes | None) -> Routed:
         return Routed(dead_letter=dead_letter(key, raw, "invalid_article", reason))
     extraction = extract_article(article)
     if extraction.outcome != "ok":
-        return Routed(dead_letter=dead_letter(key, raw, extraction.outcome, f"article {extraction.article_id}"))
+        return Routed(
+            dead_letter=dead_letter(key, raw, extraction.outcome, f"article {extraction.article_id}")
+        )
     return Routed(
         claims=[
             Outgoing(key=claim.figure_key.encode(), value=claim.model_dump_json().encode())
