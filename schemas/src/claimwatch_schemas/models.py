@@ -51,9 +51,7 @@ def article_id_for(text: str) -> str:
     return "sha256-" + hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:32]
 
 
-ArticleId = Annotated[
-    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:@/+-]+$")
-]
+ArticleId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:@/+-]+$")]
 
 
 class Article(_Event):
@@ -128,6 +126,33 @@ class FigureValue(BaseModel):
     published_at: datetime | None = None
     seen_at: datetime
     evidence: str | None = None
+    reported_by: list[str] = Field(default_factory=list, description="Articles that gave this value.")
+
+
+class Corroboration(BaseModel):
+    """One claim that stated a figure's current value (the first one included)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claim_id: str
+    article_id: str
+    qualifier: Qualifier
+    published_at: datetime | None = None
+    seen_at: datetime
+    evidence: str | None = None
+
+
+class ConflictingValue(BaseModel):
+    """The current value of another source's figure for the same subject, metric, unit and period."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    figure_key: str
+    source: str | None = None
+    value: float
+    value_max: float | None = None
+    qualifier: Qualifier
+    published_at: datetime | None = None
 
 
 class Figure(_Event):
@@ -148,6 +173,13 @@ class Figure(_Event):
     published_at: datetime | None = None
     reported_by: list[str] = Field(default_factory=list, description="Articles that gave the current value.")
     history: list[FigureValue] = Field(default_factory=list)
+    corroborations: list[Corroboration] = Field(
+        default_factory=list, description="Every claim that stated the current value, with its evidence."
+    )
+    conflicts: list[ConflictingValue] = Field(
+        default_factory=list,
+        description="Other sources' different current values for the same subject, metric, unit and period.",
+    )
 
 
 class PreviousValue(BaseModel):
@@ -162,7 +194,11 @@ class PreviousValue(BaseModel):
 
 
 class Alert(_Event):
-    """A figure that is new or whose value moved."""
+    """A figure that is new, whose value moved, or that disagrees with another source's figure.
+
+    `alert_id` is deterministic (kind, figure key and claim id), so it doubles as the idempotency
+    key of every delivery.
+    """
 
     alert_id: str
     kind: AlertKind
@@ -174,9 +210,14 @@ class Alert(_Event):
     metric: str
     subject: str | None = None
     source: str | None = None
+    location: str | None = None
+    period: str | None = None
     previous: PreviousValue | None = None
     delta: float | None = None
     relative_change: float | None = None
+    conflicts: list[ConflictingValue] = Field(
+        default_factory=list, description="For kind conflict: the other sources' differing values."
+    )
     claim_id: str
     article_id: str
     claim: Claim
@@ -193,9 +234,7 @@ def slug(text: str) -> str:
     return _SLUG_DROP.sub("_", ascii_only).strip("_")
 
 
-def figure_key(
-    *, subject: str | None, metric: str, unit: str, period: str | None, source: str | None
-) -> str:
+def figure_key(*, subject: str | None, metric: str, unit: str, period: str | None, source: str | None) -> str:
     """Identity of a tracked figure: subject, metric, unit, period and source, normalised."""
     parts = [
         (subject or "any").upper(),

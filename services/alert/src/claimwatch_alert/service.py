@@ -1,0 +1,125 @@
+"""The alert service's imperative shell: wires Kafka, Redis, the dispatchers and the HTTP API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import httpx
+import redis.asyncio as aioredis
+import uvicorn
+
+from claimwatch_alert.api import create_app
+from claimwatch_alert.feed import Dispatcher
+from claimwatch_alert.kafka_io import KafkaAlertPublisher, consume_claims, make_consumer, make_producer
+from claimwatch_alert.keys import Keys
+from claimwatch_alert.settings import AlertSettings
+from claimwatch_alert.state import FigureStore
+from claimwatch_alert.subscriptions import SubscriptionStore
+from claimwatch_alert.webhooks import WebhookDispatcher
+from claimwatch_schemas import Claim
+
+log = logging.getLogger("claimwatch.alert")
+
+KAFKA_GROUP = "kafka"
+WEBHOOK_GROUP = "webhooks"
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the service handles SIGTERM/SIGINT itself."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class AlertService:
+    def __init__(self, settings: AlertSettings) -> None:
+        self.settings = settings
+        self.keys = Keys(settings.alert_redis_prefix)
+        self.redis = aioredis.Redis.from_url(settings.redis_url)
+        self.store = FigureStore(self.redis, self.keys, feed_maxlen=settings.alert_feed_maxlen)
+        self.subscriptions = SubscriptionStore(self.redis, self.keys)
+        self.consumer = make_consumer(settings)
+        self.producer = make_producer(settings)
+        self.http = httpx.AsyncClient(timeout=settings.alert_webhook_timeout)
+        self.webhooks = WebhookDispatcher(self.redis, self.keys, self.subscriptions, self.http, settings)
+        self._stop = asyncio.Event()
+
+    async def apply(self, claim: Claim) -> None:
+        decision = await self.store.apply(claim)
+        for alert in decision.alerts:
+            log.info("%s %s = %s (claim %s)", alert.kind.value, alert.figure_key, alert.value, claim.claim_id)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> None:
+        settings = self.settings
+        await self.redis.ping()
+        await self.producer.start()
+        await self.consumer.start()
+        log.info(
+            "consuming %s (group %s) on %s; state in %s",
+            settings.topic_claims,
+            settings.alert_group,
+            settings.kafka_bootstrap,
+            settings.redis_url,
+        )
+        app = create_app(self.store, self.subscriptions, self.webhooks, self.redis, self.keys, self.producer)
+        server = _Server(
+            uvicorn.Config(app, host=settings.alert_host, port=settings.alert_port, log_level="warning")
+        )
+        tasks = [asyncio.create_task(consume_claims(self.consumer, self.apply), name="claims")]
+        if settings.alert_crash_after_state:
+            log.warning("CLAIMWATCH_ALERT_CRASH_AFTER_STATE is set: no dispatcher runs")
+        else:
+            tasks += [
+                asyncio.create_task(
+                    self._dispatcher(
+                        KAFKA_GROUP, KafkaAlertPublisher(self.producer, settings.topic_alerts)
+                    ).run(),
+                    name="kafka-dispatcher",
+                ),
+                asyncio.create_task(self._dispatcher(WEBHOOK_GROUP, self.webhooks).run(), name="webhooks"),
+            ]
+        tasks.append(asyncio.create_task(server.serve(), name="http"))
+        log.info("HTTP API on http://%s:%d", settings.alert_host, settings.alert_port)
+        stop_wait = asyncio.create_task(self._stop.wait(), name="stop")
+        try:
+            done, _ = await asyncio.wait([*tasks, stop_wait], return_when=asyncio.FIRST_COMPLETED)
+            failed = [
+                task for task in done if task is not stop_wait and not task.cancelled() and task.exception()
+            ]
+            for task in failed:
+                log.error("task %s failed", task.get_name(), exc_info=task.exception())
+        finally:
+            server.should_exit = True
+            for task in [*tasks, stop_wait]:
+                if task.get_name() != "http":
+                    task.cancel()
+            await asyncio.gather(*tasks, stop_wait, return_exceptions=True)
+            await self._close()
+        if failed:
+            raise SystemExit(1)
+
+    def _dispatcher(self, group: str, deliver: KafkaAlertPublisher | WebhookDispatcher) -> Dispatcher:
+        return Dispatcher(
+            self.redis,
+            self.keys,
+            group=group,
+            consumer=self.settings.alert_instance,
+            deliver=deliver,
+            claim_idle_ms=self.settings.alert_claim_idle_ms,
+        )
+
+    async def _close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.consumer.stop()  # commits nothing on its own: offsets were committed per batch
+        with contextlib.suppress(Exception):
+            await self.producer.stop()
+        await self.http.aclose()
+        await self.redis.aclose()
+        log.info("stopped")

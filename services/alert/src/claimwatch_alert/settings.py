@@ -1,0 +1,35 @@
+"""Settings of the alert service, read from CLAIMWATCH_* environment variables."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from claimwatch_schemas import ConnectionSettings
+
+
+class AlertSettings(ConnectionSettings):
+    """Connection settings plus the alert service's own (all CLAIMWATCH_ALERT_*)."""
+
+    alert_host: str = Field(default="127.0.0.1", description="Address the HTTP API binds to.")
+    alert_port: int = Field(default=8082, description="Port of the HTTP API.")
+    alert_group: str = Field(default="claimwatch-alert", description="Kafka consumer group reading claims.")
+    alert_instance: str = Field(
+        default="alert-0",
+        description="Consumer name in the change feed's consumer groups; stable per instance.",
+    )
+    alert_redis_prefix: str = Field(default="claimwatch:", description="Prefix of every Redis key.")
+    alert_feed_maxlen: int = Field(
+        default=1_000_000, description="Approximate cap of the change feed stream."
+    )
+    alert_webhook_attempts: int = Field(default=6, ge=1, description="Tries per webhook delivery.")
+    alert_webhook_backoff: float = Field(default=1.0, gt=0, description="First retry delay in seconds.")
+    alert_webhook_backoff_max: float = Field(default=60.0, gt=0, description="Cap of a retry delay.")
+    alert_webhook_timeout: float = Field(default=10.0, gt=0, description="Timeout of one webhook POST.")
+    alert_session_timeout_ms: int = Field(default=10_000, description="Kafka consumer session timeout.")
+    alert_claim_idle_ms: int = Field(
+        default=60_000, description="Feed entries pending this long at another consumer are taken over."
+    )
+    alert_crash_after_state: bool = Field(
+        default=False,
+        description="Test hook: apply claims but start no dispatcher (as if killed after the state step).",
+    )

@@ -1,0 +1,132 @@
+"""Helpers of the alert service tests (no tests here): claims built in code, the service as a process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from claimwatch_schemas import Claim, ConnectionSettings, Evidence, Qualifier, claim_id_for, figure_key
+
+T = TypeVar("T")
+
+NATO_KEY = "RU/killed_or_wounded/soldiers/total/mark_rutte"
+
+
+def make_claim(
+    article_id: str,
+    value: float,
+    *,
+    day: int = 1,
+    qualifier: Qualifier = Qualifier.MORE_THAN,
+    value_max: float | None = None,
+    subject: str | None = "RU",
+    metric: str = "killed_or_wounded",
+    unit: str = "soldiers",
+    source: str | None = "Mark Rutte",
+    period: str | None = None,
+    location: str | None = None,
+    start: int = 0,
+    tracked: bool = True,
+) -> Claim:
+    """A claim as the extractor makes it; `day` is the day of November 2024 it was published."""
+    return Claim(
+        claim_id=claim_id_for(article_id, start, start + 10),
+        article_id=article_id,
+        figure_key=figure_key(subject=subject, metric=metric, unit=unit, period=period, source=source),
+        value=value,
+        value_max=value_max,
+        qualifier=qualifier,
+        unit=unit,
+        metric=metric,
+        subject=subject,
+        source=source,
+        location=location,
+        period=period,
+        evidence=Evidence(text=f"{article_id}: {value:g}", start=start, end=start + 10),
+        language="en",
+        published_at=datetime(2024, 11, day, 12, tzinfo=UTC),
+        tracked=tracked,
+    )
+
+
+async def eventually(probe: Callable[[], Awaitable[T | None]], *, within: float = 30.0) -> T:
+    """Polls `probe` until it returns something truthy; fails after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = await probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {within:.0f}s (last: {result!r})")
+        await asyncio.sleep(0.1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class AlertProcess:
+    """`python -m claimwatch_alert` as a child process, its log in a file."""
+
+    def __init__(self, settings: ConnectionSettings, log_path: Path, port: int, **env: str) -> None:
+        self.port = port
+        self.log_path = log_path
+        environment = dict(os.environ)
+        environment.update(
+            {
+                "CLAIMWATCH_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+                "CLAIMWATCH_REDIS_URL": settings.redis_url,
+                "CLAIMWATCH_TOPIC_CLAIMS": settings.topic_claims,
+                "CLAIMWATCH_TOPIC_ALERTS": settings.topic_alerts,
+                "CLAIMWATCH_ALERT_PORT": str(port),
+                "CLAIMWATCH_ALERT_SESSION_TIMEOUT_MS": "6000",
+                "CLAIMWATCH_ALERT_WEBHOOK_BACKOFF": "0.05",
+                "CLAIMWATCH_ALERT_WEBHOOK_BACKOFF_MAX": "0.2",
+                "PYTHONUNBUFFERED": "1",
+                **env,
+            }
+        )
+        self._log = log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "claimwatch_alert"],
+            env=environment,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self._log.close()
+
+    def terminate(self, timeout: float = 20.0) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise AssertionError(f"alert service ignored SIGTERM:\n{self.log()}") from None
+        self._log.close()
+        return self.process.returncode
