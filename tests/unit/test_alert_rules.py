@@ -1,0 +1,249 @@
+"""The change rules (`claimwatch_alert.rules.decide`), table-driven, no servers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+
+from claimwatch_alert.rules import Outcome, alert_id_for, conflicts_with, decide, family_of
+from claimwatch_schemas import AlertKind, Claim, Figure, Qualifier
+from tests.integration.test_alert_support import NATO_KEY, make_claim
+
+NOW = datetime(2024, 12, 1, tzinfo=UTC)
+LATER = datetime(2024, 12, 2, tzinfo=UTC)
+
+
+def figure_from(*claims: Claim) -> Figure:
+    """The figure after applying `claims` in order (at NOW)."""
+    figure: Figure | None = None
+    for claim in claims:
+        decision = decide(figure, claim, already_applied=False, siblings=[], now=NOW)
+        figure = decision.figure or figure
+    assert figure is not None
+    return figure
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    before: tuple[Claim, ...]
+    claim: Claim
+    outcome: Outcome
+    kinds: tuple[AlertKind, ...]
+    value: float | None  # current value afterwards (None: no figure)
+    already_applied: bool = False
+
+
+BASE = make_claim("a1", 600_000, day=10)
+
+CASES = [
+    Case("first claim of a tracked key", (), BASE, Outcome.NEW, (AlertKind.NEW,), 600_000),
+    Case(
+        "untracked claim",
+        (),
+        make_claim("a1", 32, metric="count", unit="countries", subject=None, source=None, tracked=False),
+        Outcome.UNTRACKED,
+        (),
+        None,
+    ),
+    Case(
+        "same value, other article",
+        (BASE,),
+        make_claim("a2", 600_000, day=11),
+        Outcome.CORROBORATION,
+        (),
+        600_000,
+    ),
+    Case(
+        "same value, other qualifier",
+        (BASE,),
+        make_claim("a2", 600_000, day=11, qualifier=Qualifier.EXACT),
+        Outcome.CORROBORATION,
+        (),
+        600_000,
+    ),
+    Case(
+        "same value, older article",
+        (BASE,),
+        make_claim("a0", 600_000, day=2),
+        Outcome.CORROBORATION,
+        (),
+        600_000,
+    ),
+    Case(
+        "higher value, later",
+        (BASE,),
+        make_claim("a2", 700_000, day=11),
+        Outcome.CHANGED,
+        (AlertKind.CHANGED,),
+        700_000,
+    ),
+    Case(
+        "lower value, later",
+        (BASE,),
+        make_claim("a2", 500_000, day=11),
+        Outcome.CHANGED,
+        (AlertKind.CHANGED,),
+        500_000,
+    ),
+    Case(
+        "other value, same day",
+        (BASE,),
+        make_claim("a2", 650_000, day=10),
+        Outcome.CHANGED,
+        (AlertKind.CHANGED,),
+        650_000,
+    ),
+    Case("lower value, older", (BASE,), make_claim("a0", 500_000, day=2), Outcome.OLDER, (), 600_000),
+    Case("higher value, older", (BASE,), make_claim("a0", 900_000, day=2), Outcome.OLDER, (), 600_000),
+    Case(
+        "range appears",
+        (BASE,),
+        make_claim("a2", 600_000, value_max=650_000, qualifier=Qualifier.RANGE, day=11),
+        Outcome.CHANGED,
+        (AlertKind.CHANGED,),
+        600_000,
+    ),
+    Case(
+        "range moves",
+        (make_claim("a1", 10_000, value_max=12_000, qualifier=Qualifier.RANGE, day=10),),
+        make_claim("a2", 10_000, value_max=13_000, qualifier=Qualifier.RANGE, day=11),
+        Outcome.CHANGED,
+        (AlertKind.CHANGED,),
+        10_000,
+    ),
+    Case(
+        "claim applied before",
+        (BASE,),
+        make_claim("a2", 700_000, day=11),
+        Outcome.DUPLICATE,
+        (),
+        600_000,
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_rule(case: Case) -> None:
+    figure = figure_from(*case.before) if case.before else None
+    decision = decide(figure, case.claim, already_applied=case.already_applied, siblings=[], now=LATER)
+
+    assert decision.outcome is case.outcome
+    assert tuple(alert.kind for alert in decision.alerts) == case.kinds
+    after = decision.figure or figure
+    assert (after.value if after else None) == case.value
+    for alert in decision.alerts:
+        assert alert.alert_id == alert_id_for(alert.kind, case.claim.figure_key, case.claim.claim_id)
+        assert (alert.claim_id, alert.article_id) == (case.claim.claim_id, case.claim.article_id)
+
+
+def test_changed_alert_carries_previous_delta_and_relative_change() -> None:
+    decision = decide(
+        figure_from(BASE), make_claim("a2", 700_000, day=11), already_applied=False, siblings=[], now=LATER
+    )
+    (alert,) = decision.alerts
+    assert alert.previous is not None
+    assert (alert.previous.value, alert.previous.article_id, alert.previous.claim_id) == (
+        600_000,
+        "a1",
+        BASE.claim_id,
+    )
+    assert (alert.value, alert.delta) == (700_000, 100_000)
+    assert alert.relative_change == pytest.approx(1 / 6)
+    assert decision.figure is not None
+    assert (decision.figure.first_seen, decision.figure.last_changed) == (NOW, LATER)
+    assert decision.figure.reported_by == ["a2"]
+
+
+def test_change_from_zero_has_no_relative_change() -> None:
+    decision = decide(
+        figure_from(make_claim("a1", 0, day=1)),
+        make_claim("a2", 5, day=2),
+        already_applied=False,
+        siblings=[],
+        now=NOW,
+    )
+    assert (decision.alerts[0].delta, decision.alerts[0].relative_change) == (5, None)
+
+
+def test_corroboration_records_article_and_evidence_without_alert() -> None:
+    second = make_claim("a2", 600_000, day=11, qualifier=Qualifier.EXACT)
+    same_article_again = make_claim("a2", 600_000, day=11, start=40)
+    figure = figure_from(BASE, second, same_article_again)
+
+    assert figure.reported_by == ["a1", "a2"]
+    assert [c.claim_id for c in figure.corroborations] == [
+        BASE.claim_id,
+        second.claim_id,
+        same_article_again.claim_id,
+    ]
+    assert figure.qualifier is Qualifier.MORE_THAN  # the qualifier-only difference changed nothing
+    assert [(h.value, h.reported_by) for h in figure.history] == [(600_000, ["a1", "a2"])]
+
+
+def test_older_claim_goes_into_history_in_date_order() -> None:
+    figure = figure_from(BASE, make_claim("a3", 700_000, day=20), make_claim("a0", 500_000, day=2))
+
+    assert (figure.value, figure.reported_by) == (700_000, ["a3"])
+    assert [(h.value, h.article_id) for h in figure.history] == [
+        (500_000, "a0"),
+        (600_000, "a1"),
+        (700_000, "a3"),
+    ]
+
+
+def test_undated_claim_is_never_older() -> None:
+    undated = make_claim("a2", 650_000).model_copy(update={"published_at": None})
+    decision = decide(figure_from(BASE), undated, already_applied=False, siblings=[], now=NOW)
+    assert decision.outcome is Outcome.CHANGED
+
+
+def test_different_source_same_quantity_is_a_conflict() -> None:
+    nato = figure_from(BASE)
+    other = make_claim("b1", 450_000, source="Kremlin", day=12)
+    decision = decide(None, other, already_applied=False, siblings=[nato], now=NOW)
+
+    assert [alert.kind for alert in decision.alerts] == [AlertKind.NEW, AlertKind.CONFLICT]
+    conflict = decision.alerts[1]
+    assert [(c.figure_key, c.source, c.value) for c in conflict.conflicts] == [
+        (NATO_KEY, "Mark Rutte", 600_000)
+    ]
+    assert conflict.alert_id != decision.alerts[0].alert_id
+
+
+def test_same_value_from_another_source_is_no_conflict() -> None:
+    decision = decide(
+        None,
+        make_claim("b1", 600_000, source="Kremlin"),
+        already_applied=False,
+        siblings=[figure_from(BASE)],
+        now=NOW,
+    )
+    assert [alert.kind for alert in decision.alerts] == [AlertKind.NEW]
+
+
+def test_conflicts_only_within_the_family() -> None:
+    nato = figure_from(BASE)
+    other_unit = figure_from(make_claim("c1", 5, unit="tanks", source="Kremlin"))
+    assert family_of(NATO_KEY) == "RU/killed_or_wounded/soldiers/total"
+    assert conflicts_with(nato, [other_unit, nato]) == []
+
+
+def test_replay_in_any_order_gives_the_same_current_value() -> None:
+    claims = [
+        BASE,
+        make_claim("a2", 600_000, day=11),
+        make_claim("a3", 700_000, day=20),
+        make_claim("a0", 1, day=1),
+    ]
+    forward = figure_from(*claims)
+    backward = figure_from(*reversed(claims))
+    assert (
+        (forward.value, forward.published_at)
+        == (backward.value, backward.published_at)
+        == (700_000, claims[2].published_at)
+    )
+    assert [h.value for h in forward.history] == [h.value for h in backward.history] == [1, 600_000, 700_000]
