@@ -1,11 +1,30 @@
-"""Text in, claims out: the pure entry point of extraction (no Kafka, no network)."""
+"""Text in, claims out: the pure entry point of extraction (no Kafka, no network).
+
+Per sentence: find the numbers, keep those that count something (a unit noun after the number
+and its adjectives), then read qualifier, metric, subject, location, period and source from the
+sentence and its neighbours. Every decision comes from the lexicons, so each claim can be
+explained by the words that produced it.
+"""
 
 from __future__ import annotations
 
+import bisect
+import logging
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cache
 from typing import Literal
 
-from claimwatch_schemas import Article, Claim
+from claimwatch_schemas import Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
+
+from .attribution import Attributor, Source, resolve_person
+from .language import SUPPORTED, detect_language
+from .lexicons import Compiled, Lang, lexicons
+from .numbers import NumberMention, find_numbers
+from .sentences import Sentence, quote_spans, split_sentences
+
+log = logging.getLogger(__name__)
 
 Outcome = Literal["ok", "unsupported_language"]
 
@@ -20,8 +39,586 @@ class Extraction:
     claims: list[Claim] = field(default_factory=list)
 
 
+_CASUALTY = frozenset({"killed", "wounded", "killed_or_wounded", "missing", "captured"})
+_PERSON_UNITS = frozenset({"soldiers", "people", "civilians", "children"})
+_VICTIM_UNITS = frozenset({"people", "civilians", "children"})
+_STOP = {
+    "de": frozenset(
+        """der die das den dem des ein eine einen einem einer eines und oder sowie in im am an auf aus bei mit
+        nach von vom zu zur zum für gegen seit bis über unter um ist sind war waren wurde wurden werden hat
+        haben hatte hatten sei seien soll sollen kann können als wie auch noch nur bereits schon nicht
+        rund etwa mehr weniger jahr jahren prozent jahre uhr mal""".split()
+    ),
+    "en": frozenset(
+        """the a an and or in on at of to from by for with since until into over under is are was were be
+        been being has have had will would could should may might per than as also only already not who
+        that which percent per cent year years old times o'clock pm am hours days weeks months""".split()
+    ),
+}
+_CONNECTORS = frozenset({"oder", "und", "or", "and", "bzw.", "sowie", "beziehungsweise"})
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w.,-]*")
+_MODEL_PREFIX = re.compile(
+    r"(?:Leopard|Challenger|Patriot|Iris-T|IRIS-T|Marder|Gepard|Typ|Type|Modell|Model|Version|Block|Phase|"
+    r"Stufe|Nummer|Nr\.|No\.|Seite|Seiten|page|pages|p\.|S\.|Kapitel|chapter|Artikel|Article|Paragraf|"
+    r"Paragraph|Absatz|Resolution|Flight|Flug|Gate|Apollo|Windows|COVID|Covid|Corona|Mark|Mk\.|Storm|"
+    r"Shadow|Punkt|Point|Level|Stufe|Runde|round|Folge|Episode|Staffel|Season|Teil|Part|Platz|Rang|"
+    r"Zimmer|Room|Gleis|Linie|Line|Route|Highway|Autobahn|A|B|M|T|Tu|Su|MiG|Ka|Mi|Kh|S|BM|TOS|Bayraktar|"
+    r"Geran|Schahed|Shahed|Lancet|Storm Shadow|ATACMS|HIMARS|KN|Hwasong|Kinschal|Kinzhal|Zirkon|Iskander|"
+    r"Tornado|Taurus|Gripen|Nummer|Kalibr|Onyx|Oniks|P|Ch|X|Kh|Jak|Yak|An|Il|Tupolew|Sukhoi|Suchoi)\s*$"
+)
+_AFTER_TRAP = re.compile(
+    r"^(?:\s*(?:%|Prozent|prozentig|percent|per\s*cent|Prozentpunkte|percentage|Jahre\s+alt|years?\s+old|"
+    r"Uhr|o'clock|a\.m\.|p\.m\.|am\b|pm\b|Grad|degrees|km/h|Meter|Metern|metres|meters|Kilometer\w*|"
+    r"kilometres?|kilometers?|miles?|Meilen|Jahrhundert|century|Jahre\b|Jahren\b|years\b|Tage\b|Tagen\b|"
+    r"days\b|Stunden\b|hours\b|Minuten\b|minutes\b|Wochen\b|weeks\b|Monate\w*|months\b)|-[^\W\d]|-?[Jj]ährig|\.\s*[A-ZÄÖÜ]\w*\s+\d{4})"
+)
+_TOLL = {
+    "de": re.compile(
+        r"(?:Zahl\s+der\s+(?:Toten|Todesopfer|Getöteten|Opfer|Verletzten|Verwundeten|Vermissten|"
+        r"Gefallenen|Vertriebenen|Flüchtlinge)|Todeszahl|Opferzahl|Totenzahl|Bilanz|Todesopferzahl)"
+        r"\b[^.;]{0,40}?(?:auf|bei|beträgt|betrug|liegt\s+bei|:)\s*$",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|people\s+killed|injured|wounded|casualties|"
+        r"missing|displaced|victims|fatalities|refugees))\b[^.;]{0,40}?(?:to|at|of|reached|is|was|hit|:)\s*$",
+        re.IGNORECASE,
+    ),
+}
+_TOLL_METRIC = re.compile(r"verletz|verwund|injur|wound|vermiss|missing|vertrieb|flücht|displac|refugee", re.IGNORECASE)
+_VERB_BEFORE = {
+    "de": re.compile(r"(?:tötete|töteten|verletzte|verletzten|verwundete|verwundeten)\s+$", re.IGNORECASE),
+    "en": re.compile(r"(?:killing|killed|wounding|wounded|injuring|injured|kills|killed\s+at\s+least)\s+$", re.IGNORECASE),
+}
+_PARTITIVE = re.compile(r"^\s+(?:of|von)\s+(?:the\s+|den\s+|insgesamt\s+|total\s+|all\s+)?$", re.IGNORECASE)
+_ELLIPTIC_VERB = re.compile(
+    r"^\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|sind|waren|was|were)\s+){0,2}", re.IGNORECASE
+)
+_COORD_GAP = re.compile(r"^\s*(?:,|,?\s*(?:und|sowie|and|or|oder|as\s+well\s+as|plus))?\s*(?:,\s*)?$", re.IGNORECASE)
+_TOTAL_CUE = re.compile(r"(?:seit|since|insgesamt|bislang|bisher|so\s+far|in\s+total|total|overall|seit\s+Kriegsbeginn)\s", re.IGNORECASE)
+_LOCATION_PREP = re.compile(
+    r"(?:in|im|nach|aus|bei|auf|gegen|über|into|to|from|near|at|against|on|across|inside|of)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+|Region\s+|region\s+|Gebiet\s+|Stadt\s+|city\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_AGENT_PREP = re.compile(r"(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$", re.IGNORECASE)
+
+
+@dataclass
+class _Figure:
+    number: NumberMention
+    start: int  # evidence start (qualifier included)
+    end: int  # evidence end (unit included)
+    np_end: int
+    unit_index: int | None
+    sentence: int
+    qualifier: Qualifier | None = None
+    metric: str | None = None
+    metric_from_noun: bool = False
+    subject: str | None = None
+    elliptic: bool = False
+
+
+@dataclass(frozen=True)
+class _Context:
+    text: str
+    lang: Lang
+    lex: Compiled
+    sentences: list[Sentence]
+    quotes: list[tuple[int, int]]
+
+
+@cache
+def _attributor() -> Attributor:
+    return Attributor(lexicons())
+
+
 def extract_article(article: Article) -> Extraction:
     """Every stated figure of one article as claims. Never raises on any text."""
     article = article.with_id()
     assert article.id is not None
-    return Extraction(article_id=article.id, language=article.language or "de", outcome="ok", claims=[])
+    lang = article.language or detect_language(article.text)
+    if lang not in SUPPORTED:
+        return Extraction(article_id=article.id, language=lang, outcome="unsupported_language", claims=[])
+    language: Lang = "de" if lang == "de" else "en"
+    try:
+        claims = extract_claims(article.text, language, article.id, _published(article.published_at))
+    except Exception:  # the contract is "never raises": a bug must not stop the stream
+        log.exception("extraction failed for article %s", article.id)
+        claims = []
+    return Extraction(article_id=article.id, language=language, outcome="ok", claims=claims)
+
+
+def _published(value: datetime | date | None) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+# -- figures -------------------------------------------------------------------------------------
+
+
+def _find_unit(ctx: _Context, pos: int, limit: int) -> tuple[int, int] | None:
+    """(unit index, end) of the counted noun after a number, adjectives in between allowed."""
+    text, lang = ctx.text, ctx.lang
+    unit_re = ctx.lex.unit_re[lang]
+    stop = _STOP[lang]
+    for _ in range(5):
+        while pos < limit and text[pos] in " \t\u00a0\u202f":
+            pos += 1
+        if pos >= limit:
+            return None
+        m = unit_re.match(text, pos, limit)
+        if m and m.lastgroup and not (lang == "de" and text[pos].islower() and " " not in m.group(0)):
+            return int(m.lastgroup[1:]), m.end()
+        word = _WORD.match(text, pos, limit)
+        if word is None:
+            return None
+        token = word.group(0)
+        low = token.lower().rstrip(".")
+        if token[0].isdigit() or low in stop and low not in _CONNECTORS:
+            return None
+        if lang == "de" and token[0].isupper() and low not in _CONNECTORS:
+            return None
+        pos = word.end()
+    return None
+
+
+def _qualifier_before(ctx: _Context, lo: int, start: int) -> tuple[Qualifier | None, int]:
+    """The qualifier nearest the number (insgesamt rund -> about) and where the phrase begins."""
+    lang = ctx.lang
+    table = ctx.lex.qualifiers_before[lang]
+    regex = ctx.lex.qualifier_before_re[lang]
+    found: Qualifier | None = None
+    begin = start
+    cursor = start
+    for _ in range(3):
+        m = regex.search(ctx.text, max(lo, cursor - 40), cursor)
+        if m is None:
+            break
+        word = re.sub(r"\s+", " ", m.group(0).strip().lower())
+        qual = table.get(word)
+        if qual is None:
+            break
+        if found is None or found is Qualifier.EXACT:
+            found = qual if found is None or qual is not Qualifier.EXACT else found
+        begin = m.start()
+        cursor = m.start()
+    return found, begin
+
+
+def _qualifier_after(ctx: _Context, end: int) -> tuple[Qualifier | None, int]:
+    m = ctx.lex.qualifier_after_re[ctx.lang].match(ctx.text, end)
+    if m is None:
+        return None, end
+    return ctx.lex.qualifiers_after[ctx.lang].get(m.group(0).strip().lower()), m.end()
+
+
+def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
+    text = ctx.text
+    if n.vague or n.value_max is not None:
+        return False
+    after = text[n.end : n.end + 30]
+    if _AFTER_TRAP.match(after):
+        return True
+    if not n.is_word:
+        before = text[max(lo, n.start - 20) : n.start]
+        if _MODEL_PREFIX.search(before) and not ctx.lex.qualifier_before_re[ctx.lang].search(before):
+            return True
+        if after.startswith(".") and len(after) > 2 and after[1] == " " and n.value < 100 and n.scale == 1:
+            return ctx.lang == "de"  # German ordinal: "3. Brigade"
+    return False
+
+
+def _figures_in(ctx: _Context, sent_index: int, numbers: list[NumberMention]) -> list[_Figure]:
+    sent = ctx.sentences[sent_index]
+    figures: list[_Figure] = []
+    for n in numbers:
+        if _is_trap(ctx, n, sent.start):
+            continue
+        qual_after, after_end = _qualifier_after(ctx, n.end)
+        unit = _find_unit(ctx, after_end, sent.end)
+        qual, begin = _qualifier_before(ctx, sent.start, n.start)
+        if n.currency and unit is None:
+            cur_unit = next((i for i, u in enumerate(ctx.lex.units) if u.unit == n.currency), None)
+            unit = (cur_unit, n.end) if cur_unit is not None else None
+        fig = _Figure(
+            number=n, start=begin, end=unit[1] if unit else n.end, np_end=unit[1] if unit else n.end,
+            unit_index=unit[0] if unit else None, sentence=sent_index,
+        )
+        if n.value_max is not None:
+            fig.qualifier = Qualifier.RANGE
+        elif qual is not None and qual is not Qualifier.EXACT:
+            fig.qualifier = qual
+        elif qual_after is not None:
+            fig.qualifier = qual_after
+        elif n.vague:
+            fig.qualifier = Qualifier.AT_LEAST
+        elif qual is Qualifier.EXACT:
+            fig.qualifier = Qualifier.EXACT
+        if unit is None:
+            fig.start = begin
+        figures.append(fig)
+    _resolve_ellipses(ctx, figures, sent)
+    kept: list[_Figure] = []
+    for fig in figures:
+        if fig.unit_index is None:
+            continue
+        if fig.number.weak and fig.qualifier is None and not _has_noun_trigger(ctx, fig):
+            continue
+        if fig.number.weak and fig.elliptic:
+            continue
+        kept.append(fig)
+    return kept
+
+
+def _has_noun_trigger(ctx: _Context, fig: _Figure) -> bool:
+    """'einen Toten', 'one person was killed': a casualty word makes 'ein'/'one' a figure."""
+    end = fig.np_end + (40 if ctx.lang == "en" else 0)
+    for m in ctx.lex.metric_re[ctx.lang].finditer(ctx.text, fig.number.end, min(end, len(ctx.text))):
+        if m.lastgroup and ctx.lex.metrics[int(m.lastgroup[1:])].metric in _CASUALTY:
+            return True
+    return False
+
+
+def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence) -> None:
+    """Numbers without a noun: '40 of 45 drones', 'killing 12', 'death toll rose to 30', '30 verletzt'."""
+    text, lang = ctx.text, ctx.lang
+    people = next((i for i, u in enumerate(ctx.lex.units) if u.unit == "people"), None)
+    for i, fig in enumerate(figures):
+        if fig.unit_index is not None:
+            continue
+        n = fig.number
+        if i + 1 < len(figures) and figures[i + 1].unit_index is not None:
+            gap = text[n.end : figures[i + 1].number.start]
+            if _PARTITIVE.match(gap):
+                fig.unit_index = figures[i + 1].unit_index
+                fig.elliptic = True
+                continue
+        before = text[max(sent.start, n.start - 90) : fig.start]
+        if n.weak:
+            continue
+        if people is not None and (_TOLL[lang].search(before) or _VERB_BEFORE[lang].search(before)):
+            fig.unit_index = people
+            fig.elliptic = True
+            continue
+        prev = next((f for f in reversed(figures[:i]) if f.unit_index is not None), None)
+        if prev is not None:
+            lead = _ELLIPTIC_VERB.match(text, n.end, sent.end)
+            pos = lead.end() if lead else n.end
+            trig = ctx.lex.metric_re[lang].match(text, pos, sent.end)
+            if trig is not None:
+                fig.unit_index = prev.unit_index
+                fig.elliptic = True
+
+
+# -- metric ------------------------------------------------------------------------------------
+
+
+def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> None:
+    lex = ctx.lex
+    triggers: list[tuple[int, int, int]] = []
+    for m in lex.metric_re[ctx.lang].finditer(ctx.text, sent.start, sent.end):
+        if m.lastgroup:
+            triggers.append((m.start(), m.end(), int(m.lastgroup[1:])))
+    assigned: dict[int, list[tuple[int, int, bool]]] = {i: [] for i in range(len(figures))}
+    for t_start, t_end, index in triggers:
+        best: tuple[int, int] | None = None
+        for i, fig in enumerate(figures):
+            if fig.number.start <= t_start and t_end <= fig.np_end:
+                dist = 0
+            elif t_start >= fig.np_end:
+                dist = t_start - fig.np_end
+            else:
+                dist = fig.start - t_end + 3  # the verb tends to follow the noun phrase
+            if dist < 0:
+                dist = 0
+            if best is None or dist < best[0]:
+                best = (dist, i)
+        if best is not None:
+            assigned[best[1]].append((best[0], index, best[0] == 0))
+    for i, fig in enumerate(figures):
+        unit = lex.units[fig.unit_index] if fig.unit_index is not None else None
+        if unit is not None and unit.metric:
+            fig.metric = unit.metric
+            continue
+        mine = assigned[i]
+        inside = [t for t in mine if t[2]]
+        pool = inside or [t for t in mine if t[0] <= 120]
+        metrics = {lex.metrics[t[1]].metric for t in pool if not lex.metrics[t[1]].plan}
+        plan = any(lex.metrics[t[1]].plan for t in mine if t[0] <= 60)
+        if "killed_or_wounded" in metrics or {"killed", "wounded"} <= metrics:
+            metric = "killed_or_wounded"
+        elif pool:
+            ordered = sorted((t for t in pool if not lex.metrics[t[1]].plan), key=lambda t: t[0])
+            metric = lex.metrics[ordered[0][1]].metric if ordered else None
+        else:
+            metric = None
+        if plan and metric in ("deployed", "supplied", None) and unit is not None and unit.unit in ("soldiers",):
+            metric = "planned_deployment" if metric in ("deployed", None) else metric
+        if metric is not None and unit is not None:
+            metric = unit.remap.get(metric, metric)
+        fig.metric = metric
+        fig.metric_from_noun = bool(inside) and metric == "lost"
+
+
+# -- subject, location, period -----------------------------------------------------------------
+
+
+def _countries(ctx: _Context, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    for m in ctx.lex.country_re[ctx.lang].finditer(ctx.text, lo, hi):
+        if m.lastgroup:
+            found.append((m.start(), m.end(), m.lastgroup))
+    if ctx.lang == "de":
+        for m in ctx.lex.adjective_re.finditer(ctx.text, lo, hi):
+            if m.lastgroup:
+                found.append((m.start(), m.end(), m.lastgroup))
+    found.sort()
+    return found
+
+
+def _place(ctx: _Context, lo: int, hi: int, near: int) -> str | None:
+    best: tuple[int, str] | None = None
+    for m in ctx.lex.place_re.finditer(ctx.text, lo, hi):
+        if not m.lastgroup:
+            continue
+        place = ctx.lex.places[int(m.lastgroup[1:])]
+        if place.country_level and not _LOCATION_PREP.search(ctx.text, max(lo, m.start() - 25), m.start()):
+            continue
+        dist = abs(m.start() - near)
+        if best is None or dist < best[0]:
+            best = (dist, place.name)
+    return best[1] if best else None
+
+
+def _location(ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentence) -> str | None:
+    """A town in the figure's stretch of the sentence, or a country it is sent to or counted in."""
+    i = figures.index(fig)
+    lo = figures[i - 1].np_end if i > 0 else sent.start
+    hi = figures[i + 1].start if i + 1 < len(figures) else sent.end
+    best: tuple[int, str] | None = None
+    for m in ctx.lex.place_re.finditer(ctx.text, lo, hi):
+        if not m.lastgroup:
+            continue
+        place = ctx.lex.places[int(m.lastgroup[1:])]
+        if place.country_level:
+            after = 0 <= m.start() - fig.np_end <= 30 and "," not in ctx.text[fig.np_end : m.start()]
+            near_np = after or (0 <= fig.start - m.end() <= 20 and "," not in ctx.text[m.end() : fig.start])
+            if not near_np or not _LOCATION_PREP.search(ctx.text, max(lo, m.start() - 25), m.start()):
+                continue
+        dist = min(abs(m.start() - fig.np_end), abs(fig.start - m.end()))
+        if best is None or dist < best[0]:
+            best = (dist, place.name)
+    return best[1] if best else None
+
+
+def _place_country(ctx: _Context, name: str | None) -> str | None:
+    if name is None:
+        return None
+    return next((p.country for p in ctx.lex.places if p.name == name), None)
+
+
+def _subject(
+    ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentence, source: Source | None,
+    location: str | None,
+) -> str | None:
+    lex = ctx.lex
+    np_countries = _countries(ctx, fig.number.end, fig.np_end)
+    if np_countries:
+        return np_countries[0][2]
+    own = [(f.number.end, f.np_end) for f in figures if f is not fig]
+    excluded = own + ([(source.start, source.end)] if source else [])
+    mentions = []
+    for start, end, code in _countries(ctx, sent.start, sent.end):
+        if any(s <= start < e for s, e in excluded):
+            continue
+        if _LOCATION_PREP.search(ctx.text, max(sent.start, start - 25), start):
+            continue
+        mentions.append((start, end, code))
+    unit = lex.units[fig.unit_index].unit if fig.unit_index is not None else ""
+    if unit in _VICTIM_UNITS and fig.metric in ("killed", "wounded", "killed_or_wounded", "missing", "displaced"):
+        country = _place_country(ctx, location)
+        if country:
+            return country
+        if mentions:
+            attacker = lex.countries[mentions[0][2]]
+            return attacker.adversary or None
+        return None
+    if fig.metric == "intercepted":
+        for start, _end, code in mentions:
+            if _AGENT_PREP.search(ctx.text, max(sent.start, start - 12), start):
+                return code
+        if mentions:
+            first = lex.countries[mentions[0][2]]
+            return first.adversary or first.code
+        return None
+    if mentions:
+        return mentions[0][2]
+    return None
+
+
+def _period(ctx: _Context, fig: _Figure, sent: Sentence) -> str | None:
+    m = ctx.lex.period_re[ctx.lang].search(ctx.text, sent.start, sent.end)
+    if m is None or not m.lastgroup:
+        return None
+    if _TOTAL_CUE.search(ctx.text, max(sent.start, fig.start - 30), fig.start):
+        return None
+    return ctx.lex.periods[int(m.lastgroup[1:])].period
+
+
+# -- sources -----------------------------------------------------------------------------------
+
+
+def _sentence_source(ctx: _Context, index: int, figures: list[_Figure], memory: list[Source | None]) -> Source | None:
+    attributor = _attributor()
+    sent = ctx.sentences[index]
+    exclude = [(f.start, f.end) for f in figures]
+    lo, hi = sent.start, sent.end
+    for q_start, q_end in ctx.quotes:
+        if q_start < hi and q_end > lo:  # the quote's speaker may be named outside the sentence
+            lo = min(lo, _sentence_start(ctx, q_start))
+            hi = max(hi, _sentence_end(ctx, q_end))
+    source = attributor.find(ctx.text, lo, hi, ctx.lang, exclude)
+    if source is None and index + 1 < len(ctx.sentences):
+        nxt = ctx.sentences[index + 1]
+        if attributor.next_sentence_cue(nxt.text, ctx.lang):
+            source = attributor.find(ctx.text, nxt.start, nxt.end, ctx.lang, [])
+    if source is None and attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
+        source = next((s for s in reversed(memory[-3:]) if s is not None), None)
+    return source
+
+
+def _sentence_start(ctx: _Context, pos: int) -> int:
+    starts = [s.start for s in ctx.sentences]
+    i = bisect.bisect_right(starts, pos) - 1
+    return ctx.sentences[max(i, 0)].start
+
+
+def _sentence_end(ctx: _Context, pos: int) -> int:
+    starts = [s.start for s in ctx.sentences]
+    i = bisect.bisect_right(starts, pos) - 1
+    return ctx.sentences[max(i, 0)].end
+
+
+# -- the whole article -------------------------------------------------------------------------
+
+
+def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetime | None) -> list[Claim]:
+    """The claims of one article whose language is known."""
+    lex = lexicons()
+    sentences = split_sentences(text)
+    ctx = _Context(text, lang, lex, sentences, quote_spans(text))
+    numbers = find_numbers(text, lang)
+    starts = [n.start for n in numbers]
+    memory: list[Source | None] = []
+    claims: list[Claim] = []
+    prev_place: str | None = None
+    for index, sent in enumerate(sentences):
+        lo = bisect.bisect_left(starts, sent.start)
+        hi = bisect.bisect_left(starts, sent.end)
+        in_sentence = [n for n in numbers[lo:hi] if n.end <= sent.end]
+        figures = _figures_in(ctx, index, in_sentence) if in_sentence else []
+        source = _sentence_source(ctx, index, figures, memory) if figures or _has_cue(ctx, sent) else None
+        memory.append(source)
+        sentence_place = _place(ctx, sent.start, sent.end, sent.start)
+        if not figures:
+            prev_place = sentence_place
+            continue
+        _assign_metrics(ctx, figures, sent)
+        _distribute(ctx, figures)
+        for fig in figures:
+            claims.append(_claim(ctx, fig, figures, sent, source, prev_place, article_id, published_at))
+        prev_place = sentence_place
+    return _harmonise(_dedupe(claims))
+
+
+def _has_cue(ctx: _Context, sent: Sentence) -> bool:
+    return bool(re.search(r"laut|zufolge|sagte|according|said", sent.text, re.IGNORECASE))
+
+
+def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
+    """'über 10.000 Panzern und 20.000 gepanzerten Fahrzeugen': the qualifier and metric carry over."""
+    for prev, fig in zip(figures, figures[1:], strict=False):
+        gap = ctx.text[prev.np_end : fig.start]
+        if not _COORD_GAP.match(gap):
+            continue
+        if fig.qualifier is None and prev.qualifier not in (None, Qualifier.EXACT, Qualifier.RANGE):
+            fig.qualifier = prev.qualifier
+        if fig.metric is None and prev.metric is not None:
+            fig.metric = prev.metric
+            unit = ctx.lex.units[fig.unit_index] if fig.unit_index is not None else None
+            if unit is not None:
+                fig.metric = unit.remap.get(prev.metric, prev.metric)
+
+
+def _claim(
+    ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentence, source: Source | None,
+    prev_place: str | None, article_id: str, published_at: datetime | None,
+) -> Claim:
+    lex = ctx.lex
+    assert fig.unit_index is not None
+    unit = lex.units[fig.unit_index]
+    metric = fig.metric or "count"
+    if not unit.tracked:
+        metric = "count"
+    location = _location(ctx, fig, figures, sent)
+    if location is None and unit.unit in (*_VICTIM_UNITS, "attacks"):
+        location = prev_place
+    subject = _subject(ctx, fig, figures, sent, source, location)
+    if not unit.tracked:
+        subject = None
+    source_name = resolve_person(source.name, ctx.text) if source else None
+    period = _period(ctx, fig, sent)
+    tracked = unit.tracked and metric != "count"
+    n = fig.number
+    start, end = fig.start, fig.end
+    return Claim(
+        claim_id=claim_id_for(article_id, start, end),
+        article_id=article_id,
+        figure_key=figure_key(subject=subject, metric=metric, unit=unit.unit, period=period, source=source_name),
+        value=n.value,
+        value_max=n.value_max,
+        qualifier=fig.qualifier or Qualifier.EXACT,
+        vague=n.vague,
+        unit=unit.unit,
+        metric=metric,
+        subject=subject,
+        source=source_name,
+        location=location,
+        period=period,
+        evidence=Evidence(text=sent.text, start=start, end=end),
+        language=ctx.lang,
+        published_at=published_at,
+        tracked=tracked,
+    )
+
+
+def _dedupe(claims: list[Claim]) -> list[Claim]:
+    out: list[Claim] = []
+    for claim in sorted(claims, key=lambda c: (c.evidence.start, -c.evidence.end)):
+        if out and claim.evidence.start < out[-1].evidence.end and claim.value == out[-1].value:
+            continue
+        out.append(claim)
+    return out
+
+
+def _harmonise(claims: list[Claim]) -> list[Claim]:
+    """'600.000 russische Verluste' is the same figure as '600.000 getötete oder verwundete Soldaten'."""
+    specific = {
+        (c.value, c.value_max, c.unit, c.subject): c.metric
+        for c in claims
+        if c.metric in ("killed_or_wounded", "killed", "wounded")
+    }
+    out: list[Claim] = []
+    for c in claims:
+        better = specific.get((c.value, c.value_max, c.unit, c.subject))
+        if c.metric in ("lost", "count") and c.unit in _PERSON_UNITS and better:
+            key = figure_key(subject=c.subject, metric=better, unit=c.unit, period=c.period, source=c.source)
+            c = c.model_copy(update={"metric": better, "figure_key": key, "tracked": True})
+        out.append(c)
+    return out
+
+
+__all__ = ["Extraction", "extract_article", "extract_claims"]

@@ -1,0 +1,270 @@
+"""To whom a sentence attributes what it states: the source of its figures, in canonical form.
+
+A source needs a cue (laut, zufolge, nach Angaben, sagte, according to, said, ...) next to a
+noun phrase naming a body (NATO, the Ukrainian General Staff) or a person. "Berichten zufolge"
+and other cues without a named speaker give no source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicons import Compiled, Lang
+
+_VERBS_DE = (
+    r"sagte|sagt|sagten|erklärte|erklärt|erklärten|berichtete|berichtet|berichteten|teilte|teilt|teilten"
+    r"|meldete|meldet|meldeten|schätzte|schätzt|schätzen|betonte|betont|bestätigte|bestätigt|registrierte"
+    r"|registriert|zählte|zählt|verzeichnete|verzeichnet|warnte|schrieb|schreibt|nannte|nennt|bezifferte"
+    r"|beziffert|bezifferten|besagen|besagt|sprach|spricht|gab|gibt|gaben|geht|ging|veröffentlichte"
+    r"|informierte|hieß|heißt|zitierte|zitiert|behauptete|behauptet|vermeldete|räumte|dokumentierte"
+    r"|dokumentiert|so"
+)
+_VERBS_EN = (
+    r"said|says|say|told|tells|reported|reports|estimated|estimates|estimate|claimed|claims|stated"
+    r"|states|announced|announces|wrote|writes|added|adds|confirmed|confirms|counted|recorded|put|puts"
+    r"|documented|registered|noted|warned|tallied|published|cited|assessed|assesses|believes|believed"
+    r"|recorded|according"
+)
+_PRE_CUE = {
+    "de": re.compile(
+        r"(?<![\w])(?:laut|nach\s+(?:Angaben|Schätzungen|Einschätzung|Informationen|Darstellung|Zählung"
+        r"|Zahlen|Erkenntnissen|Berechnungen|Daten)(?:\s+(?:von|vom))?|Angaben\s+(?:von|vom)"
+        rf"|{_VERBS_DE})(?![\w])",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        rf"(?<![\w])(?:according\s+to|per|citing|cited\s+by|(?:figures|data|estimates)\s+from|{_VERBS_EN})(?![\w])",
+        re.IGNORECASE,
+    ),
+}
+_POST_CUE = {
+    "de": re.compile(rf"(?<![\w])(?:zufolge|{_VERBS_DE})(?![\w])", re.IGNORECASE),
+    "en": re.compile(rf"(?<![\w])(?:{_VERBS_EN})(?![\w])", re.IGNORECASE),
+}
+# Cues that point back to the source named in an earlier sentence.
+_ANAPHOR = {
+    "de": re.compile(
+        r"(?<![\w])(?:demnach|den\s+Angaben\s+zufolge|nach\s+diesen\s+Angaben|(?:sagte|erklärte|betonte|"
+        r"fügte|schrieb|teilte|so)\s+(?:er|sie)|(?:er|sie)\s+(?:sagte|erklärte|betonte|fügte|schrieb|"
+        r"teilte|schätzt|schätzte)|wie\s+(?:er|sie)\s+\w+|hieß\s+es|heißt\s+es)(?![\w])",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"(?<![\w])(?:(?:he|she|it|they)\s+(?:said|added|says|wrote|estimated|reported|claimed)|"
+        r"said\s+(?:he|she|it|they)|the\s+(?:ministry|agency|statement|report|official|spokesman|"
+        r"spokeswoman|military|army|governor|mayor)\s+(?:said|added|says|reported)|according\s+to\s+"
+        r"(?:the\s+)?(?:statement|report|ministry|figures|the\s+same\s+source))(?![\w])",
+        re.IGNORECASE,
+    ),
+}
+_NEXT_SENTENCE = {
+    "de": re.compile(r"^(?:Das|Dies|Diese\s+Zahlen?|Diese\s+Angaben)\s+(?:teilte|sagte|erklärte|berichtete|meldete|gab|schrieb|bestätigte)", re.IGNORECASE),
+    "en": re.compile(r"^(?:That|This|These|That's|This\s+is|Those)\b.{0,30}?\b(?:according\s+to|said|reported|figures?\s+(?:came|come)\s+from)", re.IGNORECASE),
+}
+
+_NAME_TOKEN = r"[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł'’-]+"
+_PERSON = re.compile(rf"{_NAME_TOKEN}(?:\s+(?:van\s+der\s+|von\s+der\s+|von\s+|van\s+|de\s+|al-)?{_NAME_TOKEN}){{0,3}}")
+_DE_ARTICLE = re.compile(r"^(?:der|die|das|dem|den|des|einem|einer|eines|ein|eine|the)\s+", re.IGNORECASE)
+_ADJ_ENDING = re.compile(r"(?:en|em|er|es|e)$")
+_STOP_NAMES = frozenset(
+    """Der Die Das Dem Den Des Ein Eine Einem Einer The A An In Im Am Auf Nach Laut Zudem Auch Nun Er Sie
+    Es Wir Man Doch Dabei Damit Demnach Zuletzt Bisher Insgesamt Mehr It He She They We This That
+    These Those There Monday Tuesday Wednesday Thursday Friday Saturday Sunday Montag Dienstag Mittwoch
+    Donnerstag Freitag Samstag Sonntag Berichten Berichte Angaben Schätzungen According Sources Quellen
+    Experten Experts Officials Beobachter Russland Ukraine Kiew Moskau Brüssel Berlin Washington""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    name: str
+    start: int
+    end: int
+    person: bool
+
+
+def _adjective_base(word: str) -> str:
+    return _ADJ_ENDING.sub("", word)
+
+
+_DE_STRONG = {"m": "er", "f": "e", "n": "es", "pl": "e"}
+
+
+class Attributor:
+    """Finds and canonicalises sources; built once from the lexicons."""
+
+    def __init__(self, lex: Compiled) -> None:
+        self.lex = lex
+        adj_alt = "|".join(
+            rf"(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?" for c in lex.countries.values()
+        )
+        self._de_adj_before = re.compile(rf"(?P<adj>{adj_alt})\s+$", re.IGNORECASE)
+        self._titles = lex.title_re
+
+    # -- candidates ---------------------------------------------------------------------------
+
+    def _country_before(self, text: str, start: int, lang: Lang) -> tuple[str, int] | None:
+        """A demonym or country genitive right before a body noun: (country code, start)."""
+        window = text[max(0, start - 40) : start]
+        offset = start - len(window)
+        if lang == "de":
+            adj = self._de_adj_before.search(window)
+            if adj:
+                code = self.lex.adjective_re.match(adj.group("adj"))
+                if code and code.lastgroup:
+                    return code.lastgroup, offset + adj.start()
+            prefix = re.search(r"(?P<p>[A-Z]{2,3})-$", window)
+            if prefix:
+                for c in self.lex.countries.values():
+                    if prefix.group("p") in c.prefix_de:
+                        return c.code, offset + prefix.start()
+        country_re = self.lex.country_re[lang]
+        last: tuple[str, int] | None = None
+        for m in country_re.finditer(window):
+            if m.end() >= len(window.rstrip()) - 1 and m.lastgroup:
+                last = (m.lastgroup, offset + m.start())
+        return last
+
+    def _country_after(self, text: str, end: int, lang: Lang) -> str | None:
+        """'der Generalstab der Ukraine', 'General Staff of Ukraine's armed forces'."""
+        tail = text[end : end + 40]
+        lead = re.match(r"\s+(?:der|des|of(?:\s+the)?)\s+", tail)
+        if not lead:
+            return None
+        m = self.lex.country_re[lang].match(tail, lead.end())
+        return m.lastgroup if m else None
+
+    def _body_name(self, text: str, m: re.Match[str], lang: Lang) -> tuple[str, int]:
+        body = self.lex.bodies[int((m.lastgroup or "b0")[1:])]
+        found = self._country_before(text, m.start(), lang)
+        code = found[0] if found else self._country_after(text, m.end(), lang)
+        start = found[1] if found else m.start()
+        if lang == "de":
+            if code is None:
+                return body.nominative, start
+            country = self.lex.countries[code]
+            adj_match = self._de_adj_before.search(text[max(0, m.start() - 40) : m.start()])
+            if adj_match and found:
+                stem = _adjective_base(adj_match.group("adj")).lower()
+                if "-" in stem:
+                    head, _, rest = stem.rpartition("-")
+                    stem = f"{head.upper()}-{rest}"
+            else:
+                prefix = country.prefix_de[0] if country.prefix_de else None
+                if prefix and found and text[start : start + len(prefix) + 1] == f"{prefix}-":
+                    return f"{prefix}-{body.nominative}", start
+                stem = re.sub(r"[()?:|\\]", "", country.adjective_de.split("|")[0]).replace("US-", "")
+            return f"{stem}{_DE_STRONG[body.gender]} {body.nominative}", start
+        if code is None:
+            return body.canonical, start
+        demonym = self.lex.countries[code].demonyms_en[0] if self.lex.countries[code].demonyms_en else code
+        return f"{demonym} {body.canonical}", start
+
+    def _person(self, text: str, start: int, end: int, lang: Lang, forward: bool) -> _Candidate | None:
+        """A person's name (titles dropped) in text[start:end], the one nearest the cue."""
+        segment = text[start:end]
+        matches = list(_PERSON.finditer(segment))
+        if not matches:
+            return None
+        m = matches[0] if forward else matches[-1]
+        if forward and m.start() > 45:
+            return None
+        if not forward and len(segment) - m.end() > 45:
+            return None
+        tokens = m.group(0).split()
+        while tokens and (self._titles[lang].match(tokens[0]) or tokens[0] in _STOP_NAMES):
+            tokens.pop(0)
+        while tokens and tokens[-1] in _STOP_NAMES:
+            tokens.pop()
+        if not tokens:
+            return None
+        name = " ".join(tokens)
+        if self.lex.country_re[lang].fullmatch(name) or self.lex.named_source_re.fullmatch(name):
+            return None
+        if any(self._titles[lang].match(t) for t in tokens):
+            return None
+        name_start = start + m.start() + m.group(0).find(tokens[0])
+        return _Candidate(name.rstrip("'’s").rstrip("'’") if name.endswith(("'s", "’s")) else name,
+                          name_start, name_start + len(name), True)
+
+    def _candidates(self, text: str, lo: int, hi: int, lang: Lang) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        for m in self.lex.named_source_re.finditer(text, lo, hi):
+            if m.lastgroup:
+                out.append(_Candidate(self.lex.named_sources[int(m.lastgroup[1:])].canonical, m.start(), m.end(), False))
+        for m in self.lex.body_re[lang].finditer(text, lo, hi):
+            name, start = self._body_name(text, m, lang)
+            out.append(_Candidate(name, start, m.end(), False))
+        return out
+
+    # -- attribution --------------------------------------------------------------------------
+
+    def find(self, text: str, lo: int, hi: int, lang: Lang, exclude: list[tuple[int, int]]) -> Source | None:
+        """The source a cue in text[lo:hi] names, or None. `exclude`: spans of figures."""
+        bodies = self._candidates(text, lo, hi, lang)
+        best: tuple[int, Source] | None = None
+
+        def consider(dist: int, cand: _Candidate) -> None:
+            nonlocal best
+            if any(s <= cand.start < e for s, e in exclude):
+                return
+            if best is None or dist < best[0]:
+                best = (dist, Source(cand.name, cand.start, cand.end))
+
+        for cue in _PRE_CUE[lang].finditer(text, lo, hi):
+            word = cue.group(0).lower()
+            for cand in bodies:
+                if cand.start >= cue.end():
+                    gap = text[cue.end() : cand.start]
+                    if len(gap) <= 45 and not re.search(r"[,;:.]", gap):
+                        consider(len(gap), cand)
+            if word in ("laut", "according to") or word.startswith(("nach", "angaben")) or lang == "de":
+                person = self._person(text, cue.end(), min(hi, cue.end() + 70), lang, forward=True)
+                if person and not re.search(r"[,;:.]", text[cue.end() : person.start]):
+                    consider(person.start - cue.end(), person)
+            elif lang == "en":
+                person = self._person(text, cue.end(), min(hi, cue.end() + 70), lang, forward=True)
+                if person and not re.search(r"[,;:.]", text[cue.end() : person.start]):
+                    consider(person.start - cue.end() + 2, person)
+        for cue in _POST_CUE[lang].finditer(text, lo, hi):
+            for cand in bodies:
+                if cand.end <= cue.start():
+                    gap = text[cand.end : cue.start()]
+                    if len(gap) <= 40 and not re.search(r"[,;:.„“\"]", gap):
+                        consider(len(gap) + 1, cand)
+            person = self._person(text, max(lo, cue.start() - 70), cue.start(), lang, forward=False)
+            if person:
+                gap = text[person.end : cue.start()]
+                if len(gap) <= 30 and not re.search(r"[,;:.„“\"]", gap):
+                    consider(len(gap) + 1, person)
+        return best[1] if best else None
+
+    def anaphoric(self, text: str, lo: int, hi: int, lang: Lang) -> bool:
+        """Whether text[lo:hi] points back to an earlier source ('demnach', 'he said')."""
+        return _ANAPHOR[lang].search(text, lo, hi) is not None
+
+    def next_sentence_cue(self, sentence: str, lang: Lang) -> bool:
+        return _NEXT_SENTENCE[lang].match(sentence) is not None
+
+
+def resolve_person(name: str, text: str) -> str:
+    """A surname alone ('Rutte') becomes the full name the article uses elsewhere ('Mark Rutte')."""
+    if " " in name:
+        return name
+    m = re.search(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b", text)
+    if m:
+        tokens = m.group(1).split()
+        while tokens and tokens[0] in _STOP_NAMES:
+            tokens.pop(0)
+        first = tokens[-1] if tokens else None
+        if first and not re.search(r"(?:sekretär|präsident|minister|sprecher|chef|kanzler|General|President|Secretary|Minister)", first, re.IGNORECASE) and first[0].isupper():
+            return f"{first} {name}"
+    return name

@@ -1,0 +1,282 @@
+"""The lexicons under `lexicons/`: loaded once, validated with pydantic, compiled to regexes.
+
+An analyst extends extraction by editing the YAML files; a bad entry fails at start with the
+file and the entry named (`LexiconError`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from claimwatch_schemas import Qualifier
+
+Lang = Literal["de", "en"]
+LANGS: tuple[Lang, Lang] = ("de", "en")
+
+
+_T = TypeVar("_T", bound=BaseModel)
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing, not YAML, or has an invalid entry."""
+
+
+def _check_regexes(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regex {pattern!r}: {exc}") from exc
+    return patterns
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UnitEntry(_Entry):
+    unit: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    de: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+    metric: str | None = None
+    tracked: bool = True
+    remap: dict[str, str] = Field(default_factory=dict)
+
+    _regexes = field_validator("de", "en")(_check_regexes)
+
+
+class MetricEntry(_Entry):
+    metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    de: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+    plan: bool = False
+
+    _regexes = field_validator("de", "en")(_check_regexes)
+
+
+class CountryEntry(_Entry):
+    code: str = Field(pattern=r"^[A-Z]{2}$")
+    place: str
+    adversary: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    names_de: list[str]
+    names_en: list[str]
+    adjective_de: str
+    prefix_de: list[str] = Field(default_factory=list)
+    demonyms_de: list[str] = Field(default_factory=list)
+    demonyms_en: list[str] = Field(default_factory=list)
+
+    _regexes = field_validator("names_de", "names_en", "demonyms_de", "demonyms_en", "prefix_de")(
+        _check_regexes
+    )
+
+
+class PlaceEntry(_Entry):
+    name: str
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    names: list[str] = Field(min_length=1)
+    country_level: bool = False
+
+
+class NamedSource(_Entry):
+    canonical: str = Field(min_length=1)
+    patterns: list[str] = Field(min_length=1)
+
+    _regexes = field_validator("patterns")(_check_regexes)
+
+
+class BodySource(_Entry):
+    de: list[str]
+    nominative: str
+    gender: Literal["m", "f", "n", "pl"]
+    en: list[str]
+    canonical: str
+
+    _regexes = field_validator("de", "en")(_check_regexes)
+
+
+class Titles(_Entry):
+    de: list[str]
+    en: list[str]
+
+    _regexes = field_validator("de", "en")(_check_regexes)
+
+
+class SourcesFile(_Entry):
+    named: list[NamedSource]
+    bodies: list[BodySource]
+    titles: Titles
+
+
+class QualifiersFile(_Entry):
+    before: dict[Lang, dict[str, Qualifier]]
+    after: dict[Lang, dict[str, Qualifier]]
+
+
+class PeriodEntry(_Entry):
+    period: str = Field(pattern=r"^P\d+[DWMY]$")
+    de: list[str]
+    en: list[str]
+
+    _regexes = field_validator("de", "en")(_check_regexes)
+
+
+def _read(name: str) -> Any:
+    try:
+        text = resources.files("claimwatch_extract").joinpath("lexicons", name).read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise LexiconError(f"lexicon file {name} is missing") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"lexicon file {name} is not valid YAML: {exc}") from exc
+
+
+def _entries(name: str, key: str, model: type[_T]) -> list[_T]:
+    data = _read(name)
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise LexiconError(f"lexicon file {name}: expected a list under '{key}'")
+    out: list[_T] = []
+    for index, raw in enumerate(data[key]):
+        try:
+            out.append(model.model_validate(raw))
+        except ValidationError as exc:
+            raise LexiconError(f"lexicon file {name}, {key}[{index}] ({raw!r}): {exc}") from exc
+    return out
+
+
+def _whole(name: str, model: type[SourcesFile] | type[QualifiersFile]) -> Any:
+    data = _read(name)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise LexiconError(f"lexicon file {name}: {exc}") from exc
+
+
+# -- compiled forms ----------------------------------------------------------------------------
+
+_END = r"(?![\w])"
+
+
+def _alternation(groups: list[tuple[str, list[str]]], flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """One regex with a named group per entry; `lastgroup` tells which entry matched."""
+    parts = [f"(?P<{name}>{'|'.join(pats)})" for name, pats in groups if pats]
+    return re.compile("|".join(parts) if parts else r"(?!)", flags)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    units: list[UnitEntry]
+    unit_re: dict[Lang, re.Pattern[str]]
+    metrics: list[MetricEntry]
+    metric_re: dict[Lang, re.Pattern[str]]
+    countries: dict[str, CountryEntry]
+    country_re: dict[Lang, re.Pattern[str]]
+    adjective_re: re.Pattern[str]
+    places: list[PlaceEntry]
+    place_re: re.Pattern[str]
+    named_sources: list[NamedSource]
+    named_source_re: re.Pattern[str]
+    bodies: list[BodySource]
+    body_re: dict[Lang, re.Pattern[str]]
+    title_re: dict[Lang, re.Pattern[str]]
+    qualifiers_before: dict[Lang, dict[str, Qualifier]]
+    qualifier_before_re: dict[Lang, re.Pattern[str]]
+    qualifiers_after: dict[Lang, dict[str, Qualifier]]
+    qualifier_after_re: dict[Lang, re.Pattern[str]]
+    periods: list[PeriodEntry]
+    period_re: dict[Lang, re.Pattern[str]]
+
+
+def _phrase_alt(phrases: list[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+@cache
+def lexicons() -> Compiled:
+    """Every lexicon, validated and compiled; the first call pays, later calls are free."""
+    units = _entries("units.yaml", "units", UnitEntry)
+    metrics = _entries("metrics.yaml", "metrics", MetricEntry)
+    countries = _entries("countries.yaml", "countries", CountryEntry)
+    places = _entries("places.yaml", "places", PlaceEntry)
+    periods = _entries("periods.yaml", "periods", PeriodEntry)
+    sources: SourcesFile = _whole("sources.yaml", SourcesFile)
+    quals: QualifiersFile = _whole("qualifiers.yaml", QualifiersFile)
+    codes = {c.code for c in countries}
+    for index, country in enumerate(countries):
+        if country.adversary and country.adversary not in codes:
+            raise LexiconError(f"lexicon file countries.yaml, countries[{index}]: unknown adversary")
+
+    def unit_groups(lang: Lang) -> list[tuple[str, list[str]]]:
+        return [(f"u{i}", [f"(?:{p}){_END}" for p in getattr(u, lang)]) for i, u in enumerate(units)]
+
+    def metric_groups(lang: Lang) -> list[tuple[str, list[str]]]:
+        return [
+            (f"m{i}", [rf"(?<![\w-])(?:{p}){_END}" for p in getattr(m, lang)]) for i, m in enumerate(metrics)
+        ]
+
+    def country_groups(lang: Lang) -> list[tuple[str, list[str]]]:
+        groups: list[tuple[str, list[str]]] = []
+        for c in countries:
+            pats = list(getattr(c, f"names_{lang}")) + list(getattr(c, f"demonyms_{lang}"))
+            if lang == "de":
+                pats += [rf"{p}-(?=[A-ZÄÖÜ])" for p in c.prefix_de]
+            groups.append((c.code, [rf"(?<![\w-])(?:{p}){_END}" for p in pats]))
+        return groups
+
+    adjective_re = re.compile(
+        "|".join(rf"(?P<{c.code}>(?<![\w])(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?{_END})" for c in countries),
+        re.IGNORECASE,
+    )
+    place_alt = "|".join(
+        f"(?P<p{i}>{'|'.join(re.escape(n) for n in p.names)})" for i, p in enumerate(places)
+    )
+    named_alt = [(f"s{i}", [rf"(?<![\w-])(?:{p}){_END}" for p in s.patterns]) for i, s in enumerate(sources.named)]
+    body_groups: dict[Lang, re.Pattern[str]] = {}
+    for lang in LANGS:
+        body_groups[lang] = _alternation(
+            [(f"b{i}", [rf"(?:{p}){_END}" for p in getattr(b, lang)]) for i, b in enumerate(sources.bodies)],
+            0,
+        )
+
+    def qual_re(table: dict[str, Qualifier], before: bool) -> re.Pattern[str]:
+        alt = _phrase_alt(list(table))
+        if before:
+            return re.compile(rf"(?<![\w])(?:{alt})\s*$", re.IGNORECASE)
+        return re.compile(rf"^\s*(?:{alt})(?![\w])", re.IGNORECASE)
+
+    return Compiled(
+        units=units,
+        unit_re={lang: _alternation(unit_groups(lang)) for lang in LANGS},
+        metrics=metrics,
+        metric_re={lang: _alternation(metric_groups(lang)) for lang in LANGS},
+        countries={c.code: c for c in countries},
+        country_re={lang: _alternation(country_groups(lang), 0) for lang in LANGS},
+        adjective_re=adjective_re,
+        places=places,
+        place_re=re.compile(rf"(?<![\w-])(?:{place_alt})(?:s)?(?![\w-])"),
+        named_sources=sources.named,
+        named_source_re=_alternation(named_alt, 0),
+        bodies=sources.bodies,
+        body_re=body_groups,
+        title_re={
+            lang: re.compile(rf"^(?:{'|'.join(getattr(sources.titles, lang))})$") for lang in LANGS
+        },
+        qualifiers_before={lang: {k.lower(): v for k, v in quals.before.get(lang, {}).items()} for lang in LANGS},
+        qualifier_before_re={lang: qual_re(quals.before.get(lang, {}), True) for lang in LANGS},
+        qualifiers_after={lang: {k.lower(): v for k, v in quals.after.get(lang, {}).items()} for lang in LANGS},
+        qualifier_after_re={lang: qual_re(quals.after.get(lang, {}), False) for lang in LANGS},
+        periods=periods,
+        period_re={
+            lang: _alternation(
+                [(f"d{i}", [rf"(?<![\w])(?:{p}){_END}" for p in getattr(d, lang)]) for i, d in enumerate(periods)]
+            )
+            for lang in LANGS
+        },
+    )

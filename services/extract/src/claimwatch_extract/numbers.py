@@ -1,0 +1,293 @@
+"""Numbers as written in German and English news, found with their character spans.
+
+Digits in either separator convention (the article's language decides what "1.150" means),
+decimals with scale words, number words, vague quantities and ranges.
+
+Number words are parsed by our own morpheme parser, not by `text2num`: both give the same
+values on every number word we met (see tests/unit/test_extract_numbers.py), but our regex
+has to find the words in running text anyway, and once found, summing the morphemes costs
+less than a second call into text2num; text2num also has no German inflected "einen/einem",
+no "a dozen" and no elided ranges ("zwei- bis dreitausend"), which we need.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .lexicons import Lang
+
+_DE_ONES = {
+    "eins": 1, "ein": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
+    "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14,
+    "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20,
+    "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80,
+    "neunzig": 90,
+}  # fmt: skip
+_DE_MULT = {"hundert": 100, "tausend": 1000}
+_EN_ONES = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_EN_MULT = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+
+_SCALES = {
+    "tausend": 1e3, "tsd.": 1e3, "tsd": 1e3, "thousand": 1e3, "k": 1e3,
+    "million": 1e6, "millionen": 1e6, "mio.": 1e6, "mio": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
+    "milliarde": 1e9, "milliarden": 1e9, "mrd.": 1e9, "mrd": 1e9, "billion": 1e9, "bn": 1e9, "b": 1e9,
+    "billionen": 1e12, "trillion": 1e12,
+}  # fmt: skip
+
+_VAGUE_DE = {
+    "hunderttausende": 1e5, "zehntausende": 1e4, "tausende": 1e3, "hunderte": 1e2, "dutzende": 12.0,
+    "millionen": 1e6, "milliarden": 1e9,
+}  # fmt: skip
+_VAGUE_EN = {
+    "hundreds of thousands": 1e5, "tens of thousands": 1e4, "thousands": 1e3, "hundreds": 1e2,
+    "dozens": 12.0, "millions": 1e6, "billions": 1e9, "scores": 20.0,
+}  # fmt: skip
+_VAGUE_BASE = {
+    "hundert": 1e2, "tausend": 1e3, "dutzend": 12.0, "millionen": 1e6,
+    "hundred": 1e2, "thousand": 1e3, "dozen": 12.0, "million": 1e6,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """A number in the text: `text[start:end]` is what was read."""
+
+    start: int
+    end: int
+    value: float
+    value_max: float | None = None
+    vague: bool = False
+    currency: str | None = None
+    scale: float = 1.0
+    is_word: bool = False
+    weak: bool = False  # "ein/einen/one": a figure only with a qualifier or a countable noun
+
+
+_ALT_SPACE = "[\u00a0\u202f\u2009]"
+_DIGITS = {
+    "de": rf"\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d{{1,3}}(?:{_ALT_SPACE}\d{{3}})+|\d{{1,3}}(?:,\d{{3}}){{2,}}|\d+(?:,\d+)?",
+    "en": rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:{_ALT_SPACE}\d{{3}})+|\d+(?:\.\d+)?",
+}
+_SCALE_WORDS = {
+    "de": r"Millionen|Million|Mio\.|Mio\b|Milliarden|Milliarde|Mrd\.|Mrd\b|Billionen|Tausend|tausend|Tsd\.",
+    "en": r"million|billion|trillion|thousand|mln\b|bn\b",
+}
+_ATTACHED_SCALE = r"bn|mn|m|k|b"
+_CURRENCY = r"US\$|\$|€|£|USD|EUR"
+
+
+def _word_alt(words: list[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_DE_MORPH = _word_alt([*_DE_ONES, *_DE_MULT, "und", "einen", "einem", "einer", "eine"])
+_EN_WORD = _word_alt([*_EN_ONES, *_EN_MULT, "dozen"])
+
+_NOT_BEFORE = r"(?<![\w.,/:])(?<![A-Za-zÄÖÜäöüß]-)"
+
+
+def _build(lang: Lang) -> re.Pattern[str]:
+    digits = _DIGITS[lang]
+    scale = _SCALE_WORDS[lang]
+    if lang == "de":
+        words = rf"(?P<words>(?:{_DE_MORPH})+(?:\s+Dutzend)?|Dutzend)(?=-?[^\w]|$)"
+        vague = (
+            r"(?P<vague>(?:mehrere|einige|etliche|viele|ein\s+paar)\s+(?:hundert|tausend|Dutzend|Millionen)"
+            r"|Hunderttausende(?:n)?|Zehntausende(?:n)?|Tausende(?:n)?|Hunderte(?:n)?|Dutzende(?:n)?"
+            r"|Millionen|Milliarden)(?![\w])"
+        )
+    else:
+        words = rf"(?P<words>(?:(?:a|an)\s+(?=dozen|hundred|thousand|million))?(?:{_EN_WORD})(?:(?:\s+|-)(?:and\s+)?(?:{_EN_WORD}))*)(?![\w])"
+        vague = (
+            r"(?P<vague>(?:several|a\s+few|some|many|a\s+couple\s+of)\s+(?:hundred|thousand|dozen|million)"
+            r"|hundreds\s+of\s+thousands|tens\s+of\s+thousands|thousands|hundreds|dozens|millions|billions)"
+            r"(?![\w])(?:\s+of(?![\w]))?"
+        )
+    pattern = (
+        rf"(?P<cur>{_CURRENCY})?\s?{_NOT_BEFORE}(?P<num>{digits})"
+        rf"(?:(?P<att>{_ATTACHED_SCALE})(?![\w])|\s*(?P<scale>{scale})(?![\w]))?"
+        rf"(?![\w]|[.,:/]\d)"
+        rf"|(?<![\w-]){words}(?:\s+(?P<wscale>{scale})(?![\w]))?"
+        rf"|(?<![\w-]){vague}"
+    )
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_NUMBER_RE: dict[Lang, re.Pattern[str]] = {"de": _build("de"), "en": _build("en")}
+_DE_MORPH_RE = re.compile(_DE_MORPH, re.IGNORECASE)
+_EN_WORD_RE = re.compile(_EN_WORD, re.IGNORECASE)
+_RANGE_GAP = {
+    "de": re.compile(r"-?\s*(?:-|–|—|bis|oder)\s*$", re.IGNORECASE),
+    "en": re.compile(r"-?\s*(?:-|–|—|to|or)\s*$", re.IGNORECASE),
+}
+_AND_GAP = re.compile(r"\s*(?:und|and)\s*$", re.IGNORECASE)
+_BETWEEN = re.compile(r"(?:zwischen|between)\s+$", re.IGNORECASE)
+_FROM = re.compile(r"(?:from)\s+$", re.IGNORECASE)
+
+
+def parse_digits(raw: str, lang: Lang) -> float:
+    """'600.000' (de) and '600,000' (en) are 600000; '1,5' (de) and '1.5' (en) are 1.5."""
+    s = re.sub(_ALT_SPACE, "", raw)
+    if lang == "de":
+        if re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}", s):
+            return float(s.replace(",", ""))
+        return float(s.replace(".", "").replace(",", "."))
+    return float(s.replace(",", ""))
+
+
+def parse_german_words(word: str) -> tuple[float, float] | None:
+    """'zwölftausend' -> (12000, 1000); 'dreiundzwanzig' -> (23, 1). None if not a number word."""
+    parts = [m.group(0).lower() for m in _DE_MORPH_RE.finditer(word)]
+    if "".join(parts) != word.lower().replace(" ", "") or not parts or all(p == "und" for p in parts):
+        return None
+    total, current, last_mult = 0.0, 0.0, 1.0
+    for part in parts:
+        if part == "und":
+            continue
+        if part in ("ein", "eine", "einen", "einem", "einer", "eins"):
+            current += 1
+        elif part in _DE_ONES:
+            current += _DE_ONES[part]
+        elif part == "hundert":
+            current = (current or 1) * 100
+            last_mult = 100
+        elif part == "tausend":
+            total += (current or 1) * 1000
+            current = 0
+            last_mult = 1000
+        else:
+            return None
+        if part not in _DE_MULT:
+            last_mult = 1.0
+    return total + current, last_mult
+
+
+def parse_english_words(words: str) -> tuple[float, float] | None:
+    """'twenty-five' -> (25, 1); 'six hundred' -> (600, 100); 'a dozen' -> (12, 12)."""
+    tokens = [t.lower() for t in re.split(r"[\s-]+", words.strip()) if t and t.lower() != "and"]
+    if not tokens:
+        return None
+    total, current, last_mult = 0.0, 0.0, 1.0
+    for tok in tokens:
+        if tok in ("a", "an"):
+            current += 1
+        elif tok in _EN_ONES:
+            current += _EN_ONES[tok]
+            last_mult = 1.0
+        elif tok == "dozen":
+            current = (current or 1) * 12
+            last_mult = 12.0
+        elif tok == "hundred":
+            current = (current or 1) * 100
+            last_mult = 100.0
+        elif tok in _EN_MULT:
+            total += (current or 1) * _EN_MULT[tok]
+            current = 0
+            last_mult = float(_EN_MULT[tok])
+        else:
+            return None
+    return total + current, last_mult
+
+
+def _vague_value(raw: str, lang: Lang) -> float:
+    low = re.sub(r"\s+", " ", raw.lower()).removesuffix(" of")
+    table = _VAGUE_DE if lang == "de" else _VAGUE_EN
+    for key, value in table.items():
+        if low.startswith(key):
+            return value
+    return _VAGUE_BASE.get(low.rsplit(" ", 1)[-1], 1.0)
+
+
+def _scale(raw: str | None) -> float:
+    if not raw:
+        return 1.0
+    return _SCALES.get(raw.lower(), 1.0)
+
+
+def _currency(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    if "$" in raw or raw.upper() == "USD":
+        return "usd"
+    if raw in ("€",) or raw.upper() == "EUR":
+        return "eur"
+    if raw == "£":
+        return "gbp"
+    return None
+
+
+def _mention(m: re.Match[str], lang: Lang) -> NumberMention | None:
+    if m.group("num") is not None:
+        scale = _scale(m.group("att") or m.group("scale"))
+        value = parse_digits(m.group("num"), lang) * scale
+        cur = m.group("cur")
+        start = m.start("cur") if cur else m.start("num")
+        return NumberMention(start, m.end(), round(value, 6), currency=_currency(cur), scale=scale)
+    if m.group("words") is not None:
+        raw = m.group("words")
+        if lang == "de":
+            dozen = re.search(r"\s*Dutzend$", raw, re.IGNORECASE)
+            base = raw[: dozen.start()] if dozen else raw
+            parsed = parse_german_words(base) if base else (1.0, 1.0)
+            if parsed is None:
+                return None
+            value, mult = parsed
+            if dozen:
+                value, mult = value * 12, 12.0
+        else:
+            parsed = parse_english_words(raw)
+            if parsed is None:
+                return None
+            value, mult = parsed
+        scale = _scale(m.group("wscale"))
+        if scale > 1:
+            value, mult = value * scale, scale
+        weak = raw.lower() in ("ein", "eine", "einen", "einem", "einer", "one")
+        return NumberMention(m.start(), m.end(), value, scale=mult, is_word=True, weak=weak)
+    raw = m.group("vague")
+    return NumberMention(m.start(), m.end(), _vague_value(raw, lang), vague=True)
+
+
+def _merge_ranges(text: str, mentions: list[NumberMention], lang: Lang) -> list[NumberMention]:
+    out: list[NumberMention] = []
+    i = 0
+    while i < len(mentions):
+        m1 = mentions[i]
+        if i + 1 < len(mentions) and not m1.vague and not mentions[i + 1].vague:
+            m2 = mentions[i + 1]
+            gap = text[m1.end : m2.start]
+            before = text[max(0, m1.start - 12) : m1.start]
+            between = _BETWEEN.search(before)
+            ok = len(gap) <= 8 and (
+                (_RANGE_GAP[lang].fullmatch(gap) is not None and not _FROM.search(before))
+                or (between is not None and _AND_GAP.fullmatch(gap) is not None)
+            )
+            if ok:
+                low = m1.value
+                if m2.scale > 1 and m1.scale == 1 and low * m2.scale <= m2.value:
+                    low *= m2.scale
+                if low < m2.value:
+                    start = m1.start - (len(before) - between.start()) if between else m1.start
+                    out.append(
+                        replace(
+                            m2, start=start, value=low, value_max=m2.value, weak=False,
+                            currency=m1.currency or m2.currency,
+                        )
+                    )
+                    i += 2
+                    continue
+        out.append(m1)
+        i += 1
+    return out
+
+
+def find_numbers(text: str, lang: Lang) -> list[NumberMention]:
+    """Every number mention in `text`, ranges merged, in text order."""
+    mentions = [mm for m in _NUMBER_RE[lang].finditer(text) if (mm := _mention(m, lang)) is not None]
+    return _merge_ranges(text, mentions, lang)

@@ -1,0 +1,71 @@
+"""Sentences and quotations of an article, as character spans of the original text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ABBREVIATIONS = frozenset(
+    """ca bzw vgl z.b u.a d.h usw etc nr no dr prof st mr mrs ms gen lt col sgt capt maj adm gov sen rep
+    jan feb mar apr jun jul aug sep sept oct okt nov dec dez mio mrd tsd inkl evtl ggf sog jh v.a u.s
+    z.t corp inc ltd co vs""".split()
+)
+_MONTHS = re.compile(
+    r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b"
+)
+_BOUNDARY = re.compile(r"[.!?…]+[\"“”»«'’)]*(?=\s+[\"„“»«'‚(]?[A-ZÄÖÜ0-9])|\n+")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_QUOTE = re.compile(r"„[^“”\"\n]{1,2000}[“”\"]|“[^”\n]{1,2000}”|»[^«\n]{1,2000}«|«[^»\n]{1,2000}»|\"[^\"\n]{1,2000}\"")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def _is_boundary(text: str, match: re.Match[str]) -> bool:
+    if match.group(0).startswith("\n"):
+        return True
+    if not match.group(0).startswith("."):
+        return True
+    word = _WORD_BEFORE.search(text, 0, match.start())
+    if word is None:
+        return True
+    token = word.group(1).lower()
+    if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+        return False
+    if "." in token and len(token) <= 5:  # U.S., z.B., u.a.
+        return False
+    if token.isdigit() and len(token) <= 2:  # German ordinals and dates: "12. Februar", "3. Brigade"
+        return _MONTHS.match(text, match.end() + 1) is None and text[match.end() : match.end() + 3] != " 20"
+    return True
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with their spans; headings and list items (line breaks) end a sentence too."""
+    out: list[Sentence] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        if not _is_boundary(text, match):
+            continue
+        end = match.end() if not match.group(0).startswith("\n") else match.start()
+        _append(text, start, end, out)
+        start = match.end()
+    _append(text, start, len(text), out)
+    return out
+
+
+def _append(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, text[start:end]))
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted speech (including the quote marks)."""
+    return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]

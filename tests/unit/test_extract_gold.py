@@ -1,0 +1,41 @@
+"""The extractor against the seed gold and the dev corpus gold, with the issue's targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimwatch_extract.evaluation import evaluate_gold_file, format_report
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_seeds_gold_every_figure_and_field_right() -> None:
+    report = evaluate_gold_file(DATA / "seeds.gold.jsonl")
+    text = format_report(report)
+    assert report.recall == 1.0, text
+    assert report.tracked_precision == 1.0, text
+    assert report.precision == 1.0, text
+    for name, score in report.fields.items():
+        assert score.accuracy == 1.0, f"{name}\n{text}"
+
+
+def test_devcorpus_gold_meets_targets() -> None:
+    gold = DATA / "devcorpus.gold.jsonl"
+    if not gold.exists():
+        pytest.skip("dev corpus not written yet")
+    report = evaluate_gold_file(gold)
+    text = format_report(report)
+    assert report.articles >= 60, text
+    assert report.recall >= 0.95, text
+    assert report.precision >= 0.95, text
+    for name, score in report.fields.items():
+        assert score.accuracy >= 0.9, f"{name}\n{text}"
+
+
+def test_format_report_is_a_table() -> None:
+    text = format_report(evaluate_gold_file(DATA / "seeds.gold.jsonl"))
+    assert "recall" in text
+    assert "precision" in text
+    assert "qualifier" in text
