@@ -59,20 +59,102 @@ _ANAPHOR = {
     ),
 }
 _NEXT_SENTENCE = {
-    "de": re.compile(r"^(?:Das|Dies|Diese\s+Zahlen?|Diese\s+Angaben)\s+(?:teilte|sagte|erklärte|berichtete|meldete|gab|schrieb|bestätigte)", re.IGNORECASE),
-    "en": re.compile(r"^(?:That|This|These|That's|This\s+is|Those)\b.{0,30}?\b(?:according\s+to|said|reported|figures?\s+(?:came|come)\s+from)", re.IGNORECASE),
+    "de": re.compile(
+        r"^(?:Das|Dies|Diese\s+Zahlen?|Diese\s+Angaben)\s+(?:teilte|sagte|erklärte|berichtete|meldete|gab|schrieb|bestätigte)",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"^(?:That|This|These|That's|This\s+is|Those)\b.{0,30}?\b(?:according\s+to|said|reported|figures?\s+(?:came|come)\s+from)",
+        re.IGNORECASE,
+    ),
 }
 
 _NAME_TOKEN = r"[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł'’-]+"
-_PERSON = re.compile(rf"{_NAME_TOKEN}(?:\s+(?:van\s+der\s+|von\s+der\s+|von\s+|van\s+|de\s+|al-)?{_NAME_TOKEN}){{0,3}}")
+_PERSON = re.compile(
+    rf"{_NAME_TOKEN}(?:\s+(?:van\s+der\s+|von\s+der\s+|von\s+|van\s+|de\s+|al-)?{_NAME_TOKEN}){{0,3}}"
+)
 _DE_ARTICLE = re.compile(r"^(?:der|die|das|dem|den|des|einem|einer|eines|ein|eine|the)\s+", re.IGNORECASE)
 _ADJ_ENDING = re.compile(r"(?:en|em|er|es|e)$")
 _STOP_NAMES = frozenset(
-    """Der Die Das Dem Den Des Ein Eine Einem Einer The A An In Im Am Auf Nach Laut Zudem Auch Nun Er Sie
-    Es Wir Man Doch Dabei Damit Demnach Zuletzt Bisher Insgesamt Mehr It He She They We This That
-    These Those There Monday Tuesday Wednesday Thursday Friday Saturday Sunday Montag Dienstag Mittwoch
-    Donnerstag Freitag Samstag Sonntag Berichten Berichte Angaben Schätzungen According Sources Quellen
-    Experten Experts Officials Beobachter Russland Ukraine Kiew Moskau Brüssel Berlin Washington""".split()
+    [
+        "Der",
+        "Die",
+        "Das",
+        "Dem",
+        "Den",
+        "Des",
+        "Ein",
+        "Eine",
+        "Einem",
+        "Einer",
+        "The",
+        "A",
+        "An",
+        "In",
+        "Im",
+        "Am",
+        "Auf",
+        "Nach",
+        "Laut",
+        "Zudem",
+        "Auch",
+        "Nun",
+        "Er",
+        "Sie",
+        "Es",
+        "Wir",
+        "Man",
+        "Doch",
+        "Dabei",
+        "Damit",
+        "Demnach",
+        "Zuletzt",
+        "Bisher",
+        "Insgesamt",
+        "Mehr",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+        "Berichten",
+        "Berichte",
+        "Angaben",
+        "Schätzungen",
+        "According",
+        "Sources",
+        "Quellen",
+        "Experten",
+        "Experts",
+        "Officials",
+        "Beobachter",
+        "Russland",
+        "Ukraine",
+        "Kiew",
+        "Moskau",
+        "Brüssel",
+        "Berlin",
+        "Washington",
+    ]
 )
 
 
@@ -103,9 +185,7 @@ class Attributor:
 
     def __init__(self, lex: Compiled) -> None:
         self.lex = lex
-        adj_alt = "|".join(
-            rf"(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?" for c in lex.countries.values()
-        )
+        adj_alt = "|".join(rf"(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?" for c in lex.countries.values())
         self._de_adj_before = re.compile(rf"(?P<adj>{adj_alt})\s+$", re.IGNORECASE)
         self._titles = lex.title_re
 
@@ -192,14 +272,22 @@ class Attributor:
         if any(self._titles[lang].match(t) for t in tokens):
             return None
         name_start = start + m.start() + m.group(0).find(tokens[0])
-        return _Candidate(name.rstrip("'’s").rstrip("'’") if name.endswith(("'s", "’s")) else name,
-                          name_start, name_start + len(name), True)
+        return _Candidate(
+            name.rstrip("'’s").rstrip("'’") if name.endswith(("'s", "’s")) else name,
+            name_start,
+            name_start + len(name),
+            True,
+        )
 
     def _candidates(self, text: str, lo: int, hi: int, lang: Lang) -> list[_Candidate]:
         out: list[_Candidate] = []
         for m in self.lex.named_source_re.finditer(text, lo, hi):
             if m.lastgroup:
-                out.append(_Candidate(self.lex.named_sources[int(m.lastgroup[1:])].canonical, m.start(), m.end(), False))
+                out.append(
+                    _Candidate(
+                        self.lex.named_sources[int(m.lastgroup[1:])].canonical, m.start(), m.end(), False
+                    )
+                )
         for m in self.lex.body_re[lang].finditer(text, lo, hi):
             name, start = self._body_name(text, m, lang)
             out.append(_Candidate(name, start, m.end(), False))
@@ -265,6 +353,14 @@ def resolve_person(name: str, text: str) -> str:
         while tokens and tokens[0] in _STOP_NAMES:
             tokens.pop(0)
         first = tokens[-1] if tokens else None
-        if first and not re.search(r"(?:sekretär|präsident|minister|sprecher|chef|kanzler|General|President|Secretary|Minister)", first, re.IGNORECASE) and first[0].isupper():
+        if (
+            first
+            and not re.search(
+                r"(?:sekretär|präsident|minister|sprecher|chef|kanzler|General|President|Secretary|Minister)",
+                first,
+                re.IGNORECASE,
+            )
+            and first[0].isupper()
+        ):
             return f"{first} {name}"
     return name

@@ -100,7 +100,9 @@ def _describe(claim: Claim, text: str) -> str:
     return f"{claim.value:g} {claim.unit}/{claim.metric} {phrase!r}"
 
 
-def score_article(report: EvalReport, name: str, text: str, claims: list[Claim], gold: list[dict[str, Any]]) -> None:
+def score_article(
+    report: EvalReport, name: str, text: str, claims: list[Claim], gold: list[dict[str, Any]]
+) -> None:
     """Add one article's result to `report`."""
     report.articles += 1
     report.claims += len(claims)
@@ -119,7 +121,9 @@ def score_article(report: EvalReport, name: str, text: str, claims: list[Claim],
         ]
         if not candidates:
             where = "" if spans else " (evidence not in text)"
-            report.misses.append(f"{name}: {fig.get('value')} {fig.get('unit')}/{fig.get('metric')} {fig['evidence']!r}{where}")
+            report.misses.append(
+                f"{name}: {fig.get('value')} {fig.get('unit')}/{fig.get('metric')} {fig['evidence']!r}{where}"
+            )
             continue
         index, claim = max(candidates, key=lambda ic: sum(_field_ok(f, ic[1], fig) for f in FIELDS))
         used.add(index)

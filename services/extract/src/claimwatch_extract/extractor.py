@@ -9,6 +9,7 @@ explained by the words that produced it.
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -44,15 +45,142 @@ _PERSON_UNITS = frozenset({"soldiers", "people", "civilians", "children"})
 _VICTIM_UNITS = frozenset({"people", "civilians", "children"})
 _STOP = {
     "de": frozenset(
-        """der die das den dem des ein eine einen einem einer eines und oder sowie in im am an auf aus bei mit
-        nach von vom zu zur zum für gegen seit bis über unter um ist sind war waren wurde wurden werden hat
-        haben hatte hatten sei seien soll sollen kann können als wie auch noch nur bereits schon nicht
-        rund etwa mehr weniger jahr jahren prozent jahre uhr mal""".split()
+        [
+            "der",
+            "die",
+            "das",
+            "den",
+            "dem",
+            "des",
+            "ein",
+            "eine",
+            "einen",
+            "einem",
+            "einer",
+            "eines",
+            "und",
+            "oder",
+            "sowie",
+            "in",
+            "im",
+            "am",
+            "an",
+            "auf",
+            "aus",
+            "bei",
+            "mit",
+            "nach",
+            "von",
+            "vom",
+            "zu",
+            "zur",
+            "zum",
+            "für",
+            "gegen",
+            "seit",
+            "bis",
+            "über",
+            "unter",
+            "um",
+            "ist",
+            "sind",
+            "war",
+            "waren",
+            "wurde",
+            "wurden",
+            "werden",
+            "hat",
+            "haben",
+            "hatte",
+            "hatten",
+            "sei",
+            "seien",
+            "soll",
+            "sollen",
+            "kann",
+            "können",
+            "als",
+            "wie",
+            "auch",
+            "noch",
+            "nur",
+            "bereits",
+            "schon",
+            "nicht",
+            "rund",
+            "etwa",
+            "mehr",
+            "weniger",
+            "jahr",
+            "jahren",
+            "prozent",
+            "jahre",
+            "uhr",
+            "mal",
+        ]
     ),
     "en": frozenset(
-        """the a an and or in on at of to from by for with since until into over under is are was were be
-        been being has have had will would could should may might per than as also only already not who
-        that which percent per cent year years old times o'clock pm am hours days weeks months""".split()
+        [
+            "the",
+            "a",
+            "an",
+            "and",
+            "or",
+            "in",
+            "on",
+            "at",
+            "of",
+            "to",
+            "from",
+            "by",
+            "for",
+            "with",
+            "since",
+            "until",
+            "into",
+            "over",
+            "under",
+            "is",
+            "are",
+            "was",
+            "were",
+            "be",
+            "been",
+            "being",
+            "has",
+            "have",
+            "had",
+            "will",
+            "would",
+            "could",
+            "should",
+            "may",
+            "might",
+            "per",
+            "than",
+            "as",
+            "also",
+            "only",
+            "already",
+            "not",
+            "who",
+            "that",
+            "which",
+            "percent",
+            "per",
+            "cent",
+            "year",
+            "years",
+            "old",
+            "times",
+            "o'clock",
+            "pm",
+            "am",
+            "hours",
+            "days",
+            "weeks",
+            "months",
+        ]
     ),
 }
 _CONNECTORS = frozenset({"oder", "und", "or", "and", "bzw.", "sowie", "beziehungsweise"})
@@ -85,17 +213,27 @@ _TOLL = {
         re.IGNORECASE,
     ),
 }
-_TOLL_METRIC = re.compile(r"verletz|verwund|injur|wound|vermiss|missing|vertrieb|flücht|displac|refugee", re.IGNORECASE)
+_TOLL_METRIC = re.compile(
+    r"verletz|verwund|injur|wound|vermiss|missing|vertrieb|flücht|displac|refugee", re.IGNORECASE
+)
 _VERB_BEFORE = {
     "de": re.compile(r"(?:tötete|töteten|verletzte|verletzten|verwundete|verwundeten)\s+$", re.IGNORECASE),
-    "en": re.compile(r"(?:killing|killed|wounding|wounded|injuring|injured|kills|killed\s+at\s+least)\s+$", re.IGNORECASE),
+    "en": re.compile(
+        r"(?:killing|killed|wounding|wounded|injuring|injured|kills|killed\s+at\s+least)\s+$", re.IGNORECASE
+    ),
 }
 _PARTITIVE = re.compile(r"^\s+(?:of|von)\s+(?:the\s+|den\s+|insgesamt\s+|total\s+|all\s+)?$", re.IGNORECASE)
 _ELLIPTIC_VERB = re.compile(
-    r"^\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|sind|waren|was|were)\s+){0,2}", re.IGNORECASE
+    r"^\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|sind|waren|was|were)\s+){0,2}",
+    re.IGNORECASE,
 )
-_COORD_GAP = re.compile(r"^\s*(?:,|,?\s*(?:und|sowie|and|or|oder|as\s+well\s+as|plus))?\s*(?:,\s*)?$", re.IGNORECASE)
-_TOTAL_CUE = re.compile(r"(?:seit|since|insgesamt|bislang|bisher|so\s+far|in\s+total|total|overall|seit\s+Kriegsbeginn)\s", re.IGNORECASE)
+_COORD_GAP = re.compile(
+    r"^\s*(?:,|,?\s*(?:und|sowie|and|or|oder|as\s+well\s+as|plus))?\s*(?:,\s*)?$", re.IGNORECASE
+)
+_TOTAL_CUE = re.compile(
+    r"(?:seit|since|insgesamt|bislang|bisher|so\s+far|in\s+total|total|overall|seit\s+Kriegsbeginn)\s",
+    re.IGNORECASE,
+)
 _LOCATION_PREP = re.compile(
     r"(?:in|im|nach|aus|bei|auf|gegen|über|into|to|from|near|at|against|on|across|inside|of)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+|Region\s+|region\s+|Gebiet\s+|Stadt\s+|city\s+of\s+)?$",
     re.IGNORECASE,
@@ -177,7 +315,7 @@ def _find_unit(ctx: _Context, pos: int, limit: int) -> tuple[int, int] | None:
             return None
         token = word.group(0)
         low = token.lower().rstrip(".")
-        if token[0].isdigit() or low in stop and low not in _CONNECTORS:
+        if token[0].isdigit() or (low in stop and low not in _CONNECTORS):
             return None
         if lang == "de" and token[0].isupper() and low not in _CONNECTORS:
             return None
@@ -244,8 +382,12 @@ def _figures_in(ctx: _Context, sent_index: int, numbers: list[NumberMention]) ->
             cur_unit = next((i for i, u in enumerate(ctx.lex.units) if u.unit == n.currency), None)
             unit = (cur_unit, n.end) if cur_unit is not None else None
         fig = _Figure(
-            number=n, start=begin, end=unit[1] if unit else n.end, np_end=unit[1] if unit else n.end,
-            unit_index=unit[0] if unit else None, sentence=sent_index,
+            number=n,
+            start=begin,
+            end=unit[1] if unit else n.end,
+            np_end=unit[1] if unit else n.end,
+            unit_index=unit[0] if unit else None,
+            sentence=sent_index,
         )
         if n.value_max is not None:
             fig.qualifier = Qualifier.RANGE
@@ -348,6 +490,7 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
         pool = inside or [t for t in mine if t[0] <= 120]
         metrics = {lex.metrics[t[1]].metric for t in pool if not lex.metrics[t[1]].plan}
         plan = any(lex.metrics[t[1]].plan for t in mine if t[0] <= 60)
+        metric: str | None
         if "killed_or_wounded" in metrics or {"killed", "wounded"} <= metrics:
             metric = "killed_or_wounded"
         elif pool:
@@ -355,7 +498,12 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             metric = lex.metrics[ordered[0][1]].metric if ordered else None
         else:
             metric = None
-        if plan and metric in ("deployed", "supplied", None) and unit is not None and unit.unit in ("soldiers",):
+        if (
+            plan
+            and metric in ("deployed", "supplied", None)
+            and unit is not None
+            and unit.unit in ("soldiers",)
+        ):
             metric = "planned_deployment" if metric in ("deployed", None) else metric
         if metric is not None and unit is not None:
             metric = unit.remap.get(metric, metric)
@@ -421,7 +569,11 @@ def _place_country(ctx: _Context, name: str | None) -> str | None:
 
 
 def _subject(
-    ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentence, source: Source | None,
+    ctx: _Context,
+    fig: _Figure,
+    figures: list[_Figure],
+    sent: Sentence,
+    source: Source | None,
     location: str | None,
 ) -> str | None:
     lex = ctx.lex
@@ -438,7 +590,13 @@ def _subject(
             continue
         mentions.append((start, end, code))
     unit = lex.units[fig.unit_index].unit if fig.unit_index is not None else ""
-    if unit in _VICTIM_UNITS and fig.metric in ("killed", "wounded", "killed_or_wounded", "missing", "displaced"):
+    if unit in _VICTIM_UNITS and fig.metric in (
+        "killed",
+        "wounded",
+        "killed_or_wounded",
+        "missing",
+        "displaced",
+    ):
         country = _place_country(ctx, location)
         if country:
             return country
@@ -471,7 +629,9 @@ def _period(ctx: _Context, fig: _Figure, sent: Sentence) -> str | None:
 # -- sources -----------------------------------------------------------------------------------
 
 
-def _sentence_source(ctx: _Context, index: int, figures: list[_Figure], memory: list[Source | None]) -> Source | None:
+def _sentence_source(
+    ctx: _Context, index: int, figures: list[_Figure], memory: list[Source | None]
+) -> Source | None:
     attributor = _attributor()
     sent = ctx.sentences[index]
     exclude = [(f.start, f.end) for f in figures]
@@ -540,7 +700,7 @@ def _has_cue(ctx: _Context, sent: Sentence) -> bool:
 
 def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
     """'über 10.000 Panzern und 20.000 gepanzerten Fahrzeugen': the qualifier and metric carry over."""
-    for prev, fig in zip(figures, figures[1:], strict=False):
+    for prev, fig in itertools.pairwise(figures):
         gap = ctx.text[prev.np_end : fig.start]
         if not _COORD_GAP.match(gap):
             continue
@@ -554,8 +714,14 @@ def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
 
 
 def _claim(
-    ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentence, source: Source | None,
-    prev_place: str | None, article_id: str, published_at: datetime | None,
+    ctx: _Context,
+    fig: _Figure,
+    figures: list[_Figure],
+    sent: Sentence,
+    source: Source | None,
+    prev_place: str | None,
+    article_id: str,
+    published_at: datetime | None,
 ) -> Claim:
     lex = ctx.lex
     assert fig.unit_index is not None
@@ -577,7 +743,9 @@ def _claim(
     return Claim(
         claim_id=claim_id_for(article_id, start, end),
         article_id=article_id,
-        figure_key=figure_key(subject=subject, metric=metric, unit=unit.unit, period=period, source=source_name),
+        figure_key=figure_key(
+            subject=subject, metric=metric, unit=unit.unit, period=period, source=source_name
+        ),
         value=n.value,
         value_max=n.value_max,
         qualifier=fig.qualifier or Qualifier.EXACT,

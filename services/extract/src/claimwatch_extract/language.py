@@ -13,10 +13,28 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
 
 SUPPORTED = ("de", "en")
-_CANDIDATES = ["de", "en", "fr", "es", "it", "nl", "pl", "ru", "uk", "pt", "tr", "sv", "da", "no", "cs", "ar", "zh"]
+_CANDIDATES = [
+    "de",
+    "en",
+    "fr",
+    "es",
+    "it",
+    "nl",
+    "pl",
+    "ru",
+    "uk",
+    "pt",
+    "tr",
+    "sv",
+    "da",
+    "no",
+    "cs",
+    "ar",
+    "zh",
+]
 _SAMPLE_CHARS = 2000
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 

@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal, TypeVar
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from claimwatch_schemas import Qualifier
@@ -231,13 +231,15 @@ def lexicons() -> Compiled:
         return groups
 
     adjective_re = re.compile(
-        "|".join(rf"(?P<{c.code}>(?<![\w])(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?{_END})" for c in countries),
+        "|".join(
+            rf"(?P<{c.code}>(?<![\w])(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?{_END})" for c in countries
+        ),
         re.IGNORECASE,
     )
-    place_alt = "|".join(
-        f"(?P<p{i}>{'|'.join(re.escape(n) for n in p.names)})" for i, p in enumerate(places)
-    )
-    named_alt = [(f"s{i}", [rf"(?<![\w-])(?:{p}){_END}" for p in s.patterns]) for i, s in enumerate(sources.named)]
+    place_alt = "|".join(f"(?P<p{i}>{'|'.join(re.escape(n) for n in p.names)})" for i, p in enumerate(places))
+    named_alt = [
+        (f"s{i}", [rf"(?<![\w-])(?:{p}){_END}" for p in s.patterns]) for i, s in enumerate(sources.named)
+    ]
     body_groups: dict[Lang, re.Pattern[str]] = {}
     for lang in LANGS:
         body_groups[lang] = _alternation(
@@ -265,17 +267,22 @@ def lexicons() -> Compiled:
         named_source_re=_alternation(named_alt, 0),
         bodies=sources.bodies,
         body_re=body_groups,
-        title_re={
-            lang: re.compile(rf"^(?:{'|'.join(getattr(sources.titles, lang))})$") for lang in LANGS
+        title_re={lang: re.compile(rf"^(?:{'|'.join(getattr(sources.titles, lang))})$") for lang in LANGS},
+        qualifiers_before={
+            lang: {k.lower(): v for k, v in quals.before.get(lang, {}).items()} for lang in LANGS
         },
-        qualifiers_before={lang: {k.lower(): v for k, v in quals.before.get(lang, {}).items()} for lang in LANGS},
         qualifier_before_re={lang: qual_re(quals.before.get(lang, {}), True) for lang in LANGS},
-        qualifiers_after={lang: {k.lower(): v for k, v in quals.after.get(lang, {}).items()} for lang in LANGS},
+        qualifiers_after={
+            lang: {k.lower(): v for k, v in quals.after.get(lang, {}).items()} for lang in LANGS
+        },
         qualifier_after_re={lang: qual_re(quals.after.get(lang, {}), False) for lang in LANGS},
         periods=periods,
         period_re={
             lang: _alternation(
-                [(f"d{i}", [rf"(?<![\w])(?:{p}){_END}" for p in getattr(d, lang)]) for i, d in enumerate(periods)]
+                [
+                    (f"d{i}", [rf"(?<![\w])(?:{p}){_END}" for p in getattr(d, lang)])
+                    for i, d in enumerate(periods)
+                ]
             )
             for lang in LANGS
         },

@@ -71,7 +71,10 @@ class NumberMention:
 
 _ALT_SPACE = "[\u00a0\u202f\u2009]"
 _DIGITS = {
-    "de": rf"\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d{{1,3}}(?:{_ALT_SPACE}\d{{3}})+|\d{{1,3}}(?:,\d{{3}}){{2,}}|\d+(?:,\d+)?",
+    "de": (
+        rf"\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d{{1,3}}(?:{_ALT_SPACE}\d{{3}})+"
+        rf"|\d{{1,3}}(?:,\d{{3}}){{2,}}|\d+(?:,\d+)?"
+    ),
     "en": rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:{_ALT_SPACE}\d{{3}})+|\d+(?:\.\d+)?",
 }
 _SCALE_WORDS = {
@@ -103,7 +106,10 @@ def _build(lang: Lang) -> re.Pattern[str]:
             r"|Millionen|Milliarden)(?![\w])"
         )
     else:
-        words = rf"(?P<words>(?:(?:a|an)\s+(?=dozen|hundred|thousand|million))?(?:{_EN_WORD})(?:(?:\s+|-)(?:and\s+)?(?:{_EN_WORD}))*)(?![\w])"
+        words = (
+            rf"(?P<words>(?:(?:a|an)\s+(?=dozen|hundred|thousand|million))?(?:{_EN_WORD})"
+            rf"(?:(?:\s+|-)(?:and\s+)?(?:{_EN_WORD}))*)(?![\w])"
+        )
         vague = (
             r"(?P<vague>(?:several|a\s+few|some|many|a\s+couple\s+of)\s+(?:hundred|thousand|dozen|million)"
             r"|hundreds\s+of\s+thousands|tens\s+of\s+thousands|thousands|hundreds|dozens|millions|billions)"
@@ -276,7 +282,11 @@ def _merge_ranges(text: str, mentions: list[NumberMention], lang: Lang) -> list[
                     start = m1.start - (len(before) - between.start()) if between else m1.start
                     out.append(
                         replace(
-                            m2, start=start, value=low, value_max=m2.value, weak=False,
+                            m2,
+                            start=start,
+                            value=low,
+                            value_max=m2.value,
+                            weak=False,
                             currency=m1.currency or m2.currency,
                         )
                     )

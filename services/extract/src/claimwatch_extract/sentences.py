@@ -5,17 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ABBREVIATIONS = frozenset(
-    """ca bzw vgl z.b u.a d.h usw etc nr no dr prof st mr mrs ms gen lt col sgt capt maj adm gov sen rep
-    jan feb mar apr jun jul aug sep sept oct okt nov dec dez mio mrd tsd inkl evtl ggf sog jh v.a u.s
-    z.t corp inc ltd co vs""".split()
+_ABBREVIATION_WORDS = (
+    "ca bzw vgl z.b u.a d.h usw etc nr no dr prof st mr mrs ms gen lt col sgt capt maj adm gov sen rep "
+    "jan feb mar apr jun jul aug sep sept oct okt nov dec dez mio mrd tsd inkl evtl ggf sog jh v.a u.s "
+    "z.t corp inc ltd co vs"
 )
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _MONTHS = re.compile(
     r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b"
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"“”»«'’)]*(?=\s+[\"„“»«'‚(]?[A-ZÄÖÜ0-9])|\n+")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
-_QUOTE = re.compile(r"„[^“”\"\n]{1,2000}[“”\"]|“[^”\n]{1,2000}”|»[^«\n]{1,2000}«|«[^»\n]{1,2000}»|\"[^\"\n]{1,2000}\"")
+_QUOTE = re.compile(
+    r"„[^“”\"\n]{1,2000}[“”\"]|“[^”\n]{1,2000}”|»[^«\n]{1,2000}«|«[^»\n]{1,2000}»|\"[^\"\n]{1,2000}\""
+)
 
 
 @dataclass(frozen=True, slots=True)
