@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import sys
 from collections.abc import Iterator
 
 from claimwatch.embedded import free_port
@@ -35,11 +36,14 @@ def service_env(settings: ConnectionSettings, **extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def running_services(settings: ConnectionSettings, *names: str, **extra_env: str) -> Iterator[Supervisor]:
-    """The named services, started in order; stopped (SIGTERM, then SIGKILL) on exit, logs kept in `out`."""
-    supervisor = Supervisor(env=service_env(settings, **extra_env), out=io.StringIO())
+    """The named services, started in order; stopped (SIGTERM, then SIGKILL) on exit."""
+    logs = io.StringIO()
+    supervisor = Supervisor(env=service_env(settings, **extra_env), out=logs)
     try:
         for name in names:
             supervisor.start(name)
         yield supervisor
     finally:
         supervisor.stop()
+        # pytest shows captured stderr of failed tests only: the services' logs explain failures.
+        sys.stderr.write(logs.getvalue())

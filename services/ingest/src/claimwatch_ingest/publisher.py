@@ -30,28 +30,32 @@ class KafkaArticlePublisher:
 
     def __init__(self, bootstrap: str, topic: str, **producer_options: object) -> None:
         self.topic = topic
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap,
-            acks="all",
+        self._options: dict[str, object] = {
+            "bootstrap_servers": bootstrap,
+            "acks": "all",
             # Tansu, the embedded broker, fails InitProducerId; ordering per key still holds
-            # because every send is awaited before the next batch.
-            enable_idempotence=False,
-            max_request_size=4 * 1024 * 1024,
-            request_timeout_ms=15_000,
+            # because every publish waits for its acknowledgements before answering.
+            "enable_idempotence": False,
+            "max_request_size": 4 * 1024 * 1024,
+            "request_timeout_ms": 15_000,
             **producer_options,
-        )
-        self._started = False
+        }
+        self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
-        await self._producer.start()
-        self._started = True
+        """Connects; aiokafka wants its producer made inside the running loop."""
+        producer = AIOKafkaProducer(**self._options)
+        await producer.start()
+        self._producer = producer
 
     async def stop(self) -> None:
-        if self._started:
+        if self._producer is not None:
             await self._producer.stop()
-            self._started = False
+            self._producer = None
 
     async def publish(self, articles: list[Article]) -> None:
+        if self._producer is None:
+            raise PublishError("the publisher is not connected to the broker")
         try:
             futures = []
             for article in articles:
@@ -63,6 +67,8 @@ class KafkaArticlePublisher:
             raise PublishError(f"could not publish to {self.topic}: {error!r}") from error
 
     async def healthy(self) -> bool:
+        if self._producer is None:
+            return False
         try:
             partitions = await self._producer.partitions_for(self.topic)
         except Exception:
