@@ -8,10 +8,19 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from claimwatch_alert.keys import Keys
 from claimwatch_schemas import Alert, AlertKind, Claim, ConnectionSettings
-from tests.integration.test_alert_support import NATO_KEY, AlertProcess, eventually, free_port, make_claim
+from tests.integration.test_alert_support import (
+    NATO_KEY,
+    AlertProcess,
+    WebhookReceiver,
+    eventually,
+    free_port,
+    make_claim,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -74,6 +83,22 @@ async def test_claims_topic_to_alerts_topic(
                     return False
 
         await eventually(healthy)
+        async with httpx.AsyncClient(base_url=service.url) as client:
+            figures = (await client.get("/figures", params={"subject": "RU"})).json()
+            assert [(f["figure_key"], f["value"], f["reported_by"]) for f in figures] == [
+                (NATO_KEY, 700_000, ["nato-3"])
+            ]
+            figure = (await client.get(f"/figures/{NATO_KEY}")).json()
+            assert [(h["value"], h["reported_by"]) for h in figure["history"]] == [
+                (600_000, ["nato-1", "nato-2"]),
+                (700_000, ["nato-3"]),
+            ]
+            assert (await client.get("/figures/XX/none")).status_code == 404
+            listed = (await client.get("/alerts")).json()
+            assert [a["alert"]["kind"] for a in listed] == ["new", "changed"]
+            assert await sse_events(client, last_event_id=listed[0]["id"], count=1) == [
+                (listed[1]["id"], received[1].alert_id)
+            ]
         assert service.terminate() == 0
         await read_alerts(alerts_consumer, received)  # anything published late would show here
     finally:
@@ -92,6 +117,104 @@ async def test_claims_topic_to_alerts_topic(
     assert json.loads(received[0].model_dump_json())["claim"]["article_id"] == "nato-1"
 
 
+async def sse_events(client: httpx.AsyncClient, *, last_event_id: str, count: int) -> list[tuple[str, str]]:
+    """(event id, alert id) of the first `count` events of /alerts/stream resumed after last_event_id."""
+    events: list[tuple[str, str]] = []
+    event_id = ""
+    async with client.stream("GET", "/alerts/stream", headers={"Last-Event-ID": last_event_id}) as response:
+        assert response.status_code == 200
+        async for line in response.aiter_lines():
+            if line.startswith("id:"):
+                event_id = line[3:].strip()
+            elif line.startswith("data:"):
+                events.append((event_id, Alert.model_validate_json(line[5:].strip()).alert_id))
+                if len(events) == count:
+                    break
+    return events
+
+
 async def _count_at_least(consumer: AIOKafkaConsumer, received: list[Alert], count: int) -> bool:
     await read_alerts(consumer, received)
     return len(received) >= count
+
+
+async def test_killed_after_the_state_step_delivers_exactly_the_missing_alerts_on_restart(
+    settings: ConnectionSettings,
+    alerts_consumer: AIOKafkaConsumer,
+    redis_client: aioredis.Redis,
+    tmp_path: Path,
+) -> None:
+    keys = Keys()
+    port = free_port()
+    log = tmp_path / "alert.log"
+    on_kafka: list[Alert] = []
+    async with WebhookReceiver() as receiver:
+        first = AlertProcess(settings, log, port)
+        try:
+            async with httpx.AsyncClient(base_url=first.url) as client:
+                subscription = await eventually(lambda: _subscribe(client, receiver.url))
+            assert "secret" not in subscription
+            await produce(settings, [make_claim("nato-1", 600_000, day=1)])
+            await eventually(lambda: _delivered(receiver, 1))
+            await eventually(lambda: _count_at_least(alerts_consumer, on_kafka, 1))
+            await eventually(lambda: _all_acked(redis_client, keys))
+        finally:
+            first.kill()
+
+        # state step done, no dispatcher ran: the alerts are only in the feed when it dies
+        crashing = AlertProcess(settings, log, port, CLAIMWATCH_ALERT_CRASH_AFTER_STATE="1")
+        try:
+            await produce(settings, [make_claim("nato-2", 700_000, day=2), make_claim("kp-1", 1000, **KP)])  # type: ignore[arg-type]  # KP holds str fields
+            await eventually(lambda: _feed_length(redis_client, keys, 3))
+        finally:
+            crashing.kill()
+        assert len(receiver.requests) == 1
+
+        restarted = AlertProcess(settings, log, port)
+        try:
+            await eventually(lambda: _delivered(receiver, 3))
+            await eventually(lambda: _count_at_least(alerts_consumer, on_kafka, 3))
+            await eventually(lambda: _all_acked(redis_client, keys))
+            assert restarted.terminate() == 0
+        finally:
+            if restarted.process.poll() is None:
+                restarted.kill()
+        await read_alerts(alerts_consumer, on_kafka)
+
+    expected = [("new", NATO_KEY, 600_000), ("changed", NATO_KEY, 700_000), ("new", KP_KEY, 1000)]
+    assert [
+        (r.alert().kind.value, r.alert().figure_key, r.alert().value) for r in receiver.requests
+    ] == expected
+    assert [(a.kind.value, a.figure_key, a.value) for a in on_kafka] == expected
+    keys_sent = [r.headers["claimwatch-idempotency-key"] for r in receiver.requests]
+    assert keys_sent == [a.alert_id for a in on_kafka]
+    assert len(set(keys_sent)) == 3
+
+
+KP = {"subject": "KP", "metric": "deployed", "source": "südkoreanischer Geheimdienst"}
+KP_KEY = "KP/deployed/soldiers/total/suedkoreanischer_geheimdienst"
+
+
+async def _subscribe(client: httpx.AsyncClient, url: str) -> dict[str, object] | None:
+    try:
+        response = await client.post("/subscriptions", json={"webhook": url, "secret": "process-secret"})
+    except httpx.TransportError:
+        return None
+    assert response.status_code == 201, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+async def _delivered(receiver: WebhookReceiver, count: int) -> bool:
+    return len(receiver.requests) >= count
+
+
+async def _feed_length(client: aioredis.Redis, keys: Keys, count: int) -> bool:
+    return await client.xlen(keys.feed) >= count
+
+
+async def _all_acked(client: aioredis.Redis, keys: Keys) -> bool:
+    for group in ("kafka", "webhooks"):
+        if (await client.xpending(keys.feed, group))["pending"]:
+            return False
+    return True

@@ -10,11 +10,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from claimwatch_schemas import Claim, ConnectionSettings, Evidence, Qualifier, claim_id_for, figure_key
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from claimwatch_schemas import Alert, Claim, ConnectionSettings, Evidence, Qualifier, claim_id_for, figure_key
 
 T = TypeVar("T")
 
@@ -130,3 +137,57 @@ class AlertProcess:
                 raise AssertionError(f"alert service ignored SIGTERM:\n{self.log()}") from None
         self._log.close()
         return self.process.returncode
+
+
+@dataclass
+class Received:
+    body: bytes
+    headers: dict[str, str]
+
+    def alert(self) -> Alert:
+        return Alert.model_validate_json(self.body)
+
+
+class WebhookReceiver:
+    """A real HTTP server on 127.0.0.1 recording every POST; answers 503 to the first `fail_first`."""
+
+    def __init__(self, *, fail_first: int = 0, status: int = 503) -> None:
+        self.fail_first = fail_first
+        self.status = status
+        self.requests: list[Received] = []
+        self.port = free_port()
+        app = Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
+        self._server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        )
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    async def _hook(self, request: Request) -> Response:
+        received = Received(await request.body(), {k.lower(): v for k, v in request.headers.items()})
+        self.requests.append(received)
+        if len(self.requests) <= self.fail_first:
+            return Response(status_code=self.status)
+        return Response(status_code=204)
+
+    def delivered(self) -> list[Received]:
+        """Requests answered with success."""
+        return self.requests[self.fail_first :]
+
+    async def __aenter__(self) -> WebhookReceiver:
+        self._task = asyncio.create_task(self._server.serve())
+        await eventually(self._started, within=10)
+        return self
+
+    async def _started(self) -> bool:
+        if self._task is not None and self._task.done():
+            self._task.result()  # raises what stopped the server
+        return self._server.started
+
+    async def __aexit__(self, *_: object) -> None:
+        self._server.should_exit = True
+        if self._task is not None:
+            await self._task

@@ -88,13 +88,24 @@ class Dispatcher:
         self.block_ms = block_ms
         self.claim_idle_ms = claim_idle_ms
         self.retry_delay = retry_delay
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """Finish the entry in hand and return from `run` (within about `block_ms`).
+
+        Preferred over cancelling: redis-py can swallow a cancellation that meets the timeout of
+        a blocking XREADGROUP, and then the task would not end.
+        """
+        self._stopping.set()
 
     async def run(self) -> None:
         await ensure_group(self.client, self.keys, self.group)
         log.info("dispatcher %s started (consumer %s)", self.group, self.consumer)
-        while True:
+        while not self._stopping.is_set():
             entries = await self._pending() or await self._take_over() or await self._new()
             for entry in entries:
+                if self._stopping.is_set():
+                    break
                 try:
                     await self.deliver(entry.alert)
                 except asyncio.CancelledError:
@@ -106,6 +117,7 @@ class Dispatcher:
                     await asyncio.sleep(self.retry_delay)
                     break
                 await self.client.xack(self.keys.feed, self.group, entry.entry_id)
+        log.info("dispatcher %s stopped", self.group)
 
     async def _read(self, last_id: str, block: int | None) -> list[FeedEntry]:
         reply = await self.client.xreadgroup(

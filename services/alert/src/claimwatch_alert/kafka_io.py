@@ -47,10 +47,14 @@ def parse_claim(raw: bytes | None) -> Claim | None:
 
 
 async def consume_claims(
-    consumer: AIOKafkaConsumer, apply: Callable[[Claim], Awaitable[object]], *, batch_ms: int = 500
+    consumer: AIOKafkaConsumer,
+    apply: Callable[[Claim], Awaitable[object]],
+    stopping: asyncio.Event,
+    *,
+    batch_ms: int = 500,
 ) -> None:
     """Apply every claim, then commit the batch's offsets (at least once; applying is idempotent)."""
-    while True:
+    while not stopping.is_set():
         batches = await consumer.getmany(timeout_ms=batch_ms, max_records=200)
         offsets: dict[TopicPartition, int] = {}
         try:

@@ -24,6 +24,7 @@ from claimwatch_schemas import Claim
 log = logging.getLogger("claimwatch.alert")
 
 KAFKA_GROUP = "kafka"
+SHUTDOWN_GRACE = 5.0
 WEBHOOK_GROUP = "webhooks"
 
 
@@ -70,37 +71,48 @@ class AlertService:
         )
         app = create_app(self.store, self.subscriptions, self.webhooks, self.redis, self.keys, self.producer)
         server = _Server(
-            uvicorn.Config(app, host=settings.alert_host, port=settings.alert_port, log_level="warning")
+            uvicorn.Config(
+                app,
+                host=settings.alert_host,
+                port=settings.alert_port,
+                log_level="warning",
+                timeout_graceful_shutdown=2,  # open SSE streams would otherwise hold shutdown forever
+            )
         )
-        tasks = [asyncio.create_task(consume_claims(self.consumer, self.apply), name="claims")]
+        stopping = asyncio.Event()
+        tasks = [asyncio.create_task(consume_claims(self.consumer, self.apply, stopping), name="claims")]
+        dispatchers: list[Dispatcher] = []
         if settings.alert_crash_after_state:
             log.warning("CLAIMWATCH_ALERT_CRASH_AFTER_STATE is set: no dispatcher runs")
         else:
-            tasks += [
-                asyncio.create_task(
-                    self._dispatcher(
-                        KAFKA_GROUP, KafkaAlertPublisher(self.producer, settings.topic_alerts)
-                    ).run(),
-                    name="kafka-dispatcher",
-                ),
-                asyncio.create_task(self._dispatcher(WEBHOOK_GROUP, self.webhooks).run(), name="webhooks"),
+            dispatchers = [
+                self._dispatcher(KAFKA_GROUP, KafkaAlertPublisher(self.producer, settings.topic_alerts)),
+                self._dispatcher(WEBHOOK_GROUP, self.webhooks),
             ]
+            tasks += [asyncio.create_task(d.run(), name=f"dispatcher-{d.group}") for d in dispatchers]
         tasks.append(asyncio.create_task(server.serve(), name="http"))
         log.info("HTTP API on http://%s:%d", settings.alert_host, settings.alert_port)
         stop_wait = asyncio.create_task(self._stop.wait(), name="stop")
+        failed: list[asyncio.Task[None]] = []
         try:
             done, _ = await asyncio.wait([*tasks, stop_wait], return_when=asyncio.FIRST_COMPLETED)
-            failed = [
-                task for task in done if task is not stop_wait and not task.cancelled() and task.exception()
-            ]
+            failed = [task for task in tasks if task in done and not task.cancelled() and task.exception()]
             for task in failed:
                 log.error("task %s failed", task.get_name(), exc_info=task.exception())
         finally:
+            log.info("stopping")
+            stopping.set()
+            for dispatcher in dispatchers:
+                dispatcher.stop()
             server.should_exit = True
-            for task in [*tasks, stop_wait]:
-                if task.get_name() != "http":
-                    task.cancel()
-            await asyncio.gather(*tasks, stop_wait, return_exceptions=True)
+            stop_wait.cancel()
+            # Let every loop finish its step (commit offsets, ack entries); cancel what lingers,
+            # e.g. a webhook delivery waiting out its backoff (its entry stays pending: redelivered).
+            _, lingering = await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE)
+            for task in lingering:
+                log.warning("task %s did not stop in %.0fs; cancelling it", task.get_name(), SHUTDOWN_GRACE)
+                task.cancel()
+            await asyncio.wait([*tasks, stop_wait], timeout=SHUTDOWN_GRACE)
             await self._close()
         if failed:
             raise SystemExit(1)
