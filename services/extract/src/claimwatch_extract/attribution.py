@@ -18,23 +18,23 @@ _VERBS_DE = (
     r"|registriert|zählte|zählt|verzeichnete|verzeichnet|warnte|schrieb|schreibt|nannte|nennt|bezifferte"
     r"|beziffert|bezifferten|besagen|besagt|sprach|spricht|gab|gibt|gaben|geht|ging|veröffentlichte"
     r"|informierte|hieß|heißt|zitierte|zitiert|behauptete|behauptet|vermeldete|räumte|dokumentierte"
-    r"|dokumentiert|so"
+    r"|dokumentiert|kündigte|kündigt|so"
 )
 _VERBS_EN = (
     r"said|says|say|told|tells|reported|reports|estimated|estimates|estimate|claimed|claims|stated"
-    r"|states|announced|announces|wrote|writes|added|adds|confirmed|confirms|counted|recorded|put|puts"
+    r"|announced|announces|wrote|writes|added|adds|confirmed|confirms|counted|recorded"
     r"|documented|registered|noted|warned|tallied|published|cited|assessed|assesses|believes|believed"
     r"|recorded|according"
 )
 _PRE_CUE = {
     "de": re.compile(
         r"(?<![\w])(?:laut|nach\s+(?:Angaben|Schätzungen|Einschätzung|Informationen|Darstellung|Zählung"
-        r"|Zahlen|Erkenntnissen|Berechnungen|Daten)(?:\s+(?:von|vom))?|Angaben\s+(?:von|vom)"
+        r"|Zahlen|Erkenntnissen|Berechnungen|Daten|(?:einem\s+)?Bericht)(?:\s+(?:von|vom))?|Angaben\s+(?:von|vom)"
         rf"|{_VERBS_DE})(?![\w])",
         re.IGNORECASE,
     ),
     "en": re.compile(
-        rf"(?<![\w])(?:according\s+to|per|citing|cited\s+by|(?:figures|data|estimates)\s+from|{_VERBS_EN})(?![\w])",
+        rf"(?<![\w])(?:according\s+to|citing|cited\s+by|(?:figures|data|estimates)\s+from|{_VERBS_EN})(?![\w])",
         re.IGNORECASE,
     ),
 }
@@ -60,7 +60,7 @@ _ANAPHOR = {
 }
 _NEXT_SENTENCE = {
     "de": re.compile(
-        r"^(?:Das|Dies|Diese\s+Zahlen?|Diese\s+Angaben)\s+(?:teilte|sagte|erklärte|berichtete|meldete|gab|schrieb|bestätigte)",
+        r"^(?:Das|Dies|Diese\s+Zahlen?|Diese\s+Angaben)\s+(?:teilte|sagte|erklärte|berichtete|meldete|gab|schrieb|bestätigte|kündigte|betonte|berichteten|teilten)",
         re.IGNORECASE,
     ),
     "en": re.compile(
@@ -69,7 +69,7 @@ _NEXT_SENTENCE = {
     ),
 }
 
-_NAME_TOKEN = r"[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł'’-]+"
+_NAME_TOKEN = r"(?<![\w-])[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
 _PERSON = re.compile(
     rf"{_NAME_TOKEN}(?:\s+(?:van\s+der\s+|von\s+der\s+|von\s+|van\s+|de\s+|al-)?{_NAME_TOKEN}){{0,3}}"
 )
@@ -180,6 +180,16 @@ def _adjective_base(word: str) -> str:
 _DE_STRONG = {"m": "er", "f": "e", "n": "es", "pl": "e"}
 
 
+_OWN = {
+    "de": re.compile(r"(?:nach\s+eigenen\s+Angaben|eigenen\s+Angaben\s+zufolge)", re.IGNORECASE),
+    "en": re.compile(r"(?:according\s+to\s+its\s+own|by\s+its\s+own\s+(?:count|account))", re.IGNORECASE),
+}
+# What may stand between a cue and the source it names: articles, titles, capitalised words.
+_GAP_OK = re.compile(
+    r"\s*(?:(?:der|die|das|dem|den|des|ein|eine|einem|einer|eines|the|a|an|its|[A-ZÄÖÜ][\w.-]*)\s+)*",
+)
+
+
 class Attributor:
     """Finds and canonicalises sources; built once from the lexicons."""
 
@@ -216,7 +226,7 @@ class Attributor:
     def _country_after(self, text: str, end: int, lang: Lang) -> str | None:
         """'der Generalstab der Ukraine', 'General Staff of Ukraine's armed forces'."""
         tail = text[end : end + 40]
-        lead = re.match(r"\s+(?:der|des|of(?:\s+the)?)\s+", tail)
+        lead = re.match(r"\s+(?:der|des|in|of(?:\s+the)?)\s+", tail)
         if not lead:
             return None
         m = self.lex.country_re[lang].match(tail, lead.end())
@@ -259,9 +269,16 @@ class Attributor:
             return None
         if not forward and len(segment) - m.end() > 45:
             return None
+        if self.lex.named_source_re.search(m.group(0)) or self.lex.body_re[lang].search(m.group(0)):
+            return None
         tokens = m.group(0).split()
+        stripped = 0
         while tokens and (self._titles[lang].match(tokens[0]) or tokens[0] in _STOP_NAMES):
+            stripped += int(tokens[0] not in _STOP_NAMES)
             tokens.pop(0)
+        article_before = re.search(r"(?<![\w])(?:der|die|das|dem|den|des|ein|eine|einem|einer|the|a|an)\s+$", segment[: m.start()])
+        if article_before and not stripped:
+            return None
         while tokens and tokens[-1] in _STOP_NAMES:
             tokens.pop()
         if not tokens:
@@ -307,21 +324,20 @@ class Attributor:
             if best is None or dist < best[0]:
                 best = (dist, Source(cand.name, cand.start, cand.end))
 
+        own = _OWN[lang].search(text, lo, hi)
+        if own:  # "nach eigenen Angaben": the actor of the sentence is the source
+            actors = [c for c in bodies if c.start < own.start()]
+            if actors:
+                consider(0, actors[0])
         for cue in _PRE_CUE[lang].finditer(text, lo, hi):
-            word = cue.group(0).lower()
             for cand in bodies:
                 if cand.start >= cue.end():
                     gap = text[cue.end() : cand.start]
-                    if len(gap) <= 45 and not re.search(r"[,;:.]", gap):
+                    if len(gap) <= 45 and _GAP_OK.fullmatch(gap):
                         consider(len(gap), cand)
-            if word in ("laut", "according to") or word.startswith(("nach", "angaben")) or lang == "de":
-                person = self._person(text, cue.end(), min(hi, cue.end() + 70), lang, forward=True)
-                if person and not re.search(r"[,;:.]", text[cue.end() : person.start]):
-                    consider(person.start - cue.end(), person)
-            elif lang == "en":
-                person = self._person(text, cue.end(), min(hi, cue.end() + 70), lang, forward=True)
-                if person and not re.search(r"[,;:.]", text[cue.end() : person.start]):
-                    consider(person.start - cue.end() + 2, person)
+            person = self._person(text, cue.end(), min(hi, cue.end() + 70), lang, forward=True)
+            if person and _GAP_OK.fullmatch(text[cue.end() : person.start]):
+                consider(person.start - cue.end() + (2 if lang == "en" else 0), person)
         for cue in _POST_CUE[lang].finditer(text, lo, hi):
             for cand in bodies:
                 if cand.end <= cue.start():

@@ -183,6 +183,8 @@ _STOP = {
         ]
     ),
 }
+_OF_THE = re.compile(r"\s*(?:of\s+(?:the|these|those|its|their)|von\s+den)\s+(?=\S)", re.IGNORECASE)
+_PARTICIPLE_UNITS = frozenset({"wounded", "injured", "dead", "killed", "verletzte", "verwundete", "tote"})
 _CONNECTORS = frozenset({"oder", "und", "or", "and", "bzw.", "sowie", "beziehungsweise"})
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w.,-]*")
 _MODEL_PREFIX = re.compile(
@@ -204,12 +206,12 @@ _TOLL = {
     "de": re.compile(
         r"(?:Zahl\s+der\s+(?:Toten|Todesopfer|Getöteten|Opfer|Verletzten|Verwundeten|Vermissten|"
         r"Gefallenen|Vertriebenen|Flüchtlinge)|Todeszahl|Opferzahl|Totenzahl|Bilanz|Todesopferzahl)"
-        r"\b[^.;]{0,40}?(?:auf|bei|beträgt|betrug|liegt\s+bei|:)\s*$",
+        r"\b[^.;]{0,80}?(?:auf|bei|beträgt|betrug|liegt\s+bei|:)\s*$",
         re.IGNORECASE,
     ),
     "en": re.compile(
         r"(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|people\s+killed|injured|wounded|casualties|"
-        r"missing|displaced|victims|fatalities|refugees))\b[^.;]{0,40}?(?:to|at|of|reached|is|was|hit|:)\s*$",
+        r"missing|displaced|victims|fatalities|refugees))\b[^.;]{0,80}?(?:to|at|of|reached|is|was|hit|:)\s*$",
         re.IGNORECASE,
     ),
 }
@@ -224,21 +226,44 @@ _VERB_BEFORE = {
 }
 _PARTITIVE = re.compile(r"^\s+(?:of|von)\s+(?:the\s+|den\s+|insgesamt\s+|total\s+|all\s+)?$", re.IGNORECASE)
 _ELLIPTIC_VERB = re.compile(
-    r"^\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|sind|waren|was|were)\s+){0,2}",
+    r"^\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|has\s+been|sind|waren|was|are|is|"
+    r"seien|ist|currently|also|bereits|already|worden|zudem)\s+){0,3}",
     re.IGNORECASE,
 )
 _COORD_GAP = re.compile(
     r"^\s*(?:,|,?\s*(?:und|sowie|and|or|oder|as\s+well\s+as|plus))?\s*(?:,\s*)?$", re.IGNORECASE
+)
+_RECIPIENT = re.compile(
+    r"(?<![\w])(?:to|for|für|an|provided|provide|gave|give|given|giving|pledged|promised|liefert|lieferte|"
+    r"schickt|schickte|sent|send|sends|zugesagt|versorgt|unterstützt|helps?|helped)\s+"
+    r"(?:the\s+|die\s+|der\s+|den\s+)?$",
+    re.IGNORECASE,
+)
+_RATE_AFTER = {
+    "de": re.compile(r"\s*(?:pro|je|am|im|in\s+der|jeden|jede)\s+(Tag|Woche|Monat)\b", re.IGNORECASE),
+    "en": re.compile(r"\s*(?:a|per|each|every|a\s+single)\s+(day|week|month)\b", re.IGNORECASE),
+}
+_RATE_PERIOD = {"tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "monat": "P1M", "month": "P1M"}
+_PRONOUN_PARTITIVE = re.compile(
+    r"^\s+(?:of\s+them|von\s+ihnen|davon|of\s+those|more|weitere)(?![\w])", re.IGNORECASE
+)
+_COUNT_OF = re.compile(r"(?:Zahl|Anzahl|number|total)\s+(?:der|of)\s+", re.IGNORECASE)
+_EQUIPMENT = frozenset(
+    {"tanks", "armored_vehicles", "artillery_systems", "air_defense_systems", "aircraft", "helicopters", "ships"}
+    | {"rounds"}
+)
+_AIR_DEFENCE = re.compile(
+    r"Luftabwehr|Flugabwehr|air[- ]defen[cs]e|abgeschossen|abgefangen|shot\s+down|intercept", re.IGNORECASE
 )
 _TOTAL_CUE = re.compile(
     r"(?:seit|since|insgesamt|bislang|bisher|so\s+far|in\s+total|total|overall|seit\s+Kriegsbeginn)\s",
     re.IGNORECASE,
 )
 _LOCATION_PREP = re.compile(
-    r"(?:in|im|nach|aus|bei|auf|gegen|über|into|to|from|near|at|against|on|across|inside|of)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+|Region\s+|region\s+|Gebiet\s+|Stadt\s+|city\s+of\s+)?$",
+    r"(?<![\w])(?:in|im|nach|aus|bei|auf|gegen|über|into|to|from|near|at|against|on|across|inside|of)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+|Region\s+|region\s+|Gebiet\s+|Stadt\s+|city\s+of\s+)?$",
     re.IGNORECASE,
 )
-_AGENT_PREP = re.compile(r"(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$", re.IGNORECASE)
+_AGENT_PREP = re.compile(r"(?<![\w])(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$", re.IGNORECASE)
 
 
 @dataclass
@@ -254,6 +279,8 @@ class _Figure:
     metric_from_noun: bool = False
     subject: str | None = None
     elliptic: bool = False
+    antecedent: _Figure | None = None
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -302,6 +329,10 @@ def _find_unit(ctx: _Context, pos: int, limit: int) -> tuple[int, int] | None:
     text, lang = ctx.text, ctx.lang
     unit_re = ctx.lex.unit_re[lang]
     stop = _STOP[lang]
+    partitive = _OF_THE.match(text, pos, limit)
+    if partitive:
+        pos = partitive.end()
+    prev_cap = False
     for _ in range(5):
         while pos < limit and text[pos] in " \t\u00a0\u202f":
             pos += 1
@@ -315,8 +346,11 @@ def _find_unit(ctx: _Context, pos: int, limit: int) -> tuple[int, int] | None:
             return None
         token = word.group(0)
         low = token.lower().rstrip(".")
-        if token[0].isdigit() or (low in stop and low not in _CONNECTORS):
+        if token[0].isdigit() and not (lang == "en" and prev_cap and len(token) <= 3):
             return None
+        if low in stop and low not in _CONNECTORS:
+            return None
+        prev_cap = token[0].isupper()
         if lang == "de" and token[0].isupper() and low not in _CONNECTORS:
             return None
         pos = word.end()
@@ -369,7 +403,9 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
     return False
 
 
-def _figures_in(ctx: _Context, sent_index: int, numbers: list[NumberMention]) -> list[_Figure]:
+def _figures_in(
+    ctx: _Context, sent_index: int, numbers: list[NumberMention], earlier: _Figure | None
+) -> list[_Figure]:
     sent = ctx.sentences[sent_index]
     figures: list[_Figure] = []
     for n in numbers:
@@ -402,7 +438,7 @@ def _figures_in(ctx: _Context, sent_index: int, numbers: list[NumberMention]) ->
         if unit is None:
             fig.start = begin
         figures.append(fig)
-    _resolve_ellipses(ctx, figures, sent)
+    _resolve_ellipses(ctx, figures, sent, earlier)
     kept: list[_Figure] = []
     for fig in figures:
         if fig.unit_index is None:
@@ -424,35 +460,67 @@ def _has_noun_trigger(ctx: _Context, fig: _Figure) -> bool:
     return False
 
 
-def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence) -> None:
+def _resolve_ellipses(
+    ctx: _Context, figures: list[_Figure], sent: Sentence, earlier: _Figure | None
+) -> None:
     """Numbers without a noun: '40 of 45 drones', 'killing 12', 'death toll rose to 30', '30 verletzt'."""
-    text, lang = ctx.text, ctx.lang
-    people = next((i for i, u in enumerate(ctx.lex.units) if u.unit == "people"), None)
+    text, lang, lex = ctx.text, ctx.lang, ctx.lex
+    people = next((i for i, u in enumerate(lex.units) if u.unit == "people"), None)
     for i, fig in enumerate(figures):
-        if fig.unit_index is not None:
-            continue
         n = fig.number
+        prev = next((f for f in reversed(figures[:i]) if f.unit_index is not None), None)
+        if fig.unit_index is not None:
+            # "80,000 soldiers have been killed and 400,000 wounded": the participle is no new noun
+            unit_text = text[n.end : fig.np_end].strip().lower()
+            if prev is not None and unit_text in _PARTICIPLE_UNITS and prev.unit_index != fig.unit_index:
+                if lex.units[prev.unit_index or 0].unit in _PERSON_UNITS:
+                    fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
+                    fig.np_end = fig.end = n.end
+            continue
+        if n.weak:
+            continue
         if i + 1 < len(figures) and figures[i + 1].unit_index is not None:
             gap = text[n.end : figures[i + 1].number.start]
             if _PARTITIVE.match(gap):
                 fig.unit_index = figures[i + 1].unit_index
-                fig.elliptic = True
+                fig.antecedent, fig.elliptic = figures[i + 1], True
                 continue
-        before = text[max(sent.start, n.start - 90) : fig.start]
-        if n.weak:
+        before = text[max(sent.start, n.start - 120) : fig.start]
+        counted = _counted_before(ctx, before, max(sent.start, n.start - 120))
+        if counted is not None:
+            fig.unit_index, fig.elliptic = counted, True
             continue
         if people is not None and (_TOLL[lang].search(before) or _VERB_BEFORE[lang].search(before)):
-            fig.unit_index = people
-            fig.elliptic = True
+            fig.unit_index, fig.elliptic = people, True
             continue
-        prev = next((f for f in reversed(figures[:i]) if f.unit_index is not None), None)
-        if prev is not None:
-            lead = _ELLIPTIC_VERB.match(text, n.end, sent.end)
-            pos = lead.end() if lead else n.end
-            trig = ctx.lex.metric_re[lang].match(text, pos, sent.end)
-            if trig is not None:
-                fig.unit_index = prev.unit_index
-                fig.elliptic = True
+        antecedent = prev or earlier
+        if antecedent is None:
+            continue
+        pronoun = _PRONOUN_PARTITIVE.match(text, n.end, sent.end)
+        lead = _ELLIPTIC_VERB.match(text, n.end, sent.end)
+        pos = lead.end() if lead else n.end
+        trig = lex.metric_re[lang].match(text, pos, sent.end)
+        if pronoun is not None or trig is not None:
+            fig.unit_index, fig.antecedent, fig.elliptic = antecedent.unit_index, antecedent, True
+            if pronoun is not None:
+                fig.np_end = fig.end = pronoun.end()
+
+
+def _counted_before(ctx: _Context, before: str, offset: int) -> int | None:
+    """'Die Zahl der kämpfenden Freiwilligen wird auf knapp 20.000 geschätzt' -> soldiers."""
+    found: int | None = None
+    for m in _COUNT_OF.finditer(before):
+        pos = offset + m.end()
+        for _ in range(4):
+            unit = ctx.lex.unit_re[ctx.lang].match(ctx.text, pos, offset + len(before))
+            if unit and unit.lastgroup:
+                found = int(unit.lastgroup[1:])
+                break
+            word = _WORD.match(ctx.text, pos, offset + len(before))
+            if word is None:
+                break
+            pos = word.end() + 1
+    return found
 
 
 # -- metric ------------------------------------------------------------------------------------
@@ -468,6 +536,8 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
     for t_start, t_end, index in triggers:
         best: tuple[int, int] | None = None
         for i, fig in enumerate(figures):
+            if fig.unit_index is not None and not lex.units[fig.unit_index].tracked:
+                continue  # "32 Staaten haben ... geliefert": the verb belongs to the next figure
             if fig.number.start <= t_start and t_end <= fig.np_end:
                 dist = 0
             elif t_start >= fig.np_end:
@@ -498,6 +568,15 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             metric = lex.metrics[ordered[0][1]].metric if ordered else None
         else:
             metric = None
+        if metric == "sent":
+            metric = _sent_metric(unit.unit if unit else "")
+        if unit is not None and unit.unit in ("usd", "eur") and any(
+            lex.metrics[t[2]].metric == "aid" for t in triggers
+        ):
+            metric = "aid"
+        if metric == "lost" and unit is not None and unit.unit in ("drones", "missiles"):
+            if _AIR_DEFENCE.search(ctx.text, sent.start, sent.end):
+                metric = "intercepted"
         if (
             plan
             and metric in ("deployed", "supplied", None)
@@ -509,6 +588,18 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             metric = unit.remap.get(metric, metric)
         fig.metric = metric
         fig.metric_from_noun = bool(inside) and metric == "lost"
+        rate = _RATE_AFTER[ctx.lang].match(ctx.text, fig.np_end, sent.end)
+        if rate:
+            fig.period = _RATE_PERIOD[rate.group(1).lower()]
+
+
+def _sent_metric(unit: str) -> str:
+    """'sent': soldiers are deployed, drones and missiles launched, equipment and money supplied."""
+    if unit in _PERSON_UNITS:
+        return "deployed"
+    if unit in ("drones", "missiles", "attacks"):
+        return "launched"
+    return "supplied"
 
 
 # -- subject, location, period -----------------------------------------------------------------
@@ -588,6 +679,8 @@ def _subject(
             continue
         if _LOCATION_PREP.search(ctx.text, max(sent.start, start - 25), start):
             continue
+        if fig.metric in ("supplied", "aid") and _RECIPIENT.search(ctx.text, max(sent.start, start - 25), start):
+            continue
         mentions.append((start, end, code))
     unit = lex.units[fig.unit_index].unit if fig.unit_index is not None else ""
     if unit in _VICTIM_UNITS and fig.metric in (
@@ -640,7 +733,18 @@ def _sentence_source(
         if q_start < hi and q_end > lo:  # the quote's speaker may be named outside the sentence
             lo = min(lo, _sentence_start(ctx, q_start))
             hi = max(hi, _sentence_end(ctx, q_end))
+    if attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
+        remembered = next((s for s in reversed(memory[-3:]) if s is not None), None)
+        if remembered is not None:
+            return remembered
     source = attributor.find(ctx.text, lo, hi, ctx.lang, exclude)
+    if source is not None and " " not in source.name.strip() or source is not None and source.name[:1].islower():
+        fuller = next(
+            (s for s in reversed(memory) if s is not None and s.name.lower().endswith(" " + source.name.lower())),
+            None,
+        )
+        if fuller is not None:
+            source = Source(fuller.name, source.start, source.end)
     if source is None and index + 1 < len(ctx.sentences):
         nxt = ctx.sentences[index + 1]
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
@@ -674,24 +778,48 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
     starts = [n.start for n in numbers]
     memory: list[Source | None] = []
     claims: list[Claim] = []
-    prev_place: str | None = None
+    places: list[str | None] = []
+    earlier: _Figure | None = None
+    earlier_index = -10
+    previous_subjects: list[str | None] = []
+    previous_index = -10
     for index, sent in enumerate(sentences):
         lo = bisect.bisect_left(starts, sent.start)
         hi = bisect.bisect_left(starts, sent.end)
         in_sentence = [n for n in numbers[lo:hi] if n.end <= sent.end]
-        figures = _figures_in(ctx, index, in_sentence) if in_sentence else []
+        recent = earlier if index - earlier_index <= 2 else None
+        figures = _figures_in(ctx, index, in_sentence, recent) if in_sentence else []
         source = _sentence_source(ctx, index, figures, memory) if figures or _has_cue(ctx, sent) else None
         memory.append(source)
         sentence_place = _place(ctx, sent.start, sent.end, sent.start)
-        if not figures:
-            prev_place = sentence_place
-            continue
-        _assign_metrics(ctx, figures, sent)
-        _distribute(ctx, figures)
-        for fig in figures:
-            claims.append(_claim(ctx, fig, figures, sent, source, prev_place, article_id, published_at))
-        prev_place = sentence_place
+        if figures:
+            _assign_metrics(ctx, figures, sent)
+            _distribute(ctx, figures)
+            prior_place = next((p for p in reversed(places[-3:]) if p is not None), None)
+            fallback = _previous_subject(ctx, index, previous_subjects if index - previous_index == 1 else [])
+            subjects: list[str | None] = []
+            for fig in figures:
+                claim = _claim(ctx, fig, figures, sent, source, (prior_place, fallback), article_id, published_at)
+                claims.append(claim)
+                subjects.append(claim.subject)
+            earlier, earlier_index = figures[-1], index
+            previous_subjects, previous_index = subjects, index
+        places.append(sentence_place)
     return _harmonise(_dedupe(claims))
+
+
+def _previous_subject(ctx: _Context, index: int, subjects: list[str | None]) -> str | None:
+    """Whose figures the previous sentence was about, for a sentence that names no one."""
+    known = [x for x in subjects if x is not None]
+    if known:
+        return known[-1]
+    if index == 0:
+        return None
+    prev = ctx.sentences[index - 1]
+    for start, _end, code in _countries(ctx, prev.start, prev.end):
+        if not _LOCATION_PREP.search(ctx.text, max(prev.start, start - 25), start):
+            return code
+    return None
 
 
 def _has_cue(ctx: _Context, sent: Sentence) -> bool:
@@ -711,6 +839,12 @@ def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
             unit = ctx.lex.units[fig.unit_index] if fig.unit_index is not None else None
             if unit is not None:
                 fig.metric = unit.remap.get(prev.metric, prev.metric)
+    for prev, fig in reversed(list(itertools.pairwise(figures))):
+        # "14 Panzer, 31 Artilleriesysteme und 45 Drohnen zerstört": the verb closes the list
+        if prev.metric is None and fig.metric is not None and _COORD_GAP.match(ctx.text[prev.np_end : fig.start]):
+            unit = ctx.lex.units[prev.unit_index] if prev.unit_index is not None else None
+            if unit is not None and unit.tracked and not unit.metric:
+                prev.metric = unit.remap.get(fig.metric, fig.metric)
 
 
 def _claim(
@@ -719,7 +853,7 @@ def _claim(
     figures: list[_Figure],
     sent: Sentence,
     source: Source | None,
-    prev_place: str | None,
+    earlier: tuple[str | None, str | None],
     article_id: str,
     published_at: datetime | None,
 ) -> Claim:
@@ -729,14 +863,22 @@ def _claim(
     metric = fig.metric or "count"
     if not unit.tracked:
         metric = "count"
+    prev_place, fallback = earlier
     location = _location(ctx, fig, figures, sent)
     if location is None and unit.unit in (*_VICTIM_UNITS, "attacks"):
         location = prev_place
     subject = _subject(ctx, fig, figures, sent, source, location)
+    if subject is None and fig.antecedent is not None:
+        subject = fig.antecedent.subject
+    if subject is None and unit.unit not in _VICTIM_UNITS and metric != "count":
+        subject = fallback
+    elif subject is None and unit.unit in _VICTIM_UNITS and fallback in lex.countries and location is None:
+        subject = lex.countries[fallback].adversary if fallback else None
+    fig.subject = subject
     if not unit.tracked:
         subject = None
     source_name = resolve_person(source.name, ctx.text) if source else None
-    period = _period(ctx, fig, sent)
+    period = fig.period or _period(ctx, fig, sent)
     tracked = unit.tracked and metric != "count"
     n = fig.number
     start, end = fig.start, fig.end
