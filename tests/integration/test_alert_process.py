@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -9,8 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 import redis.asyncio as aioredis
+import typer
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from typer.testing import CliRunner
 
+from claimwatch_alert.cli import register
 from claimwatch_alert.keys import Keys
 from claimwatch_schemas import Alert, AlertKind, Claim, ConnectionSettings
 from tests.integration.test_alert_support import (
@@ -99,6 +103,7 @@ async def test_claims_topic_to_alerts_topic(
             assert await sse_events(client, last_event_id=listed[0]["id"], count=1) == [
                 (listed[1]["id"], received[1].alert_id)
             ]
+        await check_cli(settings, service.url, received)
         assert service.terminate() == 0
         await read_alerts(alerts_consumer, received)  # anything published late would show here
     finally:
@@ -115,6 +120,46 @@ async def test_claims_topic_to_alerts_topic(
     assert changed.relative_change == pytest.approx(1 / 6)
     assert "stopped" in service.log()
     assert json.loads(received[0].model_dump_json())["claim"]["article_id"] == "nato-1"
+
+
+async def check_cli(settings: ConnectionSettings, url: str, received: list[Alert]) -> None:
+    app = typer.Typer()
+    register(app)
+    env = {"CLAIMWATCH_REDIS_URL": settings.redis_url, "CLAIMWATCH_ALERT_URL": url, "COLUMNS": "200"}
+
+    async def run(*args: str) -> str:
+        result = await asyncio.to_thread(CliRunner().invoke, app, list(args), env=env)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    figures = [json.loads(line) for line in (await run("figures", "--json")).splitlines()]
+    assert [(f["figure_key"], f["value"]) for f in figures] == [(NATO_KEY, 700_000)]
+    assert "700,000 (more_than)" in await run("figures")
+    assert json.loads(await run("figure", NATO_KEY, "--json"))["value"] == 700_000
+    alerts = [Alert.model_validate_json(line) for line in (await run("alerts")).splitlines()]
+    assert [a.alert_id for a in alerts] == [a.alert_id for a in received]
+    created = json.loads(
+        await run(
+            "subscribe",
+            "--webhook",
+            "http://127.0.0.1:9/x",
+            "--secret",
+            "cli-secret-1",
+            "--subject",
+            "RU",
+            "--kind",
+            "changed",
+            "--min-rel-change",
+            "0.05",
+        )
+    )
+    assert (created["subject"], created["kinds"], created["min_rel_change"]) == ("RU", ["changed"], 0.05)
+    assert "secret" not in created
+    listed = [json.loads(line) for line in (await run("subscriptions", "--json")).splitlines()]
+    assert [s["id"] for s in listed] == [created["id"]]
+    assert await run("unsubscribe", created["id"]) == f"deleted {created['id']}\n"
+    assert await run("subscriptions", "--json") == ""
+    assert await run("alerts", "--failed") == ""
 
 
 async def sse_events(client: httpx.AsyncClient, *, last_event_id: str, count: int) -> list[tuple[str, str]]:

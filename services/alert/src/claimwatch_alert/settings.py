@@ -33,3 +33,12 @@ class AlertSettings(ConnectionSettings):
         default=False,
         description="Test hook: apply claims but start no dispatcher (as if killed after the state step).",
     )
+
+
+class AlertClientSettings(ConnectionSettings):
+    """What the `claimwatch` alert commands need: Redis (reading state) and the alert service's URL."""
+
+    alert_url: str = Field(
+        default="http://127.0.0.1:8082", description="Base URL of the alert service's API."
+    )
+    alert_redis_prefix: str = Field(default="claimwatch:", description="Prefix of every Redis key.")

@@ -174,8 +174,7 @@ class WebhookDispatcher:
         raise DeliveryError(f"HTTP {status}", retryable=status >= 500 or status in RETRYABLE_STATUS)
 
     async def dead_letters(self) -> list[DeadLetter]:
-        reply = await self.client.xrange(self.keys.deadletter)
-        return [_dead_letter(entry_id, fields) for entry_id, fields in streams.rows(reply)]
+        return await read_dead_letters(self.client, self.keys)
 
     async def redeliver(self, dead_letter_id: str) -> DeadLetter | None:
         """Try a parked delivery once more; on success it leaves the dead-letter stream.
@@ -196,6 +195,11 @@ class WebhookDispatcher:
         await self.client.sadd(self.keys.delivered, f"{subscription.id}:{letter.alert.alert_id}")
         await self.client.xdel(self.keys.deadletter, letter.id)
         return letter
+
+
+async def read_dead_letters(client: aioredis.Redis, keys: Keys) -> list[DeadLetter]:
+    reply = await client.xrange(keys.deadletter)
+    return [_dead_letter(entry_id, fields) for entry_id, fields in streams.rows(reply)]
 
 
 def _dead_letter(entry_id: str, fields: dict[str, str]) -> DeadLetter:
