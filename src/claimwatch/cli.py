@@ -12,11 +12,11 @@ from typing import Annotated
 
 import httpx
 import typer
-from claimwatch_alert.cli import register as register_alert_commands
-from claimwatch_extract.evaluation import evaluate_gold_file, format_report
 
 from claimwatch import demo as demo_module
 from claimwatch.stack import StackSettings, running_stack
+from claimwatch_alert.cli import register as register_alert_commands
+from claimwatch_extract.evaluation import evaluate_gold_file, format_report
 from claimwatch_extract.extractor import extract_article
 from claimwatch_ingest.parsing import ArticleInputError, articles_from_file, articles_from_stdin_text
 from claimwatch_ingest.publisher import KafkaArticlePublisher

@@ -30,7 +30,12 @@ class FakePublisher:
         return not self.fail
 
 
-def client_for(publisher: FakePublisher, **settings: int) -> httpx.AsyncClient:
+DE = "Russland hat an nur einem Tag mindestens 1150 Soldaten verloren, sagte ein Sprecher."
+EN = "Russia lost at least 1,150 soldiers in a single day, a spokesman said on Tuesday."
+FR = "La Russie a perdu au moins 1150 soldats en une seule journée, a déclaré un porte-parole."
+
+
+def client_for(publisher: FakePublisher, **settings: object) -> httpx.AsyncClient:
     app = create_app(publisher, IngestSettings(**settings))  # type: ignore[arg-type]
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ingest")
 
@@ -38,24 +43,24 @@ def client_for(publisher: FakePublisher, **settings: int) -> httpx.AsyncClient:
 async def test_one_json_article_is_published_with_its_given_id() -> None:
     publisher = FakePublisher()
     async with client_for(publisher) as client:
-        response = await client.post("/articles", json={"id": "a-1", "text": "Mehr als 600.000 Soldaten."})
+        response = await client.post("/articles", json={"id": "a-1", "text": DE})
     assert response.status_code == 202
-    assert response.json() == {"accepted": 1, "ids": ["a-1"]}
-    assert [(a.id, a.text) for a in publisher.published] == [("a-1", "Mehr als 600.000 Soldaten.")]
+    assert response.json() == {"accepted": 1, "ids": ["a-1"], "duplicates": []}
+    assert [(a.id, a.text) for a in publisher.published] == [("a-1", DE)]
 
 
-async def test_plain_text_gets_the_id_of_its_normalised_text_twice_the_same() -> None:
+async def test_the_same_text_twice_has_the_same_id_and_is_published_once() -> None:
     publisher = FakePublisher()
     async with client_for(publisher) as client:
-        first = await client.post(
-            "/articles", content="Sieben Angriffe.\r\n", headers={"content-type": "text/plain"}
-        )
+        first = await client.post("/articles", content=DE + "\r\n", headers={"content-type": "text/plain"})
         second = await client.post(
-            "/articles", content="  Sieben Angriffe.\n", headers={"content-type": "text/plain"}
+            "/articles", content="  " + DE + "\n", headers={"content-type": "text/plain"}
         )
-    expected = article_id_for("Sieben Angriffe.")
-    assert first.json()["ids"] == [expected]
-    assert second.json()["ids"] == [expected]
+    expected = article_id_for(DE)
+    assert (first.status_code, first.json()["ids"]) == (202, [expected])
+    assert second.status_code == 409
+    assert second.json()["errors"] == [{"field": "id", "reason": f"{expected} was accepted before"}]
+    assert [a.id for a in publisher.published] == [expected]
     assert expected.startswith("sha256-")
 
 
@@ -63,11 +68,11 @@ async def test_array_is_published_in_order() -> None:
     publisher = FakePublisher()
     async with client_for(publisher) as client:
         response = await client.post(
-            "/articles", json=[{"id": "x", "text": "a"}, {"text": "b", "language": "en"}]
+            "/articles", json=[{"id": "x", "text": DE}, {"text": "b", "language": "en"}]
         )
     assert response.status_code == 202
     assert response.json()["ids"] == ["x", article_id_for("b")]
-    assert [a.language for a in publisher.published] == [None, "en"]
+    assert [a.language for a in publisher.published] == ["de", "en"]
 
 
 @pytest.mark.parametrize(
@@ -82,6 +87,10 @@ async def test_array_is_published_in_order() -> None:
         (b'"just a string"', "application/json", 422, "body"),
         (b"\xff\xfe\x00garbage", "text/plain", 422, "body"),
         (b"<p>hi</p>", "image/png", 415, "content-type"),
+        (b"<!DOCTYPE html><html><body><p>600 Soldaten</p></body></html>", "text/plain", 422, "text"),
+        (json.dumps({"text": FR}).encode(), "application/json", 422, "text"),
+        (json.dumps([{"text": DE}, {"text": FR}]).encode(), "application/json", 422, "1/text"),
+        (b'{"text": "x", "colour": "red"}', "application/json", 422, "colour"),
     ],
 )
 async def test_bad_input_gets_problem_details_and_publishes_nothing(
@@ -109,15 +118,60 @@ async def test_body_over_the_limit_is_refused_with_413() -> None:
 async def test_batch_over_the_limit_is_refused_with_413() -> None:
     publisher = FakePublisher()
     async with client_for(publisher, max_batch=2) as client:
-        response = await client.post("/articles", json=[{"text": str(i)} for i in range(3)])
+        response = await client.post("/articles", json=[{"text": f"{EN} {i}"} for i in range(3)])
     assert response.status_code == 413
     assert json.loads(response.text)["errors"][0]["reason"] == "3 articles, at most 2 per request"
 
 
 async def test_broker_down_answers_503_with_retry_after() -> None:
     async with client_for(FakePublisher(fail=True)) as client:
-        response = await client.post("/articles", json={"text": "x"})
+        response = await client.post("/articles", json={"text": EN})
         health = await client.get("/healthz")
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
     assert health.status_code == 503
+
+
+async def test_a_batch_publishes_the_new_articles_and_names_the_duplicates() -> None:
+    publisher = FakePublisher()
+    async with client_for(publisher) as client:
+        await client.post("/articles", json={"id": "old", "text": DE})
+        response = await client.post("/articles", json=[{"id": "old", "text": DE}, {"id": "new", "text": EN}])
+    assert response.status_code == 202
+    assert response.json() == {"accepted": 1, "ids": ["new"], "duplicates": ["old"]}
+    assert [a.id for a in publisher.published] == ["old", "new"]
+
+
+async def test_an_id_reused_for_another_text_is_a_conflict_and_publishes_nothing() -> None:
+    publisher = FakePublisher()
+    async with client_for(publisher) as client:
+        await client.post("/articles", json={"id": "a", "text": DE})
+        response = await client.post("/articles", json=[{"id": "b", "text": DE}, {"id": "a", "text": EN}])
+    assert response.status_code == 409
+    assert response.json()["errors"] == [{"field": "1/id", "reason": "id 'a' was used for another text"}]
+    assert [a.id for a in publisher.published] == ["a"]
+
+
+async def test_a_failed_publish_can_be_retried() -> None:
+    publisher = FakePublisher(fail=True)
+    async with client_for(publisher) as client:
+        refused = await client.post("/articles", json={"id": "a", "text": DE})
+        publisher.fail = False
+        accepted = await client.post("/articles", json={"id": "a", "text": DE})
+    assert (refused.status_code, accepted.status_code) == (503, 202)
+    assert [a.id for a in publisher.published] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("authorization", "status"),
+    [(None, 401), ("Bearer wrong", 401), ("Basic s3cret", 401), ("Bearer s3cret", 202)],
+)
+async def test_with_a_token_set_writes_need_the_bearer_token(authorization: str | None, status: int) -> None:
+    publisher = FakePublisher()
+    headers = {"authorization": authorization} if authorization else {}
+    async with client_for(publisher, api_token="s3cret") as client:  # type: ignore[arg-type]
+        response = await client.post("/articles", json={"text": DE}, headers=headers)
+        health = await client.get("/healthz")
+    assert response.status_code == status
+    assert len(publisher.published) == (1 if status == 202 else 0)
+    assert health.status_code == 200

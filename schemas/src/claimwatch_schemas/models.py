@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -18,7 +18,7 @@ MAX_ARTICLE_CHARS = 1_048_576
 Language = Literal["de", "en"]
 
 
-class Qualifier(str, Enum):
+class Qualifier(StrEnum):
     EXACT = "exact"
     AT_LEAST = "at_least"
     MORE_THAN = "more_than"
@@ -28,7 +28,7 @@ class Qualifier(str, Enum):
     RANGE = "range"
 
 
-class AlertKind(str, Enum):
+class AlertKind(StrEnum):
     NEW = "new"
     CHANGED = "changed"
     CONFLICT = "conflict"
@@ -49,6 +49,21 @@ def normalise_text(text: str) -> str:
 def article_id_for(text: str) -> str:
     """The id of an article that came without one: the same text always gets the same id."""
     return "sha256-" + hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:32]
+
+
+_HTML_START = re.compile(r"\s*<(!doctype|html|head|body)\b", re.IGNORECASE)
+_HTML_TAG = re.compile(
+    r"</?(?:p|div|span|a|br|html|body|head|script|style|table|tr|td|li|ul|h[1-6])\b[^>]{0,500}>",
+    re.IGNORECASE,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """An HTML document or a fragment made mostly of markup, not an article's plain text."""
+    if _HTML_START.match(text):
+        return True
+    tags = _HTML_TAG.findall(text[:200_000])
+    return len(tags) >= 3 and sum(map(len, tags)) * 20 > min(len(text), 200_000)
 
 
 ArticleId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:@/+-]+$")]
@@ -74,6 +89,8 @@ class Article(_Event):
             raise ValueError("text is empty or only white space")
         if "\x00" in text:
             raise ValueError("text contains NUL characters")
+        if looks_like_html(text):
+            raise ValueError("text looks like HTML markup; send the article's plain text")
         return text
 
     def with_id(self) -> Article:
@@ -228,7 +245,7 @@ _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 
 
 def slug(text: str) -> str:
-    """Lower-case ASCII with '_' between words: 'Südkoreanischer Geheimdienst' -> 'suedkoreanischer_geheimdienst'."""
+    """Lower-case ASCII, '_' between words: 'Südkoreanischer Dienst' -> 'suedkoreanischer_dienst'."""
     folded = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     ascii_only = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
     return _SLUG_DROP.sub("_", ascii_only).strip("_")

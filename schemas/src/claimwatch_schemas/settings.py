@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +18,9 @@ class ConnectionSettings(BaseSettings):
     topic_alerts: str = "alerts"
     topic_articles_dlq: str = "articles.dlq"
     partitions: int = Field(default=3, ge=1, description="Partitions of the topics claimwatch creates.")
+    api_token: SecretStr | None = Field(
+        default=None, description="Bearer token the HTTP APIs require when set (compared in constant time)."
+    )
 
     def all_topics(self) -> list[str]:
         return [self.topic_articles, self.topic_claims, self.topic_alerts, self.topic_articles_dlq]

@@ -7,11 +7,13 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+import redis.asyncio as aioredis
 import uvicorn
 from fastapi import FastAPI
 
 from claimwatch_ingest.app import create_app
 from claimwatch_ingest.publisher import KafkaArticlePublisher
+from claimwatch_ingest.seen import RedisSeenArticles
 from claimwatch_ingest.settings import IngestSettings
 
 log = logging.getLogger("claimwatch.ingest")
@@ -19,16 +21,21 @@ log = logging.getLogger("claimwatch.ingest")
 
 def build_app(settings: IngestSettings) -> FastAPI:
     publisher = KafkaArticlePublisher(settings.kafka_bootstrap, settings.topic_articles)
-    app = create_app(publisher, settings)
+    redis_client = aioredis.Redis.from_url(settings.redis_url)
+    app = create_app(publisher, settings, RedisSeenArticles(redis_client))
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await publisher.start()
-        log.info("publishing to %s on %s", settings.topic_articles, settings.kafka_bootstrap)
+        # The API answers (503) while the broker is away; the producer connects when it can.
+        connecting = asyncio.create_task(publisher.connect_forever())
         try:
             yield
         finally:
+            connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await connecting
             await publisher.stop()
+            await redis_client.aclose()
 
     app.router.lifespan_context = lifespan
     return app

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hmac
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from claimwatch_extract.language import SUPPORTED, detect_language
 from claimwatch_ingest.parsing import ArticleInputError, Problem, articles_from_body
 from claimwatch_ingest.problems import problem_response
 from claimwatch_ingest.publisher import ArticlePublisher, PublishError
+from claimwatch_ingest.seen import InMemorySeenArticles, Seen, SeenArticles, SeenUnavailableError
 from claimwatch_ingest.settings import IngestSettings
+from claimwatch_schemas import Article
 
 
 class BodyTooLargeError(Exception):
@@ -29,13 +34,47 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def create_app(publisher: ArticlePublisher, settings: IngestSettings | None = None) -> FastAPI:
-    """The ASGI app; `publisher` is where accepted articles go (Kafka in production, a fake in tests)."""
+def with_language(articles: list[Article]) -> list[Article]:
+    """Articles with their language filled in; any we cannot read is refused, naming it."""
+    problems: list[Problem] = []
+    checked: list[Article] = []
+    for index, article in enumerate(articles):
+        language = article.language or detect_language(article.text)
+        if language not in SUPPORTED:
+            where = f"{index}/text" if len(articles) > 1 else "text"
+            problems.append(
+                Problem(where, f"language {language or 'unknown'!r} is not supported ({'/'.join(SUPPORTED)})")
+            )
+            continue
+        checked.append(article if article.language else article.model_copy(update={"language": language}))
+    if problems:
+        raise ArticleInputError("Unsupported language", problems)
+    return checked
+
+
+def bearer_matches(request: Request, token: str) -> bool:
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+
+
+def create_app(
+    publisher: ArticlePublisher, settings: IngestSettings | None = None, seen: SeenArticles | None = None
+) -> FastAPI:
+    """The ASGI app; `publisher` is where accepted articles go (Kafka in production, a fake in tests),
+    `seen` remembers accepted articles so duplicates are answered instead of published again."""
     conf = settings or IngestSettings()
+    remembered = seen or InMemorySeenArticles()
     app = FastAPI(title="claimwatch ingest", version="0.1.0")
 
     @app.post("/articles", status_code=202)
     async def post_articles(request: Request) -> Response:
+        if conf.api_token is not None and not bearer_matches(request, conf.api_token.get_secret_value()):
+            return problem_response(
+                401,
+                "Unauthorized",
+                "a valid bearer token is required",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         try:
             body = await read_body(request, conf.max_body_bytes)
         except BodyTooLargeError:
@@ -46,20 +85,53 @@ def create_app(publisher: ArticlePublisher, settings: IngestSettings | None = No
                 [Problem("body", f"larger than {conf.max_body_bytes} bytes")],
             )
         try:
-            articles = articles_from_body(body, request.headers.get("content-type", ""), conf.max_batch)
+            articles = with_language(
+                articles_from_body(body, request.headers.get("content-type", ""), conf.max_batch)
+            )
         except ArticleInputError as error:
-            status = 415 if error.title == "Unsupported media type" else 422
-            if error.title == "Batch too large":
-                status = 413
+            status = {"Unsupported media type": 415, "Batch too large": 413}.get(error.title, 422)
             return problem_response(status, error.title, str(error), error.problems)
         try:
-            await publisher.publish(articles)
+            return await publish_new(articles)
+        except SeenUnavailableError as error:
+            return problem_response(
+                503, "Store unavailable", f"nothing was accepted: {error}", headers={"Retry-After": "5"}
+            )
+
+    async def publish_new(articles: list[Article]) -> Response:
+        fresh: list[Article] = []
+        duplicates: list[str] = []
+        conflicts: list[Problem] = []
+        for index, article in enumerate(articles):
+            outcome = await remembered.reserve(article)
+            if outcome is Seen.NEW:
+                fresh.append(article)
+            elif outcome is Seen.DUPLICATE:
+                duplicates.append(str(article.id))
+            else:
+                conflicts.append(Problem(f"{index}/id", f"id {article.id!r} was used for another text"))
+        if conflicts or not fresh:
+            for article in fresh:
+                await remembered.release(article)
+            if conflicts:
+                return problem_response(409, "Article id conflict", "nothing was published", conflicts)
+            return problem_response(
+                409,
+                "Duplicate article",
+                "every article was accepted before; nothing was published again",
+                [Problem("id", f"{article_id} was accepted before") for article_id in duplicates],
+            )
+        try:
+            await publisher.publish(fresh)
         except PublishError as error:
+            for article in fresh:
+                await remembered.release(article)
             return problem_response(
                 503, "Broker unavailable", f"nothing was accepted: {error}", headers={"Retry-After": "5"}
             )
         return JSONResponse(
-            {"accepted": len(articles), "ids": [article.id for article in articles]}, status_code=202
+            {"accepted": len(fresh), "ids": [article.id for article in fresh], "duplicates": duplicates},
+            status_code=202,
         )
 
     @app.get("/healthz")

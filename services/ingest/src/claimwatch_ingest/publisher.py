@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 
 from claimwatch_schemas import Article
+
+log = logging.getLogger("claimwatch.ingest")
 
 
 class PublishError(RuntimeError):
@@ -45,8 +50,24 @@ class KafkaArticlePublisher:
     async def start(self) -> None:
         """Connects; aiokafka wants its producer made inside the running loop."""
         producer = AIOKafkaProducer(**self._options)
-        await producer.start()
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
         self._producer = producer
+
+    async def connect_forever(self, first_delay: float = 0.5, max_delay: float = 30.0) -> None:
+        """Retries `start` with exponential backoff until the broker answers (run as a task)."""
+        delay = first_delay
+        while self._producer is None:
+            try:
+                await self.start()
+            except KafkaError as error:
+                log.warning("broker unreachable (%s); retrying in %.1fs", error, delay)
+                await asyncio.sleep(delay)
+                delay = min(max_delay, delay * 2)
+        log.info("connected to the broker; publishing to %s", self.topic)
 
     async def stop(self) -> None:
         if self._producer is not None:
