@@ -186,7 +186,8 @@ _OWN = {
 }
 # What may stand between a cue and the source it names: articles, titles, capitalised words.
 _GAP_OK = re.compile(
-    r"\s*(?:(?:der|die|das|dem|den|des|ein|eine|einem|einer|eines|the|a|an|its|[A-ZÄÖÜ][\w.-]*)\s+)*",
+    r"\s*(?:(?:der|die|das|dem|den|des|ein|eine|einem|einer|eines|the|a|an|its|[A-ZÄÖÜ][\w.-]*)\s+)*"
+    r"(?:(?!(?:in|im|am|an|auf|von|mit|bei|zu|of|on|at|to|from|with|by|for|und|and|or|oder)\s)[a-zäöüß]+\s+){0,2}",
 )
 
 
@@ -276,7 +277,9 @@ class Attributor:
         while tokens and (self._titles[lang].match(tokens[0]) or tokens[0] in _STOP_NAMES):
             stripped += int(tokens[0] not in _STOP_NAMES)
             tokens.pop(0)
-        article_before = re.search(r"(?<![\w])(?:der|die|das|dem|den|des|ein|eine|einem|einer|the|a|an)\s+$", segment[: m.start()])
+        article_before = re.search(
+            r"(?<![\w])(?:der|die|das|dem|den|des|ein|eine|einem|einer|the|a|an)\s+$", segment[: m.start()]
+        )
         if article_before and not stripped:
             return None
         while tokens and tokens[-1] in _STOP_NAMES:
@@ -350,6 +353,10 @@ class Attributor:
                 if len(gap) <= 30 and not re.search(r"[,;:.„“\"]", gap):
                     consider(len(gap) + 1, person)
         return best[1] if best else None
+
+    def is_bare(self, name: str) -> bool:
+        """A body named without its country ('General Staff'), to be completed from context."""
+        return any(name in (b.canonical, b.nominative) for b in self.lex.bodies)
 
     def anaphoric(self, text: str, lo: int, hi: int, lang: Lang) -> bool:
         """Whether text[lo:hi] points back to an earlier source ('demnach', 'he said')."""

@@ -226,7 +226,7 @@ _VERB_BEFORE = {
 }
 _PARTITIVE = re.compile(r"^\s+(?:of|von)\s+(?:the\s+|den\s+|insgesamt\s+|total\s+|all\s+)?$", re.IGNORECASE)
 _ELLIPTIC_VERB = re.compile(
-    r"^\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|has\s+been|sind|waren|was|are|is|"
+    r"\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|has\s+been|sind|waren|was|are|is|"
     r"seien|ist|currently|also|bereits|already|worden|zudem)\s+){0,3}",
     re.IGNORECASE,
 )
@@ -245,11 +245,19 @@ _RATE_AFTER = {
 }
 _RATE_PERIOD = {"tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "monat": "P1M", "month": "P1M"}
 _PRONOUN_PARTITIVE = re.compile(
-    r"^\s+(?:of\s+them|von\s+ihnen|davon|of\s+those|more|weitere)(?![\w])", re.IGNORECASE
+    r"\s+(?:of\s+them|von\s+ihnen|davon|of\s+those|more|weitere)(?![\w])", re.IGNORECASE
 )
 _COUNT_OF = re.compile(r"(?:Zahl|Anzahl|number|total)\s+(?:der|of)\s+", re.IGNORECASE)
 _EQUIPMENT = frozenset(
-    {"tanks", "armored_vehicles", "artillery_systems", "air_defense_systems", "aircraft", "helicopters", "ships"}
+    {
+        "tanks",
+        "armored_vehicles",
+        "artillery_systems",
+        "air_defense_systems",
+        "aircraft",
+        "helicopters",
+        "ships",
+    }
     | {"rounds"}
 )
 _AIR_DEFENCE = re.compile(
@@ -263,7 +271,9 @@ _LOCATION_PREP = re.compile(
     r"(?<![\w])(?:in|im|nach|aus|bei|auf|gegen|über|into|to|from|near|at|against|on|across|inside|of)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+|Region\s+|region\s+|Gebiet\s+|Stadt\s+|city\s+of\s+)?$",
     re.IGNORECASE,
 )
-_AGENT_PREP = re.compile(r"(?<![\w])(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$", re.IGNORECASE)
+_AGENT_PREP = re.compile(
+    r"(?<![\w])(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -280,6 +290,7 @@ class _Figure:
     subject: str | None = None
     elliptic: bool = False
     antecedent: _Figure | None = None
+    by_enemy: bool = False  # "Ukrainian forces destroyed 14 tanks": the tanks are the other side's
     period: str | None = None
 
 
@@ -460,9 +471,7 @@ def _has_noun_trigger(ctx: _Context, fig: _Figure) -> bool:
     return False
 
 
-def _resolve_ellipses(
-    ctx: _Context, figures: list[_Figure], sent: Sentence, earlier: _Figure | None
-) -> None:
+def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, earlier: _Figure | None) -> None:
     """Numbers without a noun: '40 of 45 drones', 'killing 12', 'death toll rose to 30', '30 verletzt'."""
     text, lang, lex = ctx.text, ctx.lang, ctx.lex
     people = next((i for i, u in enumerate(lex.units) if u.unit == "people"), None)
@@ -472,12 +481,16 @@ def _resolve_ellipses(
         if fig.unit_index is not None:
             # "80,000 soldiers have been killed and 400,000 wounded": the participle is no new noun
             unit_text = text[n.end : fig.np_end].strip().lower()
-            if prev is not None and unit_text in _PARTICIPLE_UNITS and prev.unit_index != fig.unit_index:
-                if lex.units[prev.unit_index or 0].unit in _PERSON_UNITS:
-                    fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
-                    fig.np_end = fig.end = n.end
+            if (
+                prev is not None
+                and unit_text in _PARTICIPLE_UNITS
+                and prev.unit_index != fig.unit_index
+                and lex.units[prev.unit_index or 0].unit in _PERSON_UNITS
+            ):
+                fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
+                fig.np_end = fig.end = n.end
             continue
-        if n.weak:
+        if n.weak or _looks_like_year(ctx.text, n):
             continue
         if i + 1 < len(figures) and figures[i + 1].unit_index is not None:
             gap = text[n.end : figures[i + 1].number.start]
@@ -506,12 +519,17 @@ def _resolve_ellipses(
                 fig.np_end = fig.end = pronoun.end()
 
 
+def _looks_like_year(text: str, n: NumberMention) -> bool:
+    raw = text[n.start : n.end]
+    return raw.isdigit() and len(raw) == 4 and 1900 <= n.value <= 2100
+
+
 def _counted_before(ctx: _Context, before: str, offset: int) -> int | None:
     """'Die Zahl der kämpfenden Freiwilligen wird auf knapp 20.000 geschätzt' -> soldiers."""
     found: int | None = None
     for m in _COUNT_OF.finditer(before):
         pos = offset + m.end()
-        for _ in range(4):
+        for _ in range(7):
             unit = ctx.lex.unit_re[ctx.lang].match(ctx.text, pos, offset + len(before))
             if unit and unit.lastgroup:
                 found = int(unit.lastgroup[1:])
@@ -570,13 +588,21 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             metric = None
         if metric == "sent":
             metric = _sent_metric(unit.unit if unit else "")
-        if unit is not None and unit.unit in ("usd", "eur") and any(
-            lex.metrics[t[2]].metric == "aid" for t in triggers
+        if (
+            unit is not None
+            and unit.unit in ("usd", "eur")
+            and any(lex.metrics[t[2]].metric == "aid" for t in triggers)
         ):
             metric = "aid"
-        if metric == "lost" and unit is not None and unit.unit in ("drones", "missiles"):
-            if _AIR_DEFENCE.search(ctx.text, sent.start, sent.end):
-                metric = "intercepted"
+        if metric == "destroyed":
+            metric, fig.by_enemy = "lost", True
+        if (
+            metric == "lost"
+            and unit is not None
+            and unit.unit in ("drones", "missiles")
+            and _AIR_DEFENCE.search(ctx.text, sent.start, sent.end)
+        ):
+            metric = "intercepted"
         if (
             plan
             and metric in ("deployed", "supplied", None)
@@ -679,7 +705,9 @@ def _subject(
             continue
         if _LOCATION_PREP.search(ctx.text, max(sent.start, start - 25), start):
             continue
-        if fig.metric in ("supplied", "aid") and _RECIPIENT.search(ctx.text, max(sent.start, start - 25), start):
+        if fig.metric in ("supplied", "aid") and _RECIPIENT.search(
+            ctx.text, max(sent.start, start - 25), start
+        ):
             continue
         mentions.append((start, end, code))
     unit = lex.units[fig.unit_index].unit if fig.unit_index is not None else ""
@@ -706,7 +734,10 @@ def _subject(
             return first.adversary or first.code
         return None
     if mentions:
-        return mentions[0][2]
+        code = mentions[0][2]
+        if fig.by_enemy and mentions[0][0] < fig.start:
+            return lex.countries[code].adversary or code
+        return code
     return None
 
 
@@ -738,9 +769,13 @@ def _sentence_source(
         if remembered is not None:
             return remembered
     source = attributor.find(ctx.text, lo, hi, ctx.lang, exclude)
-    if source is not None and " " not in source.name.strip() or source is not None and source.name[:1].islower():
+    if source is not None and attributor.is_bare(source.name):
         fuller = next(
-            (s for s in reversed(memory) if s is not None and s.name.lower().endswith(" " + source.name.lower())),
+            (
+                s
+                for s in reversed(memory)
+                if s is not None and s.name.lower().endswith(" " + source.name.lower())
+            ),
             None,
         )
         if fuller is not None:
@@ -799,7 +834,9 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
             fallback = _previous_subject(ctx, index, previous_subjects if index - previous_index == 1 else [])
             subjects: list[str | None] = []
             for fig in figures:
-                claim = _claim(ctx, fig, figures, sent, source, (prior_place, fallback), article_id, published_at)
+                claim = _claim(
+                    ctx, fig, figures, sent, source, (prior_place, fallback), article_id, published_at
+                )
                 claims.append(claim)
                 subjects.append(claim.subject)
             earlier, earlier_index = figures[-1], index
@@ -841,7 +878,11 @@ def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
                 fig.metric = unit.remap.get(prev.metric, prev.metric)
     for prev, fig in reversed(list(itertools.pairwise(figures))):
         # "14 Panzer, 31 Artilleriesysteme und 45 Drohnen zerstört": the verb closes the list
-        if prev.metric is None and fig.metric is not None and _COORD_GAP.match(ctx.text[prev.np_end : fig.start]):
+        if (
+            prev.metric is None
+            and fig.metric is not None
+            and _COORD_GAP.match(ctx.text[prev.np_end : fig.start])
+        ):
             unit = ctx.lex.units[prev.unit_index] if prev.unit_index is not None else None
             if unit is not None and unit.tracked and not unit.metric:
                 prev.metric = unit.remap.get(fig.metric, fig.metric)

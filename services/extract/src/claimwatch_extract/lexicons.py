@@ -251,7 +251,7 @@ def lexicons() -> Compiled:
         alt = _phrase_alt(list(table))
         if before:
             return re.compile(rf"(?<![\w])(?:{alt})\s*$", re.IGNORECASE)
-        return re.compile(rf"^\s*(?:{alt})(?![\w])", re.IGNORECASE)
+        return re.compile(rf"\s*(?:{alt})(?![\w])", re.IGNORECASE)
 
     return Compiled(
         units=units,
