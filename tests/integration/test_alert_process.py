@@ -28,6 +28,8 @@ from tests.integration.test_alert_support import (
 
 pytestmark = pytest.mark.integration
 
+TOKEN = "alert-test-token"
+
 
 async def produce(settings: ConnectionSettings, claims: list[Claim]) -> None:
     producer = AIOKafkaProducer(
@@ -63,7 +65,7 @@ async def read_alerts(consumer: AIOKafkaConsumer, into: list[Alert]) -> list[Ale
 async def test_claims_topic_to_alerts_topic(
     settings: ConnectionSettings, alerts_consumer: AIOKafkaConsumer, tmp_path: Path
 ) -> None:
-    service = AlertProcess(settings, tmp_path / "alert.log", free_port())
+    service = AlertProcess(settings, tmp_path / "alert.log", free_port(), CLAIMWATCH_API_TOKEN=TOKEN)
     try:
         await produce(
             settings,
@@ -87,7 +89,11 @@ async def test_claims_topic_to_alerts_topic(
                     return False
 
         await eventually(healthy)
-        async with httpx.AsyncClient(base_url=service.url) as client:
+        async with httpx.AsyncClient(base_url=service.url) as anonymous:
+            assert (await anonymous.get("/figures")).status_code == 401
+        async with httpx.AsyncClient(
+            base_url=service.url, headers={"Authorization": f"Bearer {TOKEN}"}
+        ) as client:
             figures = (await client.get("/figures", params={"subject": "RU"})).json()
             assert [(f["figure_key"], f["value"], f["reported_by"]) for f in figures] == [
                 (NATO_KEY, 700_000, ["nato-3"])
@@ -125,7 +131,12 @@ async def test_claims_topic_to_alerts_topic(
 async def check_cli(settings: ConnectionSettings, url: str, received: list[Alert]) -> None:
     app = typer.Typer()
     register(app)
-    env = {"CLAIMWATCH_REDIS_URL": settings.redis_url, "CLAIMWATCH_ALERT_URL": url, "COLUMNS": "200"}
+    env = {
+        "CLAIMWATCH_REDIS_URL": settings.redis_url,
+        "CLAIMWATCH_ALERT_URL": url,
+        "COLUMNS": "200",
+        "CLAIMWATCH_API_TOKEN": TOKEN,
+    }
 
     async def run(*args: str) -> str:
         result = await asyncio.to_thread(CliRunner().invoke, app, list(args), env=env)

@@ -15,13 +15,16 @@ Endpoints
     GET    /subscriptions/{id}
     DELETE /subscriptions/{id}               204 / 404
     POST   /silences, GET /silences, DELETE /silences/{id}
+
+When CLAIMWATCH_API_TOKEN is set, every endpoint but /healthz needs `Authorization: Bearer <token>`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -64,6 +67,11 @@ class DeadLetterOut(BaseModel):
     alert: Alert
 
 
+def bearer_matches(request: Request, token: str) -> bool:
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+
+
 async def _last_feed_id(client: aioredis.Redis, keys: Keys) -> str:
     last = streams.rows(await client.xrevrange(keys.feed, count=1))
     return last[0][0] if last else "0-0"
@@ -76,8 +84,23 @@ def create_app(
     redis_client: aioredis.Redis,
     keys: Keys,
     producer: AIOKafkaProducer | None,
+    api_token: str | None = None,
 ) -> FastAPI:
     app = FastAPI(title="claimwatch alert service", version="0.1.0")
+
+    @app.middleware("http")
+    async def require_token(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if (
+            api_token is not None
+            and request.url.path != "/healthz"
+            and not bearer_matches(request, api_token)
+        ):
+            return JSONResponse(
+                {"detail": "missing or wrong bearer token"}, 401, {"WWW-Authenticate": "Bearer"}
+            )
+        return await call_next(request)
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:

@@ -43,8 +43,12 @@ def _redis_call(call: Callable[[aioredis.Redis, Keys], Awaitable[T]]) -> T:
     return asyncio.run(run())
 
 
-def _api() -> httpx.Client:
-    return httpx.Client(base_url=AlertClientSettings().alert_url, timeout=30)
+def _api(timeout: httpx.Timeout | float = 30) -> httpx.Client:
+    settings = AlertClientSettings()
+    headers = (
+        {"Authorization": f"Bearer {settings.api_token.get_secret_value()}"} if settings.api_token else {}
+    )
+    return httpx.Client(base_url=settings.alert_url, timeout=timeout, headers=headers)
 
 
 def _check(response: httpx.Response) -> Any:

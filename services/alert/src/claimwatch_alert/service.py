@@ -69,7 +69,10 @@ class AlertService:
             settings.kafka_bootstrap,
             settings.redis_url,
         )
-        app = create_app(self.store, self.subscriptions, self.webhooks, self.redis, self.keys, self.producer)
+        token = settings.api_token.get_secret_value() if settings.api_token else None
+        app = create_app(
+            self.store, self.subscriptions, self.webhooks, self.redis, self.keys, self.producer, token
+        )
         server = _Server(
             uvicorn.Config(
                 app,
