@@ -424,6 +424,8 @@ def _figures_in(
             continue
         qual_after, after_end = _qualifier_after(ctx, n.end)
         unit = _find_unit(ctx, after_end, sent.end)
+        if qual_after is None and unit is not None:
+            qual_after, _ = _qualifier_after(ctx, unit[1])  # "1,150 soldiers or more"
         qual, begin = _qualifier_before(ctx, sent.start, n.start)
         if n.currency and unit is None:
             cur_unit = next((i for i, u in enumerate(ctx.lex.units) if u.unit == n.currency), None)

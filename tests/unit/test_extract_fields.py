@@ -1,0 +1,196 @@
+"""Qualifiers, units, metrics, subjects, sources, periods and traps, field by field."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from claimwatch_extract.extractor import extract_article
+from claimwatch_extract.lexicons import Lang
+from claimwatch_schemas import Article, Claim, Qualifier, claim_id_for, figure_key
+
+
+def claims(text: str, lang: Lang) -> list[Claim]:
+    return extract_article(Article(text=text, language=lang)).claims
+
+
+def one(text: str, lang: Lang) -> Claim:
+    found = claims(text, lang)
+    assert len(found) == 1, [(c.value, c.unit) for c in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "qualifier"),
+    [
+        ("Russland hat mindestens 1150 Soldaten verloren.", "de", Qualifier.AT_LEAST),
+        ("Russland hat mehr als 1150 Soldaten verloren.", "de", Qualifier.MORE_THAN),
+        ("Russland hat über 1150 Soldaten verloren.", "de", Qualifier.MORE_THAN),
+        ("Russland hat rund 1150 Soldaten verloren.", "de", Qualifier.ABOUT),
+        ("Russland hat ca. 1150 Soldaten verloren.", "de", Qualifier.ABOUT),
+        ("Russland hat knapp 1150 Soldaten verloren.", "de", Qualifier.ABOUT),
+        ("Russland hat bis zu 1150 Soldaten verloren.", "de", Qualifier.UP_TO),
+        ("Russland hat weniger als 1150 Soldaten verloren.", "de", Qualifier.FEWER_THAN),
+        ("Russland hat insgesamt 1150 Soldaten verloren.", "de", Qualifier.EXACT),
+        ("Russland hat insgesamt rund 1150 Soldaten verloren.", "de", Qualifier.ABOUT),
+        ("Russia lost at least 1,150 soldiers.", "en", Qualifier.AT_LEAST),
+        ("Russia lost nearly 1,150 soldiers.", "en", Qualifier.ABOUT),
+        ("Russia lost some 1,150 soldiers.", "en", Qualifier.ABOUT),
+        ("Russia lost as many as 1,150 soldiers.", "en", Qualifier.UP_TO),
+        ("Russia lost fewer than 1,150 soldiers.", "en", Qualifier.FEWER_THAN),
+        ("Russia lost 1,150 soldiers or more.", "en", Qualifier.AT_LEAST),
+        ("Russia lost thousands of soldiers.", "en", Qualifier.AT_LEAST),
+        ("Russia lost between 1,000 and 1,200 soldiers.", "en", Qualifier.RANGE),
+    ],
+)
+def test_qualifiers(text: str, lang: Lang, qualifier: Qualifier) -> None:
+    assert one(text, lang).qualifier is qualifier
+
+
+def test_qualifier_and_metric_carry_over_a_list() -> None:
+    found = claims("Russland verlor über 10.000 Panzer und 20.000 gepanzerte Fahrzeuge.", "de")
+    assert [(c.value, c.qualifier, c.unit, c.metric) for c in found] == [
+        (10_000, Qualifier.MORE_THAN, "tanks", "lost"),
+        (20_000, Qualifier.MORE_THAN, "armored_vehicles", "lost"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "unit", "metric", "subject"),
+    [
+        (
+            "Rutte sprach von 600.000 getöteten oder verwundeten russischen Soldaten.",
+            "de",
+            "soldiers",
+            "killed_or_wounded",
+            "RU",
+        ),
+        (
+            "Mehr als 600.000 russische Soldaten wurden getötet oder verwundet.",
+            "de",
+            "soldiers",
+            "killed_or_wounded",
+            "RU",
+        ),
+        ("Bei dem Angriff gab es mindestens einen Toten in Kiew.", "de", "people", "killed", "UA"),
+        ("Nordkorea hat Tausende Soldaten nach Russland geschickt.", "de", "soldiers", "deployed", "KP"),
+        (
+            "Nordkorea plant, insgesamt rund 12.000 Soldaten einzusetzen.",
+            "de",
+            "soldiers",
+            "planned_deployment",
+            "KP",
+        ),
+        ("Ukrainian air defences shot down 40 Russian drones.", "en", "drones", "intercepted", "RU"),
+        ("Seven people were killed in Kharkiv, officials said.", "en", "people", "killed", "UA"),
+        ("Russia launched 112 drones at Ukraine overnight.", "en", "drones", "launched", "RU"),
+        ("Germany will send 14 tanks to Ukraine.", "en", "tanks", "supplied", "DE"),
+        ("North Korea has sent 10,000 troops to Russia.", "en", "soldiers", "deployed", "KP"),
+        ("Ukrainian forces destroyed 14 tanks near Bakhmut.", "en", "tanks", "lost", "RU"),
+    ],
+)
+def test_unit_metric_subject(text: str, lang: Lang, unit: str, metric: str, subject: str) -> None:
+    c = one(text, lang)
+    assert (c.unit, c.metric, c.subject) == (unit, metric, subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "source"),
+    [
+        (
+            "„Mehr als 600.000 russische Soldaten wurden getötet“, sagte Generalsekretär Mark Rutte.",
+            "de",
+            "Mark Rutte",
+        ),
+        (
+            "Laut dem südkoreanischen Geheimdienst hat Nordkorea Tausende Soldaten geschickt.",
+            "de",
+            "südkoreanischer Geheimdienst",
+        ),
+        (
+            "Berichten des südkoreanischen Geheimdienstes zufolge hat Nordkorea 12.000 Soldaten geschickt.",
+            "de",
+            "südkoreanischer Geheimdienst",
+        ),
+        (
+            "Nach Angaben des ukrainischen Generalstabs verlor Russland 1.270 Soldaten.",
+            "de",
+            "ukrainischer Generalstab",
+        ),
+        ("Berichten zufolge gibt es mindestens einen Toten in Kiew.", "de", None),
+        ("Russia lost 1,270 soldiers, according to NATO.", "en", "NATO"),
+        ("Russia lost 1,270 soldiers, Ukraine's General Staff said.", "en", "Ukrainian General Staff"),
+        ("Russia has lost 1,270 soldiers, analyst Michael Kofman estimated.", "en", "Michael Kofman"),
+    ],
+)
+def test_sources(text: str, lang: Lang, source: str | None) -> None:
+    assert one(text, lang).source == source
+
+
+def test_source_carries_to_the_next_sentence_by_anaphor() -> None:
+    found = claims(
+        "Laut der NATO verlor Russland 1000 Panzer. Demnach wurden zudem 500 Drohnen zerstört.", "de"
+    )
+    assert [c.source for c in found] == ["NATO", "NATO"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "period"),
+    [
+        ("Russland hat an nur einem Tag mindestens 1150 Soldaten verloren.", "de", "P1D"),
+        ("Russland verlor in 24 Stunden 1150 Soldaten.", "de", "P1D"),
+        ("Russia lost 1,150 soldiers per day.", "en", "P1D"),
+        ("Russia launched 112 drones overnight.", "en", "P1D"),
+        ("Russia recruits 30,000 soldiers a month.", "en", "P1M"),
+        ("Russland hat seit Kriegsbeginn 600.000 Soldaten verloren.", "de", None),
+    ],
+)
+def test_periods(text: str, lang: Lang, period: str | None) -> None:
+    assert one(text, lang).period == period
+
+
+def test_location_uses_english_exonyms() -> None:
+    assert one("Bei einem Angriff auf Kiew wurden sieben Menschen getötet.", "de").location == "Kyiv"
+
+
+def test_untracked_plain_count() -> None:
+    c = one("Vertreter der 32 NATO-Staaten berieten in Brüssel.", "de")
+    assert (c.value, c.unit, c.metric, c.tracked, c.subject) == (32, "countries", "count", False, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Hegseth nannte die Rückkehr zu den Grenzen von 2014 unrealistisch.", "de"),
+        ("Die Ukraine erhält weitere Leopard 2 und F-16 sowie Su-34-Wracks.", "de"),
+        ("Am 12. Februar 2025 sprach der 42-jährige Minister.", "de"),
+        ("Die Zustimmung liegt bei 30 Prozent.", "de"),
+        ("Rufen Sie 030 1234567 an, siehe Seite 12.", "de"),
+        ("He was first elected in 2000 and is now 71 years old.", "en"),
+        ("Turnout was 77 percent and 99% of the votes were counted.", "en"),
+        ("The 3rd brigade moved 12 km at 9:30 a.m. on page 4.", "en"),
+        ("The F-16 and the Su-34 are aircraft models, as is the MiG-29.", "en"),
+        ("Ein russischer Soldat sagte, er sei müde.", "de"),
+    ],
+)
+def test_traps_are_no_claims(text: str, lang: Lang) -> None:
+    assert claims(text, lang) == []
+
+
+def test_claim_identity_and_dates() -> None:
+    text = "Russland hat mindestens 1150 Soldaten verloren."
+    article = Article(id="a1", text=text, language="de", published_at=date(2025, 2, 12))
+    c = extract_article(article).claims[0]
+    assert c.published_at == datetime(2025, 2, 12, tzinfo=UTC)
+    assert c.claim_id == claim_id_for("a1", c.evidence.start, c.evidence.end)
+    assert c.figure_key == figure_key(subject="RU", metric="lost", unit="soldiers", period=None, source=None)
+    assert text[c.evidence.start : c.evidence.end] == "mindestens 1150 Soldaten"
+    assert c.evidence.text == text
+
+
+def test_claims_are_deterministic_and_ordered() -> None:
+    text = "Russland verlor 1000 Panzer und 2000 Soldaten. Die Ukraine verlor 500 Panzer."
+    first = claims(text, "de")
+    assert first == claims(text, "de")
+    assert [c.evidence.start for c in first] == sorted(c.evidence.start for c in first)
