@@ -101,7 +101,7 @@ def test_own_english_parser_agrees_with_text2num(word: str) -> None:
 
 def test_own_parser_reads_what_text2num_rejects() -> None:
     for word, lang in (("a dozen", "en"), ("einen", "de")):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="invalid literal"):
             text2num(word, lang)
     assert parse_english_words("a dozen") == (12, 12)
     assert parse_german_words("einen") == (1, 1)
