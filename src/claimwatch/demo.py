@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -69,7 +70,7 @@ def alerts_table(alerts: list[dict[str, Any]]) -> Table:
 
 
 def run(seeds: Path) -> int:
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 150)
     articles = seed_articles(seeds)
     if not articles:
         console.print(f"[red]no .txt articles in {seeds}[/red]")

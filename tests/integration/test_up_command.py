@@ -43,13 +43,16 @@ def test_up_serves_and_sigterm_stops_everything(tmp_path: Path) -> None:
         healthy = False
         while time.monotonic() < deadline and process.poll() is None:
             try:
-                healthy = httpx.get(f"http://127.0.0.1:{ports['ingest']}/healthz", timeout=1).status_code == 200
+                healthy = all(
+                    httpx.get(f"http://127.0.0.1:{ports[name]}/healthz", timeout=1).status_code == 200
+                    for name in ("ingest", "alert")
+                )
             except httpx.HTTPError:
                 healthy = False
             if healthy:
                 break
             time.sleep(0.3)
-        assert healthy, "ingest never became healthy"
+        assert healthy, "ingest and alert never both became healthy"
         assert {name: port_is_open("127.0.0.1", port) for name, port in ports.items() if name != "web"} == {
             "kafka": True,
             "redis": True,
