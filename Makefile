@@ -36,7 +36,8 @@ schemas: setup
 	$(UV) run --frozen python -m claimwatch_schemas.jsonschema
 
 bench: setup
-	$(UV) run --frozen python -m bench
+	$(UV) sync --frozen --all-packages --group bench
+	$(UV) run --frozen --no-sync python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf .venv $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,332 @@
+"""The results as markdown tables, a last line of key=value figures, and `bench/results.json`."""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.extraction import ExtractionResult
+from bench.peers import PeerResult
+from bench.suites import SuiteResult
+
+MB = 1024 * 1024
+
+TARGETS = {
+    "extract_articles_per_s": (">=", 500.0),
+    "quantulum3_ratio": (">=", 20.0),
+    "e2e_articles_per_s": (">=", 300.0),
+    "e2e_rate50_p99_ms": ("<=", 250.0),
+}
+
+
+@dataclass
+class Report:
+    mode: str
+    extraction: ExtractionResult | None = None
+    peers: list[PeerResult] = field(default_factory=list)
+    suites: list[SuiteResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def machine() -> dict[str, str]:
+    model = ""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        model = next(
+            (ln.split(":", 1)[1].strip() for ln in out.splitlines() if ln.startswith("Model name")), ""
+        )
+    except OSError:
+        pass
+    try:
+        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        load = "?"
+    import os
+
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": str(os.cpu_count()),
+        "cpu_model": model,
+        "python": platform.python_version(),
+        "loadavg_at_end": load,
+    }
+
+
+def _f(value: float, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def extraction_table(x: ExtractionResult) -> str:
+    rates = x.language_rates()
+    rows = [
+        ["articles (3-4 kB, half de, half en)", f"{x.articles} ({_f(x.kilobytes / x.articles, 2)} kB avg)"],
+        ["passes (median counts)", f"{len(x.passes)}, spread {_f(x.spread * 100)}%"],
+        ["articles/s, one core (wall)", _f(x.articles_per_s)],
+        ["articles/s per CPU second", _f(x.articles_per_cpu_s)],
+        ["µs per kB", _f(x.us_per_kb, 0)],
+        [
+            "ms per article p50 / p99",
+            f"{_f(_pct(x.us_per_article, 50) / 1000, 2)} / {_f(_pct(x.us_per_article, 99) / 1000, 2)}",
+        ],
+        *[[f"articles/s, {lang} only", _f(rate)] for lang, rate in rates.items()],
+        ["claims per article", _f(x.claims_per_article)],
+        ["peak traced Python memory (tracemalloc)", f"{_f(x.tracemalloc_peak / MB)} MB"],
+        ["RSS per pass (MB)", " → ".join(_f(r / MB) for r in x.rss_per_pass)],
+    ]
+    return _table(["extraction core", "value"], rows)
+
+
+def _pct(values: list[float], q: float) -> float:
+    from bench.measure import percentile
+
+    return percentile(values, q)
+
+
+def peers_table(x: ExtractionResult | None, peers: list[PeerResult]) -> str:
+    rows = []
+    for p in peers:
+        if not p.available:
+            rows.append([p.name, p.scope, "n/a", "n/a", "n/a", p.note])
+            continue
+        rows.append(
+            [
+                p.name,
+                p.scope,
+                str(p.articles),
+                _f(p.per_s, 2),
+                _f(p.ours_per_s, 1),
+                f"{_f(p.ours_ratio, 2)}x ({p.note})",
+            ]
+        )
+    return _table(["peer", "articles", "n", "peer articles/s", "ours articles/s", "ours / peer"], rows)
+
+
+def suite_table(s: SuiteResult) -> str:
+    rows = []
+    for r in s.runs:
+        offered = f"{r.rate:g}/s" if r.rate else "burst (50/request, 4 in flight)"
+        total = r.latency()
+        rows.append(
+            [
+                r.name,
+                str(s.workers.get(r.name, 1)),
+                str(r.articles),
+                offered,
+                _f(r.accept_rate),
+                _f(r.throughput),
+                f"{_f(total['p50'], 0)} / {_f(total['p95'], 0)} / {_f(total['p99'], 0)}",
+                _f(r.latency("accepted", "extracted")["p50"], 0),
+                _f(r.latency("extracted", "alerted")["p50"], 0),
+                _f(r.latency("posted", "answered")["p50"], 0),
+                f"{r.alerted}/{r.articles}",
+            ]
+        )
+    table = _table(
+        [
+            "run",
+            "workers",
+            "n",
+            "offered",
+            "accepted/s",
+            "e2e articles/s",
+            "accept→alert ms p50/p95/p99",
+            "accept→claim p50",
+            "claim→alert p50",
+            "HTTP p50",
+            "alerted",
+        ],
+        rows,
+    )
+    cpu_rows = []
+    for r in s.runs:
+        per = r.cpu_ms_per_article()
+        names = ["ingest", "extract", "alert", "tansu", "redis", "bench client"]
+        cpu_rows.append([r.name] + [_f(per.get(n, float("nan")), 1) for n in names])
+    cpu = _table(
+        ["CPU ms per article", "ingest", "extract", "alert", "tansu", "redis", "bench client"], cpu_rows
+    )
+    mem_rows = []
+    for r in s.runs:
+        for name in ("ingest", "extract", "alert", "tansu", "redis"):
+            if name in r.memory_after:
+                mem_rows.append(
+                    [
+                        r.name,
+                        name,
+                        _f(r.memory_before.get(name, 0) / MB),
+                        _f(r.memory_after[name] / MB),
+                        _f(r.memory_max.get(name, 0) / MB),
+                    ]
+                )
+    mem = _table(["RSS MB", "service", "before", "after", "max"], mem_rows)
+    return "\n\n".join([table, cpu, mem])
+
+
+def figures(report: Report) -> dict[str, float | int | str]:
+    out: dict[str, float | int | str] = {"mode": report.mode}
+    x = report.extraction
+    if x is not None:
+        out["extract_articles_per_s"] = round(x.articles_per_s, 1)
+        out["extract_us_per_kb"] = round(x.us_per_kb)
+        out["extract_traced_peak_mb"] = round(x.tracemalloc_peak / MB, 1)
+        out["extract_rss_growth_mb"] = round((x.rss_per_pass[-1] - x.rss_per_pass[1]) / MB, 1)
+    for p in report.peers:
+        key = "quantulum3_ratio" if p.name == "quantulum3" else "spacy_blank_ratio"
+        out[key] = round(p.ours_ratio, 2) if p.available else "n/a"
+    for s in report.suites:
+        for r in s.runs:
+            lat = r.latency()
+            out[f"{s.part}_{r.name}_articles_per_s"] = round(r.throughput, 1)
+            out[f"{s.part}_{r.name}_p99_ms"] = round(lat["p99"])
+            if r.missing:
+                out[f"{s.part}_{r.name}_missing"] = r.missing
+    e2e = next((s for s in report.suites if s.part == "e2e"), None)
+    if e2e is not None:
+        bursts = [r.throughput for r in e2e.runs if r.rate is None]
+        if bursts:
+            out["e2e_articles_per_s"] = round(max(bursts), 1)
+        rate50 = next((r for r in e2e.runs if r.rate == 50), None)
+        if rate50 is not None:
+            out["e2e_rate50_p99_ms"] = round(rate50.latency()["p99"])
+    for key, (op, target) in TARGETS.items():
+        value = out.get(key)
+        if isinstance(value, int | float):
+            met = value >= target if op == ">=" else value <= target
+            out[f"target_{key}"] = "met" if met else "missed"
+    return out
+
+
+def render(report: Report, info: dict[str, str]) -> str:
+    parts = [
+        f"claimwatch bench ({report.mode}), {info['date']}, {info['cpus']} CPUs ({info['cpu_model']}), "
+        f"Python {info['python']}, load average at end {info['loadavg_at_end']} "
+        "(shared machine: other work was running, so figures are noisy)",
+    ]
+    if report.extraction is not None:
+        parts.append(extraction_table(report.extraction))
+    if report.peers:
+        parts.append(peers_table(report.extraction, report.peers))
+    for s in report.suites:
+        title = f"{s.part}: {s.partitions} partitions, stack up in {s.startup_seconds:.1f}s"
+        parts.append(f"{title}\n\n{suite_table(s)}")
+        parts += [f"note: {n}" for s_ in [s] for n in s_.notes]
+        parts += [f"note ({r.name}): {n}" for r in s.runs for n in r.notes]
+    target_rows = []
+    figs = figures(report)
+    for key, (op, target) in TARGETS.items():
+        target_rows.append(
+            [key, f"{op} {target:g}", str(figs.get(key, "not run")), str(figs.get(f"target_{key}", "-"))]
+        )
+    parts.append(_table(["target", "wanted", "measured", ""], target_rows))
+    parts += [f"note: {n}" for n in report.notes]
+    return "\n\n".join(parts)
+
+
+def key_values(figs: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in figs.items())
+
+
+def to_json(report: Report, info: dict[str, str]) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "machine": info,
+        "mode": report.mode,
+        "figures": figures(report),
+        "notes": report.notes,
+    }
+    x = report.extraction
+    if x is not None:
+        doc["extraction"] = {
+            "articles": x.articles,
+            "kilobytes": x.kilobytes,
+            "pass_wall_seconds": [p.wall for p in x.passes],
+            "pass_cpu_seconds": [p.cpu for p in x.passes],
+            "articles_per_s": x.articles_per_s,
+            "articles_per_cpu_s": x.articles_per_cpu_s,
+            "us_per_kb": x.us_per_kb,
+            "language_rates": x.language_rates(),
+            "claims_per_article": x.claims_per_article,
+            "tracemalloc_peak_bytes": x.tracemalloc_peak,
+            "rss_per_pass_bytes": x.rss_per_pass,
+            "peak_rss_bytes": x.peak_rss,
+            "pinned_cpu": x.cpu,
+        }
+    doc["peers"] = [
+        {
+            "name": p.name,
+            "scope": p.scope,
+            "articles": p.articles,
+            "available": p.available,
+            "note": p.note,
+            "seconds": p.seconds,
+            "articles_per_s": p.per_s,
+            "ours_articles_per_s": p.ours_per_s,
+            "ours_ratio": p.ours_ratio,
+            "found": p.found,
+        }
+        for p in report.peers
+    ]
+    doc["suites"] = [
+        {
+            "part": s.part,
+            "partitions": s.partitions,
+            "startup_seconds": s.startup_seconds,
+            "notes": s.notes,
+            "runs": [
+                {
+                    "name": r.name,
+                    "mode": r.mode,
+                    "articles": r.articles,
+                    "rate": r.rate,
+                    "workers": s.workers.get(r.name, 1),
+                    "send_seconds": r.send_seconds,
+                    "accept_rate": r.accept_rate,
+                    "throughput": r.throughput,
+                    "alerted": r.alerted,
+                    "complete": r.complete,
+                    "http_errors": r.http_errors,
+                    "latency_ms": {
+                        "accept_to_alert": r.latency(),
+                        "accept_to_claim": r.latency("accepted", "extracted"),
+                        "claim_to_alert": r.latency("extracted", "alerted"),
+                        "http": r.latency("posted", "answered"),
+                        "post_to_accept": r.latency("posted", "accepted"),
+                    },
+                    "cpu_ms_per_article": r.cpu_ms_per_article(),
+                    "rss_before": r.memory_before,
+                    "rss_after": r.memory_after,
+                    "rss_max": r.memory_max,
+                    "notes": r.notes,
+                }
+                for r in s.runs
+            ],
+        }
+        for s in report.suites
+    ]
+    return doc
+
+
+def write_json(path: Path, doc: dict[str, Any]) -> None:
+    def clean(value: Any) -> Any:
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    path.write_text(json.dumps(clean(doc), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
