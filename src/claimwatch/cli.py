@@ -14,13 +14,14 @@ import httpx
 import typer
 
 from claimwatch import demo as demo_module
+from claimwatch.dlq import dead_letters, replay
 from claimwatch.stack import StackSettings, running_stack
 from claimwatch_alert.cli import register as register_alert_commands
 from claimwatch_extract.evaluation import evaluate_gold_file, format_report
 from claimwatch_extract.extractor import extract_article
 from claimwatch_ingest.parsing import ArticleInputError, articles_from_file, articles_from_stdin_text
 from claimwatch_ingest.publisher import KafkaArticlePublisher
-from claimwatch_schemas import Article
+from claimwatch_schemas import Article, ConnectionSettings
 
 app = typer.Typer(
     name="claimwatch",
@@ -137,6 +138,39 @@ def extract(
 def evaluate(gold: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
     """Score the extractor against a gold file: recall, precision and per-field accuracy."""
     typer.echo(format_report(evaluate_gold_file(gold)))
+
+
+@app.command()
+def dlq(
+    replay_offsets: Annotated[
+        list[str] | None,
+        typer.Option("--replay", help="Replay PARTITION/OFFSET (repeatable) or 'all' onto `articles`."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per dead letter.")] = False,
+) -> None:
+    """List the extractor's dead letters (bad records from `articles`), or replay them."""
+    settings = ConnectionSettings()
+    letters = asyncio.run(dead_letters(settings.kafka_bootstrap, settings.topic_articles_dlq))
+    if replay_offsets:
+        wanted = set(replay_offsets)
+        chosen = [letter for letter in letters if "all" in wanted or letter.position in wanted]
+        missing = wanted - {"all"} - {letter.position for letter in chosen}
+        if missing:
+            typer.echo(f"error: no dead letter at {', '.join(sorted(missing))}", err=True)
+            raise typer.Exit(2)
+        count = asyncio.run(replay(settings.kafka_bootstrap, settings.topic_articles, chosen))
+        typer.echo(f"replayed {count} dead letters onto {settings.topic_articles}")
+        return
+    if as_json:
+        for letter in letters:
+            typer.echo(json.dumps(letter.as_json(), ensure_ascii=False))
+        return
+    if not letters:
+        typer.echo(f"no dead letters in {settings.topic_articles_dlq}")
+        return
+    for letter in letters:
+        row = letter.as_json()
+        typer.echo(f"{row['partition']}/{row['offset']}  {row['key']}  {row['error']}: {row['reason']}")
 
 
 @app.command()

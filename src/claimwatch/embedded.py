@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -44,6 +47,17 @@ def wait_for_port(process: subprocess.Popen[bytes], port: int, name: str, timeou
             return
         time.sleep(0.05)
     raise EmbeddedStackError(f"{name} did not listen on 127.0.0.1:{port} within {timeout:.0f}s")
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Run in a child before exec: Linux sends it SIGTERM when its parent dies, even by SIGKILL,
+    so a killed `claimwatch up` leaves no broker, Redis or service behind."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def tansu_binary() -> str:
@@ -108,6 +122,7 @@ def start_tansu(port: int, workdir: Path) -> subprocess.Popen[bytes]:
         stdin=subprocess.DEVNULL,
         cwd=workdir,
         start_new_session=True,
+        preexec_fn=die_with_parent,
     )
     wait_for_port(process, port, "tansu broker")
     return process
@@ -136,6 +151,7 @@ def start_redis(port: int, workdir: Path) -> subprocess.Popen[bytes]:
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=die_with_parent,
     )
     wait_for_port(process, port, "redis-server")
     return process

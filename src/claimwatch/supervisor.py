@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO
 
+from claimwatch.embedded import die_with_parent
+
 SERVICE_COMMANDS: dict[str, list[str]] = {
     "ingest": [sys.executable, "-m", "claimwatch_ingest"],
     "extract": [sys.executable, "-m", "claimwatch_extract", "worker", "--loglevel", "info"],
@@ -47,6 +49,7 @@ class Supervisor:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         assert process.stdout is not None
         thread = threading.Thread(target=_pump, args=(name, process.stdout, self.out), daemon=True)

@@ -1,4 +1,4 @@
-"""`claimwatch up`: starts the embedded stack and the services; SIGTERM leaves no process and no temp dir."""
+"""`claimwatch up`: starts the embedded stack and the services; stopping it leaves no process behind."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import httpx
 from claimwatch.embedded import free_port, port_is_open
 
 
-def test_up_serves_and_sigterm_stops_everything(tmp_path: Path) -> None:
+def start_up(tmp_path: Path) -> tuple[subprocess.Popen[str], dict[str, int]]:
+    """`claimwatch up` on free ports, returned once both HTTP APIs answer."""
     ports = {name: free_port() for name in ("kafka", "redis", "ingest", "alert", "web")}
     env = {
         key: value
@@ -38,22 +39,30 @@ def test_up_serves_and_sigterm_stops_everything(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if all(
+                httpx.get(f"http://127.0.0.1:{ports[name]}/healthz", timeout=1).status_code == 200
+                for name in ("ingest", "alert")
+            ):
+                return process, ports
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    process.kill()
+    output, _ = process.communicate()
+    raise AssertionError(f"ingest and alert never both became healthy:\n{output}")
+
+
+def open_ports(ports: dict[str, int]) -> dict[str, bool]:
+    return {name: port_is_open("127.0.0.1", port) for name, port in ports.items()}
+
+
+def test_up_serves_and_sigterm_stops_everything(tmp_path: Path) -> None:
+    process, ports = start_up(tmp_path)
     try:
-        deadline = time.monotonic() + 90
-        healthy = False
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                healthy = all(
-                    httpx.get(f"http://127.0.0.1:{ports[name]}/healthz", timeout=1).status_code == 200
-                    for name in ("ingest", "alert")
-                )
-            except httpx.HTTPError:
-                healthy = False
-            if healthy:
-                break
-            time.sleep(0.3)
-        assert healthy, "ingest and alert never both became healthy"
-        assert {name: port_is_open("127.0.0.1", port) for name, port in ports.items() if name != "web"} == {
+        assert open_ports({name: ports[name] for name in ("kafka", "redis", "ingest", "alert")}) == {
             "kafka": True,
             "redis": True,
             "ingest": True,
@@ -69,11 +78,15 @@ def test_up_serves_and_sigterm_stops_everything(tmp_path: Path) -> None:
     assert f"kafka   127.0.0.1:{ports['kafka']}" in output
     assert f"ingest  http://127.0.0.1:{ports['ingest']}" in output
     assert "claimwatch stopped." in output
-    assert {name: port_is_open("127.0.0.1", port) for name, port in ports.items()} == {
-        "kafka": False,
-        "redis": False,
-        "ingest": False,
-        "alert": False,
-        "web": False,
-    }
+    assert open_ports(ports) == dict.fromkeys(ports, False)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_up_takes_its_children_with_it(tmp_path: Path) -> None:
+    process, ports = start_up(tmp_path)
+    process.kill()
+    process.communicate(timeout=10)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(open_ports(ports).values()):
+        time.sleep(0.2)
+    assert open_ports(ports) == dict.fromkeys(ports, False)
