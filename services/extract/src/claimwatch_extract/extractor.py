@@ -301,6 +301,37 @@ class _Context:
     lex: Compiled
     sentences: list[Sentence]
     quotes: list[tuple[int, int]]
+    country_hits: list[tuple[int, int, str]]
+    place_hits: list[tuple[int, int, int]]
+
+    def countries_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        i = bisect.bisect_left(self.country_hits, (lo, -1, ""))
+        out = []
+        while i < len(self.country_hits) and self.country_hits[i][0] < hi:
+            if self.country_hits[i][1] <= hi:
+                out.append(self.country_hits[i])
+            i += 1
+        return out
+
+    def places_in(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
+        i = bisect.bisect_left(self.place_hits, (lo, -1, -1))
+        out = []
+        while i < len(self.place_hits) and self.place_hits[i][0] < hi:
+            if self.place_hits[i][1] <= hi:
+                out.append(self.place_hits[i])
+            i += 1
+        return out
+
+
+def _scan_countries(text: str, lang: Lang, lex: Compiled) -> list[tuple[int, int, str]]:
+    found = [(m.start(), m.end(), m.lastgroup) for m in lex.country_re[lang].finditer(text) if m.lastgroup]
+    if lang == "de":
+        found += [(m.start(), m.end(), m.lastgroup) for m in lex.adjective_re.finditer(text) if m.lastgroup]
+    return sorted(found)
+
+
+def _scan_places(text: str, lex: Compiled) -> list[tuple[int, int, int]]:
+    return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in lex.place_re.finditer(text) if m.lastgroup]
 
 
 @cache
@@ -634,27 +665,16 @@ def _sent_metric(unit: str) -> str:
 
 
 def _countries(ctx: _Context, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    found: list[tuple[int, int, str]] = []
-    for m in ctx.lex.country_re[ctx.lang].finditer(ctx.text, lo, hi):
-        if m.lastgroup:
-            found.append((m.start(), m.end(), m.lastgroup))
-    if ctx.lang == "de":
-        for m in ctx.lex.adjective_re.finditer(ctx.text, lo, hi):
-            if m.lastgroup:
-                found.append((m.start(), m.end(), m.lastgroup))
-    found.sort()
-    return found
+    return ctx.countries_in(lo, hi)
 
 
 def _place(ctx: _Context, lo: int, hi: int, near: int) -> str | None:
     best: tuple[int, str] | None = None
-    for m in ctx.lex.place_re.finditer(ctx.text, lo, hi):
-        if not m.lastgroup:
+    for p_start, _p_end, index in ctx.places_in(lo, hi):
+        place = ctx.lex.places[index]
+        if place.country_level and not _LOCATION_PREP.search(ctx.text, max(lo, p_start - 25), p_start):
             continue
-        place = ctx.lex.places[int(m.lastgroup[1:])]
-        if place.country_level and not _LOCATION_PREP.search(ctx.text, max(lo, m.start() - 25), m.start()):
-            continue
-        dist = abs(m.start() - near)
+        dist = abs(p_start - near)
         if best is None or dist < best[0]:
             best = (dist, place.name)
     return best[1] if best else None
@@ -666,16 +686,14 @@ def _location(ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentenc
     lo = figures[i - 1].np_end if i > 0 else sent.start
     hi = figures[i + 1].start if i + 1 < len(figures) else sent.end
     best: tuple[int, str] | None = None
-    for m in ctx.lex.place_re.finditer(ctx.text, lo, hi):
-        if not m.lastgroup:
-            continue
-        place = ctx.lex.places[int(m.lastgroup[1:])]
+    for p_start, p_end, index in ctx.places_in(lo, hi):
+        place = ctx.lex.places[index]
         if place.country_level:
-            after = 0 <= m.start() - fig.np_end <= 30 and "," not in ctx.text[fig.np_end : m.start()]
-            near_np = after or (0 <= fig.start - m.end() <= 20 and "," not in ctx.text[m.end() : fig.start])
-            if not near_np or not _LOCATION_PREP.search(ctx.text, max(lo, m.start() - 25), m.start()):
+            after = 0 <= p_start - fig.np_end <= 30 and "," not in ctx.text[fig.np_end : p_start]
+            near_np = after or (0 <= fig.start - p_end <= 20 and "," not in ctx.text[p_end : fig.start])
+            if not near_np or not _LOCATION_PREP.search(ctx.text, max(lo, p_start - 25), p_start):
                 continue
-        dist = min(abs(m.start() - fig.np_end), abs(fig.start - m.end()))
+        dist = min(abs(p_start - fig.np_end), abs(fig.start - p_end))
         if best is None or dist < best[0]:
             best = (dist, place.name)
     return best[1] if best else None
@@ -810,7 +828,9 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
     """The claims of one article whose language is known."""
     lex = lexicons()
     sentences = split_sentences(text)
-    ctx = _Context(text, lang, lex, sentences, quote_spans(text))
+    ctx = _Context(
+        text, lang, lex, sentences, quote_spans(text), _scan_countries(text, lang, lex), _scan_places(text, lex)
+    )
     numbers = find_numbers(text, lang)
     starts = [n.start for n in numbers]
     memory: list[Source | None] = []

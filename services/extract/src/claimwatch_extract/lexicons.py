@@ -162,12 +162,19 @@ def _whole(name: str, model: type[SourcesFile] | type[QualifiersFile]) -> Any:
 # -- compiled forms ----------------------------------------------------------------------------
 
 _END = r"(?![\w])"
+_WORD_START = r"(?<![\w-])"
 
 
-def _alternation(groups: list[tuple[str, list[str]]], flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    """One regex with a named group per entry; `lastgroup` tells which entry matched."""
+def _alternation(
+    groups: list[tuple[str, list[str]]], flags: int = re.IGNORECASE, lead: str = ""
+) -> re.Pattern[str]:
+    """One regex with a named group per entry; `lastgroup` tells which entry matched.
+
+    `lead` (a word-start lookbehind) stands outside the alternation, so that a scan rejects a
+    position inside a word at once instead of trying every entry there.
+    """
     parts = [f"(?P<{name}>{'|'.join(pats)})" for name, pats in groups if pats]
-    return re.compile("|".join(parts) if parts else r"(?!)", flags)
+    return re.compile(f"{lead}(?:{'|'.join(parts)})" if parts else r"(?!)", flags)
 
 
 @dataclass(frozen=True)
@@ -218,7 +225,7 @@ def lexicons() -> Compiled:
 
     def metric_groups(lang: Lang) -> list[tuple[str, list[str]]]:
         return [
-            (f"m{i}", [rf"(?<![\w-])(?:{p}){_END}" for p in getattr(m, lang)]) for i, m in enumerate(metrics)
+            (f"m{i}", [rf"(?:{p}){_END}" for p in getattr(m, lang)]) for i, m in enumerate(metrics)
         ]
 
     def country_groups(lang: Lang) -> list[tuple[str, list[str]]]:
@@ -227,24 +234,27 @@ def lexicons() -> Compiled:
             pats = list(getattr(c, f"names_{lang}")) + list(getattr(c, f"demonyms_{lang}"))
             if lang == "de":
                 pats += [rf"{p}-(?=[A-ZÄÖÜ])" for p in c.prefix_de]
-            groups.append((c.code, [rf"(?<![\w-])(?:{p}){_END}" for p in pats]))
+            groups.append((c.code, [rf"(?:{p}){_END}" for p in pats]))
         return groups
 
     adjective_re = re.compile(
-        "|".join(
-            rf"(?P<{c.code}>(?<![\w])(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?{_END})" for c in countries
-        ),
+        r"(?<![\w])(?:"
+        + "|".join(
+            rf"(?P<{c.code}>(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?{_END})" for c in countries
+        )
+        + ")",
         re.IGNORECASE,
     )
     place_alt = "|".join(f"(?P<p{i}>{'|'.join(re.escape(n) for n in p.names)})" for i, p in enumerate(places))
     named_alt = [
-        (f"s{i}", [rf"(?<![\w-])(?:{p}){_END}" for p in s.patterns]) for i, s in enumerate(sources.named)
+        (f"s{i}", [rf"(?:{p})(?![\w-])" for p in s.patterns]) for i, s in enumerate(sources.named)
     ]
     body_groups: dict[Lang, re.Pattern[str]] = {}
     for lang in LANGS:
         body_groups[lang] = _alternation(
             [(f"b{i}", [rf"(?:{p}){_END}" for p in getattr(b, lang)]) for i, b in enumerate(sources.bodies)],
             0,
+            r"(?<![\w])",
         )
 
     def qual_re(table: dict[str, Qualifier], before: bool) -> re.Pattern[str]:
@@ -257,14 +267,14 @@ def lexicons() -> Compiled:
         units=units,
         unit_re={lang: _alternation(unit_groups(lang)) for lang in LANGS},
         metrics=metrics,
-        metric_re={lang: _alternation(metric_groups(lang)) for lang in LANGS},
+        metric_re={lang: _alternation(metric_groups(lang), lead=_WORD_START) for lang in LANGS},
         countries={c.code: c for c in countries},
-        country_re={lang: _alternation(country_groups(lang), 0) for lang in LANGS},
+        country_re={lang: _alternation(country_groups(lang), 0, _WORD_START) for lang in LANGS},
         adjective_re=adjective_re,
         places=places,
         place_re=re.compile(rf"(?<![\w-])(?:{place_alt})(?:s)?(?![\w-])"),
         named_sources=sources.named,
-        named_source_re=_alternation(named_alt, 0),
+        named_source_re=_alternation(named_alt, 0, _WORD_START),
         bodies=sources.bodies,
         body_re=body_groups,
         title_re={lang: re.compile(rf"^(?:{'|'.join(getattr(sources.titles, lang))})$") for lang in LANGS},
@@ -280,9 +290,10 @@ def lexicons() -> Compiled:
         period_re={
             lang: _alternation(
                 [
-                    (f"d{i}", [rf"(?<![\w])(?:{p}){_END}" for p in getattr(d, lang)])
+                    (f"d{i}", [rf"(?:{p}){_END}" for p in getattr(d, lang)])
                     for i, d in enumerate(periods)
-                ]
+                ],
+                lead=r"(?<![\w])",
             )
             for lang in LANGS
         },

@@ -33,7 +33,7 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         return True
     if not match.group(0).startswith("."):
         return True
-    word = _WORD_BEFORE.search(text, 0, match.start())
+    word = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
     if word is None:
         return True
     token = word.group(1).lower()
