@@ -247,3 +247,19 @@ def test_replay_in_any_order_gives_the_same_current_value() -> None:
         == (700_000, claims[2].published_at)
     )
     assert [h.value for h in forward.history] == [h.value for h in backward.history] == [1, 600_000, 700_000]
+
+
+def test_a_later_corroboration_keeps_an_in_between_claim_from_overwriting() -> None:
+    """Same claims, three orders, one final value: the one published last."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    first = make_claim("a", 602_000, day=9)
+    middle = make_claim("b", 601_000, day=11)
+    last = make_claim("c", 602_000, day=12)
+    finals = []
+    for order in ([first, last, middle], [middle, first, last], [first, middle, last]):
+        figure = None
+        for claim in order:
+            figure = decide(figure, claim, already_applied=False, siblings=[], now=now).figure or figure
+        assert figure is not None
+        finals.append(figure.value)
+    assert finals == [602_000, 602_000, 602_000]

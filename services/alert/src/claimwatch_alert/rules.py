@@ -69,6 +69,12 @@ def is_older(claim: Claim, figure: Figure) -> bool:
     return claim.published_at < figure.published_at
 
 
+def _latest(first: datetime | None, second: datetime | None) -> datetime | None:
+    if first is None or second is None:
+        return first or second
+    return max(first, second)
+
+
 def _history_entry(claim: Claim, now: datetime) -> FigureValue:
     return FigureValue(
         value=claim.value,
@@ -235,6 +241,10 @@ def decide(
             reporters = [*reporters, claim.article_id]
         corroborated = figure.model_copy(
             update={
+                # The value is now known to hold as of the latest report, so a claim published
+                # between the first and the latest report cannot overwrite it: the outcome does
+                # not depend on the order claims arrive in.
+                "published_at": _latest(figure.published_at, claim.published_at),
                 "reported_by": reporters,
                 "corroborations": [*figure.corroborations, _corroboration(claim, now)],
                 "history": _with_history_value(figure.history, claim, now),
