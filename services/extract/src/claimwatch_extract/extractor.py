@@ -829,7 +829,13 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
     lex = lexicons()
     sentences = split_sentences(text)
     ctx = _Context(
-        text, lang, lex, sentences, quote_spans(text), _scan_countries(text, lang, lex), _scan_places(text, lex)
+        text,
+        lang,
+        lex,
+        sentences,
+        quote_spans(text),
+        _scan_countries(text, lang, lex),
+        _scan_places(text, lex),
     )
     numbers = find_numbers(text, lang)
     starts = [n.start for n in numbers]

@@ -163,6 +163,7 @@ def _whole(name: str, model: type[SourcesFile] | type[QualifiersFile]) -> Any:
 
 _END = r"(?![\w])"
 _WORD_START = r"(?<![\w-])"
+_CAPITAL = r"(?=[A-ZÄÖÜ])"  # names are capitalised: other word starts are rejected at once
 
 
 def _alternation(
@@ -224,9 +225,7 @@ def lexicons() -> Compiled:
         return [(f"u{i}", [f"(?:{p}){_END}" for p in getattr(u, lang)]) for i, u in enumerate(units)]
 
     def metric_groups(lang: Lang) -> list[tuple[str, list[str]]]:
-        return [
-            (f"m{i}", [rf"(?:{p}){_END}" for p in getattr(m, lang)]) for i, m in enumerate(metrics)
-        ]
+        return [(f"m{i}", [rf"(?:{p}){_END}" for p in getattr(m, lang)]) for i, m in enumerate(metrics)]
 
     def country_groups(lang: Lang) -> list[tuple[str, list[str]]]:
         groups: list[tuple[str, list[str]]] = []
@@ -238,17 +237,13 @@ def lexicons() -> Compiled:
         return groups
 
     adjective_re = re.compile(
-        r"(?<![\w])(?:"
-        + "|".join(
-            rf"(?P<{c.code}>(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?{_END})" for c in countries
-        )
+        r"(?<![\w])(?=[\w-]*isch)(?:"
+        + "|".join(rf"(?P<{c.code}>(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?{_END})" for c in countries)
         + ")",
         re.IGNORECASE,
     )
     place_alt = "|".join(f"(?P<p{i}>{'|'.join(re.escape(n) for n in p.names)})" for i, p in enumerate(places))
-    named_alt = [
-        (f"s{i}", [rf"(?:{p})(?![\w-])" for p in s.patterns]) for i, s in enumerate(sources.named)
-    ]
+    named_alt = [(f"s{i}", [rf"(?:{p})(?![\w-])" for p in s.patterns]) for i, s in enumerate(sources.named)]
     body_groups: dict[Lang, re.Pattern[str]] = {}
     for lang in LANGS:
         body_groups[lang] = _alternation(
@@ -269,10 +264,10 @@ def lexicons() -> Compiled:
         metrics=metrics,
         metric_re={lang: _alternation(metric_groups(lang), lead=_WORD_START) for lang in LANGS},
         countries={c.code: c for c in countries},
-        country_re={lang: _alternation(country_groups(lang), 0, _WORD_START) for lang in LANGS},
+        country_re={lang: _alternation(country_groups(lang), 0, _WORD_START + _CAPITAL) for lang in LANGS},
         adjective_re=adjective_re,
         places=places,
-        place_re=re.compile(rf"(?<![\w-])(?:{place_alt})(?:s)?(?![\w-])"),
+        place_re=re.compile(rf"(?<![\w-]){_CAPITAL}(?:{place_alt})(?:s)?(?![\w-])"),
         named_sources=sources.named,
         named_source_re=_alternation(named_alt, 0, _WORD_START),
         bodies=sources.bodies,
@@ -289,10 +284,7 @@ def lexicons() -> Compiled:
         periods=periods,
         period_re={
             lang: _alternation(
-                [
-                    (f"d{i}", [rf"(?:{p}){_END}" for p in getattr(d, lang)])
-                    for i, d in enumerate(periods)
-                ],
+                [(f"d{i}", [rf"(?:{p}){_END}" for p in getattr(d, lang)]) for i, d in enumerate(periods)],
                 lead=r"(?<![\w])",
             )
             for lang in LANGS
