@@ -10,9 +10,8 @@ from claimwatch.reading import read_records
 from claimwatch_schemas import ConnectionSettings
 from tests.integration.services import running_services
 
-GOOD = json.dumps(
-    {"id": "good-1", "language": "de", "text": "Russland hat an nur einem Tag mindestens 1150 Soldaten verloren."}
-).encode()
+GOOD_TEXT = "Russland hat an nur einem Tag mindestens 1150 Soldaten verloren."
+GOOD = json.dumps({"id": "good-1", "language": "de", "text": GOOD_TEXT}).encode()
 
 
 async def produce(settings: ConnectionSettings, records: list[tuple[bytes, bytes]]) -> None:
@@ -32,7 +31,10 @@ async def test_bad_records_go_to_the_dlq_and_good_ones_around_them_become_claims
     with running_services(settings, "extract"):
         letters = await read_records(settings.kafka_bootstrap, settings.topic_articles_dlq, at_least=2)
         claims = await read_records(settings.kafka_bootstrap, settings.topic_claims, at_least=1)
-    assert sorted((r.key, r.value) for r in letters) == [(b"bad-1", b"{not json"), (b"bad-2", b'{"text": ""}')]
+    assert sorted((r.key, r.value) for r in letters) == [
+        (b"bad-1", b"{not json"),
+        (b"bad-2", b'{"text": ""}'),
+    ]
     errors = {r.key: dict(r.headers)["claimwatch-error"] for r in letters}
     assert errors == {b"bad-1": b"invalid_article", b"bad-2": b"invalid_article"}
     assert [(json.loads(r.value)["value"], json.loads(r.value)["article_id"]) for r in claims] == [

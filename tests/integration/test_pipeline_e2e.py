@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import Counter
@@ -16,15 +17,15 @@ from tests.integration.services import running_services
 NATO_FIGURE = "RU/killed_or_wounded/soldiers/total/mark_rutte"
 
 
-def wait_healthy(url: str, within: float = 60.0) -> None:
+async def wait_healthy(client: httpx.AsyncClient, url: str, within: float = 60.0) -> None:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         try:
-            if httpx.get(url, timeout=1.0).status_code == 200:
+            if (await client.get(url, timeout=1.0)).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.2)
+        await asyncio.sleep(0.2)
     raise AssertionError(f"{url} not healthy within {within}s")
 
 
@@ -32,8 +33,9 @@ async def test_seeds_flow_through_every_service(settings: ConnectionSettings, se
     body = [{"id": path.stem, "text": path.read_text(encoding="utf-8")} for path in seed_paths]
     with running_services(settings, "alert", "extract", "ingest") as services:
         ingest_url = f"http://127.0.0.1:{services.env['CLAIMWATCH_INGEST_PORT']}"
-        wait_healthy(f"{ingest_url}/healthz")
-        response = httpx.post(f"{ingest_url}/articles", json=body, timeout=30)
+        async with httpx.AsyncClient() as client:
+            await wait_healthy(client, f"{ingest_url}/healthz")
+            response = await client.post(f"{ingest_url}/articles", json=body, timeout=30)
         assert response.status_code == 202
         assert response.json()["ids"] == [path.stem for path in seed_paths]
         claim_records = await read_records(settings.kafka_bootstrap, settings.topic_claims, at_least=15)
