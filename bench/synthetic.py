@@ -15,6 +15,26 @@ from claimwatch_schemas import Article
 
 _SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "be", "du"]
 _FIRST = {"de": "Jonas", "en": "Oliver"}
+# Subjects, counted things, what happened and the period vary with the article number, so the
+# figures spread over many families (subject/metric/unit/period): one family holding every
+# article's figure would make each apply read all of them, which no real news stream does.
+_PARTIES = [
+    ("russische", "Russian"),
+    ("ukrainische", "Ukrainian"),
+    ("nordkoreanische", "North Korean"),
+    ("israelische", "Israeli"),
+    ("iranische", "Iranian"),
+    ("syrische", "Syrian"),
+    ("britische", "British"),
+    ("polnische", "Polish"),
+    ("französische", "French"),
+    ("türkische", "Turkish"),
+    ("chinesische", "Chinese"),
+    ("libanesische", "Lebanese"),
+]
+_UNITS = [("Soldaten", "soldiers"), ("Zivilisten", "civilians")]
+_EVENTS = [("getötet", "killed"), ("verwundet", "wounded")]
+_PERIODS = [("", ""), ("an einem Tag ", " in a single day")]
 
 
 def surname(n: int) -> str:
@@ -25,15 +45,24 @@ def surname(n: int) -> str:
 def lead_sentence(lang: str, n: int) -> str:
     value = 1000 + (n * 37) % 90000
     name = f"{_FIRST[lang]} {surname(n)}"
+    party = _PARTIES[n % len(_PARTIES)]
+    unit = _UNITS[(n // len(_PARTIES)) % len(_UNITS)]
+    event = _EVENTS[(n // (len(_PARTIES) * 2)) % len(_EVENTS)]
+    period = _PERIODS[(n // (len(_PARTIES) * 4)) % len(_PERIODS)]
     if lang == "de":
-        return f"Nach Angaben von Sprecher {name} wurden {value:,} russische Soldaten getötet.".replace(
-            ",", "."
-        )
-    return f"According to spokesman {name}, {value:,} Russian soldiers were killed."
+        number = f"{value:,}".replace(",", ".")
+        return f"Nach Angaben von Sprecher {name} wurden {period[0]}{number} {party[0]} {unit[0]} {event[0]}."
+    return f"According to spokesman {name}, {value:,} {party[1]} {unit[1]} were {event[1]}{period[1]}."
 
 
-def expected_key(lang: str, n: int) -> str:
-    return f"RU/killed/soldiers/total/{_FIRST[lang].lower()}_{surname(n).lower()}"
+def own_key(lang: str, n: int) -> str | None:
+    """The figure key the lead sentence alone yields (its tracked claim naming the spokesperson)."""
+    article = Article(id=f"lead-{n}", text=lead_sentence(lang, n))
+    name = f"{_FIRST[lang]}_{surname(n)}".lower()
+    for claim in extract_article(article).claims:
+        if claim.tracked and claim.figure_key.endswith("/" + name):
+            return claim.figure_key
+    return None
 
 
 @dataclass(frozen=True)
@@ -50,7 +79,8 @@ def synthetic_articles(corpus: Corpus, run: str, first: int, count: int) -> list
         body = corpus.articles[n % size]
         lang = corpus.languages[n % size]
         text = f"{lead_sentence(lang, n)}\n\n{body.text}"
-        out.append(Synthetic(Article(id=f"e2e-{run}-{n:06d}", text=text), expected_key(lang, n)))
+        key = own_key(lang, n) or f"(lead sentence {n} yields no tracked figure)"
+        out.append(Synthetic(Article(id=f"e2e-{run}-{n:06d}", text=text), key))
     return out
 
 
