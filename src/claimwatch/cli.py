@@ -30,8 +30,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-register_alert_commands(app)
-
 
 def read_articles(paths: list[str]) -> list[Article]:
     """Articles from files (.txt, .json, .jsonl) or "-" (stdin); bad input exits with the reason."""
@@ -179,6 +177,9 @@ def demo(
 ) -> None:
     """Start the embedded stack, push the seed articles through the API, show claims and alerts, stop."""
     raise typer.Exit(demo_module.run(seeds))
+
+
+register_alert_commands(app)
 
 
 def main() -> None:

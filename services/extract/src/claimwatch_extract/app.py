@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import faust
 
 from claimwatch_extract.settings import ExtractSettings
@@ -25,6 +28,8 @@ app = faust.App(
     web_port=settings.extract_web_port,
     web_host="127.0.0.1",
     store="memory://",
+    # Faust insists on a data directory even with the memory store; keep it out of the caller's cwd.
+    datadir=str(Path(tempfile.gettempdir()) / f"claimwatch-faust-{settings.extract_app_id}"),
 )
 
 articles_topic = app.topic(settings.topic_articles, key_type=bytes, value_type=bytes)
