@@ -31,6 +31,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
 def read_articles(paths: list[str]) -> list[Article]:
     """Articles from files (.txt, .json, .jsonl) or "-" (stdin); bad input exits with the reason."""
     articles: list[Article] = []

@@ -95,6 +95,7 @@ class EmbeddedServers:
 
     kafka_bootstrap: str
     redis_url: str
+    workdir: Path
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -170,7 +171,9 @@ def embedded_servers(
     Everything started is stopped and its temp dir removed on exit, whatever happens.
     """
     workdir = Path(tempfile.mkdtemp(prefix="claimwatch-"))
-    servers = EmbeddedServers(kafka_bootstrap=kafka_bootstrap or "", redis_url=redis_url or "")
+    servers = EmbeddedServers(
+        kafka_bootstrap=kafka_bootstrap or "", redis_url=redis_url or "", workdir=workdir
+    )
     try:
         if not kafka_bootstrap:
             port = kafka_port or free_port()

@@ -89,6 +89,7 @@ def running_stack(
                 "CLAIMWATCH_INGEST_PORT": str(ports["ingest"]),
                 "CLAIMWATCH_ALERT_PORT": str(ports["alert"]),
                 "CLAIMWATCH_EXTRACT_WEB_PORT": str(ports["extract_web"]),
+                "CLAIMWATCH_EXTRACT_DATADIR": str(servers.workdir / "faust"),
             }
         )
         supervisor = Supervisor(env=env, out=out or sys.stderr)

@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 
 from claimwatch.embedded import free_port
@@ -38,12 +39,15 @@ def service_env(settings: ConnectionSettings, **extra: str) -> dict[str, str]:
 def running_services(settings: ConnectionSettings, *names: str, **extra_env: str) -> Iterator[Supervisor]:
     """The named services, started in order; stopped (SIGTERM, then SIGKILL) on exit."""
     logs = io.StringIO()
-    supervisor = Supervisor(env=service_env(settings, **extra_env), out=logs)
+    workdir = tempfile.TemporaryDirectory(prefix="claimwatch-test-")
+    env = service_env(settings, **{"CLAIMWATCH_EXTRACT_DATADIR": workdir.name, **extra_env})
+    supervisor = Supervisor(env=env, out=logs)
     try:
         for name in names:
             supervisor.start(name)
         yield supervisor
     finally:
         supervisor.stop()
+        workdir.cleanup()
         # pytest shows captured stderr of failed tests only: the services' logs explain failures.
         sys.stderr.write(logs.getvalue())

@@ -29,7 +29,8 @@ app = faust.App(
     web_host="127.0.0.1",
     store="memory://",
     # Faust insists on a data directory even with the memory store; keep it out of the caller's cwd.
-    datadir=str(Path(tempfile.gettempdir()) / f"claimwatch-faust-{settings.extract_app_id}"),
+    datadir=settings.extract_datadir
+    or str(Path(tempfile.gettempdir()) / f"claimwatch-faust-{settings.extract_app_id}"),
 )
 
 articles_topic = app.topic(settings.topic_articles, key_type=bytes, value_type=bytes)

@@ -13,6 +13,10 @@ class ExtractSettings(ConnectionSettings):
         default=3.0, description="Seconds Faust waits in a rebalance; low, so a worker joins fast."
     )
     extract_web_port: int = Field(default=6066, description="Port of the Faust web server (health).")
+    extract_datadir: str | None = Field(
+        default=None,
+        description="Faust's data directory; default: claimwatch-faust-<app id> in the temp dir.",
+    )
 
     @property
     def faust_broker(self) -> str:
