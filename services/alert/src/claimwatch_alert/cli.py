@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
@@ -28,6 +29,11 @@ from claimwatch_alert.webhooks import read_dead_letters
 from claimwatch_schemas import AlertKind, Figure
 
 T = TypeVar("T")
+
+
+def _console() -> Console:
+    """Tables at full width in a terminal, and wide enough to read when piped or captured."""
+    return Console(width=None if sys.stdout.isatty() else 150)
 
 
 def _redis_call(call: Callable[[aioredis.Redis, Keys], Awaitable[T]]) -> T:
@@ -104,7 +110,7 @@ def register(app: typer.Typer) -> None:
                 figure.last_changed.strftime("%Y-%m-%d %H:%M"),
                 ", ".join(f"{c.source or 'unattributed'}: {_number(c.value)}" for c in figure.conflicts),
             )
-        Console().print(table)
+        _console().print(table)
 
     @app.command()
     def figure(
@@ -121,7 +127,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(found.model_dump_json(indent=2))
             return
-        console = Console()
+        console = _console()
         console.print(f"[bold]{found.figure_key}[/bold]: {_value(found)} {found.unit}, {found.metric}")
         console.print(
             f"subject {found.subject or '—'} · source {found.source or 'unattributed'} · "
@@ -237,7 +243,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(
                 subscription["id"], subscription["webhook"], json.dumps(filters, ensure_ascii=False)
             )
-        Console().print(table)
+        _console().print(table)
 
     @app.command()
     def unsubscribe(
