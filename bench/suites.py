@@ -88,7 +88,9 @@ def _start_second_worker(stack: RunningStack, log: IO[str]) -> Supervisor:
     env = dict(stack.supervisor.env)
     port = free_port()
     env["CLAIMWATCH_EXTRACT_WEB_PORT"] = str(port)
-    env["APP_DATADIR"] = tempfile.mkdtemp(prefix="bench-extract-2-")  # Faust's data dir, not shared
+    datadir = tempfile.mkdtemp(prefix="bench-extract-2-")  # Faust's data dir: one per worker
+    env["APP_DATADIR"] = datadir
+    env["CLAIMWATCH_EXTRACT_DATADIR"] = datadir
     extra = Supervisor(env=env, out=log)
     extra.start("extract", [sys.executable, "-m", "claimwatch_extract", "worker", "--loglevel", "info"])
     deadline = time.monotonic() + 60
