@@ -1,7 +1,8 @@
-"""The agent: every `articles` record becomes claims (or one dead letter)."""
+"""The agent: every `articles` record becomes claims (or one dead letter), published by its sink."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,21 +13,23 @@ from claimwatch_extract.routing import Routed, route_article
 log = logging.getLogger("claimwatch.extract")
 
 
-@app.agent(articles_topic)
+async def publish(routed: Routed) -> None:
+    """The agent's sink: claims to `claims`, a dead letter to the DLQ.
+
+    Faust awaits a sink before it acknowledges the record, and this waits for the broker's
+    acks, so a crash can repeat claims but never lose them.
+    """
+    pending = []
+    if routed.dead_letter is not None:
+        letter = routed.dead_letter
+        log.warning("dead letter %r: %s", letter.key, letter.headers.get("claimwatch-error-reason"))
+        pending.append(await dead_letter_topic.send(key=letter.key, value=letter.value, headers=letter.headers))
+    for claim in routed.claims:
+        pending.append(await claims_topic.send(key=claim.key, value=claim.value))
+    await asyncio.gather(*pending)
+
+
+@app.agent(articles_topic, sink=[publish])
 async def extract(stream: Any) -> AsyncIterator[Routed]:
     async for event in stream.events():
-        routed = route_article(event.key, event.value)
-        pending = []
-        if routed.dead_letter is not None:
-            letter = routed.dead_letter
-            log.warning("dead letter %r: %s", letter.key, letter.headers.get("claimwatch-error-reason"))
-            pending.append(
-                await dead_letter_topic.send(key=letter.key, value=letter.value, headers=letter.headers)
-            )
-        for claim in routed.claims:
-            pending.append(await claims_topic.send(key=claim.key, value=claim.value))
-        # The offset is acknowledged when this iteration ends: wait for the broker's acks first,
-        # so a crash can repeat claims but never lose them.
-        for future in pending:
-            await future
-        yield routed
+        yield route_article(event.key, event.value)

@@ -1,0 +1,33 @@
+"""The Faust agent, driven with `agent.test_context()` and a collecting sink instead of the broker."""
+
+from __future__ import annotations
+
+import json
+
+from claimwatch_extract.agents import extract
+from claimwatch_extract.routing import Routed
+
+ARTICLE = {
+    "id": "a-1",
+    "language": "de",
+    "text": "Russland hat an nur einem Tag mindestens 1150 Soldaten verloren.",
+}
+
+
+async def test_agent_routes_each_record_to_claims_or_a_dead_letter() -> None:
+    routed: list[Routed] = []
+
+    async def collect(result: Routed) -> None:
+        routed.append(result)
+
+    async with extract.test_context(sink=[collect]) as agent:
+        await agent.put(json.dumps(ARTICLE).encode(), key=b"a-1")
+        await agent.put(b"{not json", key=b"bad")
+
+    good, bad = routed
+    assert [json.loads(claim.value)["value"] for claim in good.claims] == [1150]
+    assert [claim.key for claim in good.claims] == [b"RU/lost/soldiers/P1D/unattributed"]
+    assert good.dead_letter is None
+    assert bad.claims == []
+    assert bad.dead_letter is not None
+    assert (bad.dead_letter.key, bad.dead_letter.value) == (b"bad", b"{not json")
