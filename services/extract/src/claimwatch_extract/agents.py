@@ -23,7 +23,8 @@ async def publish(routed: Routed) -> None:
     if routed.dead_letter is not None:
         letter = routed.dead_letter
         log.warning("dead letter %r: %s", letter.key, letter.headers.get("claimwatch-error-reason"))
-        pending.append(await dead_letter_topic.send(key=letter.key, value=letter.value, headers=letter.headers))
+        sent = await dead_letter_topic.send(key=letter.key, value=letter.value, headers=letter.headers)
+        pending.append(sent)
     for claim in routed.claims:
         pending.append(await claims_topic.send(key=claim.key, value=claim.value))
     await asyncio.gather(*pending)
