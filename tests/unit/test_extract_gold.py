@@ -39,3 +39,16 @@ def test_format_report_is_a_table() -> None:
     assert "recall" in text
     assert "precision" in text
     assert "qualifier" in text
+
+
+def test_heldout_gold_does_not_regress() -> None:
+    """The held-out news corpus (written before tuning): floors at the numbers reached so far."""
+    gold = DATA / "heldout.gold.jsonl"
+    report = evaluate_gold_file(gold)
+    text = format_report(report)
+    assert report.articles >= 24, text
+    assert report.recall >= 0.87, text
+    assert report.precision >= 0.95, text
+    floors = {"qualifier": 0.95, "unit": 0.95, "metric": 0.7, "subject": 0.7, "source": 0.55, "period": 0.85}
+    for name, score in report.fields.items():
+        assert score.accuracy >= floors[name], f"{name}\n{text}"

@@ -71,8 +71,16 @@ _NEXT_SENTENCE = {
 
 _NAME_TOKEN = r"(?<![\w-])[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
 _PERSON = re.compile(
-    rf"{_NAME_TOKEN}(?:\s+(?:van\s+der\s+|von\s+der\s+|von\s+|van\s+|de\s+|al-)?{_NAME_TOKEN}){{0,3}}"
+    rf"{_NAME_TOKEN}(?:[ \t\u00a0]+(?:van\s+der\s+|von\s+der\s+|von\s+|van\s+|de\s+|al-)?"
+    rf"{_NAME_TOKEN}){{0,3}}"
 )
+# Konjunktiv I of reported speech: the sentence goes on quoting the previous sentence's source.
+_REPORTED_SPEECH = re.compile(
+    r"(?<![\w])(?:sei|seien|habe|hätten|hätte|könne|könnten|werde|würden|solle|müsse|wolle|gebe|liege"
+    r"|gehe|stehe|verfüge|verliere|halte|seit\s+\w+\s+habe)(?![\w])"
+)
+# English speech verbs in front of their subject need the inversion of a report: ', said the ministry'.
+_EN_INVERSION = re.compile(r"[,\"”’]\s*$")
 _DE_ARTICLE = re.compile(r"^(?:der|die|das|dem|den|des|einem|einer|eines|ein|eine|the)\s+", re.IGNORECASE)
 _ADJ_ENDING = re.compile(r"(?:en|em|er|es|e)$")
 _STOP_NAMES = frozenset(
@@ -270,13 +278,14 @@ class Attributor:
             return None
         if not forward and len(segment) - m.end() > 45:
             return None
-        if self.lex.named_source_re.search(m.group(0)) or self.lex.body_re[lang].search(m.group(0)):
-            return None
         tokens = m.group(0).split()
         stripped = 0
-        while tokens and (self._titles[lang].match(tokens[0]) or tokens[0] in _STOP_NAMES):
+        while tokens and (self._titles[lang].fullmatch(tokens[0]) or tokens[0] in _STOP_NAMES):
             stripped += int(tokens[0] not in _STOP_NAMES)
             tokens.pop(0)
+        rest = " ".join(tokens)
+        if self.lex.named_source_re.search(rest) or self.lex.body_re[lang].search(rest):
+            return None
         article_before = re.search(
             r"(?<![\w])(?:der|die|das|dem|den|des|ein|eine|einem|einer|the|a|an)\s+$", segment[: m.start()]
         )
@@ -291,6 +300,13 @@ class Attributor:
             return None
         if any(self._titles[lang].match(t) for t in tokens):
             return None
+        if (
+            lang == "de"
+            and len(tokens) == 1
+            and not stripped
+            and resolve_person(tokens[0], text) == tokens[0]
+        ):
+            return None  # a capitalised German noun ('Schäden', 'Einnahme') is no one's name
         name_start = start + m.start() + m.group(0).find(tokens[0])
         return _Candidate(
             name.rstrip("'’s").rstrip("'’") if name.endswith(("'s", "’s")) else name,
@@ -333,6 +349,15 @@ class Attributor:
             if actors:
                 consider(0, actors[0])
         for cue in _PRE_CUE[lang].finditer(text, lo, hi):
+            if (
+                lang == "en"
+                and cue.group(0)[0].islower()
+                and not cue.group(0)
+                .lower()
+                .startswith(("according", "citing", "cited", "figures", "data", "estimates"))
+                and not _EN_INVERSION.search(text, max(lo, cue.start() - 3), cue.start())
+            ):
+                continue
             for cand in bodies:
                 if cand.start >= cue.end():
                     gap = text[cue.end() : cand.start]
@@ -361,6 +386,12 @@ class Attributor:
     def anaphoric(self, text: str, lo: int, hi: int, lang: Lang) -> bool:
         """Whether text[lo:hi] points back to an earlier source ('demnach', 'he said')."""
         return _ANAPHOR[lang].search(text, lo, hi) is not None
+
+    def reported_speech(self, text: str, lo: int, hi: int, lang: Lang) -> bool:
+        """Whether text[lo:hi] is in the subjunctive of reported speech (German)."""
+        if lang != "de" or re.match(r"(?:Er|Sie|Es)\s", text[lo : lo + 4]):
+            return False  # 'Er verwies darauf, dass ...': the pronoun's own verb decides
+        return _REPORTED_SPEECH.search(text, lo, hi) is not None
 
     def next_sentence_cue(self, sentence: str, lang: Lang) -> bool:
         return _NEXT_SENTENCE[lang].match(sentence) is not None

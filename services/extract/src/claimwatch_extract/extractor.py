@@ -247,6 +247,10 @@ _RATE_PERIOD = {"tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "mona
 _PRONOUN_PARTITIVE = re.compile(
     r"\s+(?:of\s+them|von\s+ihnen|davon|of\s+those|more|weitere)(?![\w])", re.IGNORECASE
 )
+_YEAR_BEFORE = re.compile(
+    r"(?<![\w])(?:seit|since|im|in|bis|until|ab|vor|Jahr|year|Ende|Anfang|Mitte|end|early|late|mid|von|from)\s+$",
+    re.IGNORECASE,
+)
 _COUNT_OF = re.compile(r"(?:Zahl|Anzahl|number|total)\s+(?:der|of)\s+", re.IGNORECASE)
 _EQUIPMENT = frozenset(
     {
@@ -436,6 +440,8 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
     after = text[n.end : n.end + 30]
     if _AFTER_TRAP.match(after):
         return True
+    if _looks_like_year(text, n) and _YEAR_BEFORE.search(text, max(lo, n.start - 12), n.start):
+        return True  # "seit 2022 Waffen geliefert"
     if not n.is_word:
         before = text[max(lo, n.start - 20) : n.start]
         if _MODEL_PREFIX.search(before) and not ctx.lex.qualifier_before_re[ctx.lang].search(before):
@@ -806,6 +812,8 @@ def _sentence_source(
             source = attributor.find(ctx.text, nxt.start, nxt.end, ctx.lang, [])
     if source is None and attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
         source = next((s for s in reversed(memory[-3:]) if s is not None), None)
+    if source is None and memory and attributor.reported_speech(ctx.text, sent.start, sent.end, ctx.lang):
+        source = next((s for s in reversed(memory[-2:]) if s is not None), None)
     return source
 
 
@@ -852,7 +860,7 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
         in_sentence = [n for n in numbers[lo:hi] if n.end <= sent.end]
         recent = earlier if index - earlier_index <= 2 else None
         figures = _figures_in(ctx, index, in_sentence, recent) if in_sentence else []
-        source = _sentence_source(ctx, index, figures, memory) if figures or _has_cue(ctx, sent) else None
+        source = _sentence_source(ctx, index, figures, memory)
         memory.append(source)
         sentence_place = _place(ctx, sent.start, sent.end, sent.start)
         if figures:
@@ -887,8 +895,15 @@ def _previous_subject(ctx: _Context, index: int, subjects: list[str | None]) -> 
     return None
 
 
+_CUE = re.compile(
+    r"laut|zufolge|sagte|erklärte|teilte|berichtete|meldete|Angaben|according|said|says|told|reported|"
+    r"estimated|announced",
+    re.IGNORECASE,
+)
+
+
 def _has_cue(ctx: _Context, sent: Sentence) -> bool:
-    return bool(re.search(r"laut|zufolge|sagte|according|said", sent.text, re.IGNORECASE))
+    return _CUE.search(sent.text) is not None
 
 
 def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
