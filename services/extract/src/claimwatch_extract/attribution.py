@@ -7,6 +7,7 @@ and other cues without a named speaker give no source.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -174,6 +175,16 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class _Scan:
+    text: str
+    lang: Lang
+    candidates: list[_Candidate]
+    starts: list[int]
+    pre: list[re.Match[str]]
+    post: list[re.Match[str]]
+
+
+@dataclass(frozen=True, slots=True)
 class _Candidate:
     name: str
     start: int
@@ -207,6 +218,7 @@ class Attributor:
         adj_alt = "|".join(rf"(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?" for c in lex.countries.values())
         self._de_adj_before = re.compile(rf"(?P<adj>{adj_alt})\s+$", re.IGNORECASE)
         self._titles = lex.title_re
+        self._last: _Scan | None = None
 
     # -- candidates ---------------------------------------------------------------------------
 
@@ -315,6 +327,23 @@ class Attributor:
             True,
         )
 
+    def _scan(self, text: str, lang: Lang) -> _Scan:
+        """Candidates and cues of a whole article, found in one pass each and reused per sentence."""
+        scan = self._last
+        if scan is not None and scan.text is text and scan.lang == lang:
+            return scan
+        cands = sorted(self._candidates(text, 0, len(text), lang), key=lambda c: c.start)
+        scan = _Scan(
+            text,
+            lang,
+            cands,
+            [c.start for c in cands],
+            list(_PRE_CUE[lang].finditer(text)),
+            list(_POST_CUE[lang].finditer(text)),
+        )
+        self._last = scan
+        return scan
+
     def _candidates(self, text: str, lo: int, hi: int, lang: Lang) -> list[_Candidate]:
         out: list[_Candidate] = []
         for m in self.lex.named_source_re.finditer(text, lo, hi):
@@ -333,7 +362,14 @@ class Attributor:
 
     def find(self, text: str, lo: int, hi: int, lang: Lang, exclude: list[tuple[int, int]]) -> Source | None:
         """The source a cue in text[lo:hi] names, or None. `exclude`: spans of figures."""
-        bodies = self._candidates(text, lo, hi, lang)
+        scan = self._scan(text, lang)
+        first = bisect.bisect_left(scan.starts, lo)
+        last = bisect.bisect_left(scan.starts, hi)
+        bodies = [c for c in scan.candidates[first:last] if c.end <= hi]
+        pre_cues = [c for c in scan.pre if lo <= c.start() and c.end() <= hi]
+        post_cues = [c for c in scan.post if lo <= c.start() and c.end() <= hi]
+        if not pre_cues and not post_cues:
+            return None
         best: tuple[int, Source] | None = None
 
         def consider(dist: int, cand: _Candidate) -> None:
@@ -348,7 +384,7 @@ class Attributor:
             actors = [c for c in bodies if c.start < own.start()]
             if actors:
                 consider(0, actors[0])
-        for cue in _PRE_CUE[lang].finditer(text, lo, hi):
+        for cue in pre_cues:
             if (
                 lang == "en"
                 and cue.group(0)[0].islower()
@@ -366,7 +402,7 @@ class Attributor:
             person = self._person(text, cue.end(), min(hi, cue.end() + 70), lang, forward=True)
             if person and _GAP_OK.fullmatch(text[cue.end() : person.start]):
                 consider(person.start - cue.end() + (2 if lang == "en" else 0), person)
-        for cue in _POST_CUE[lang].finditer(text, lo, hi):
+        for cue in post_cues:
             for cand in bodies:
                 if cand.end <= cue.start():
                     gap = text[cand.end : cue.start()]

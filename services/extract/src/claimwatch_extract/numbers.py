@@ -122,7 +122,9 @@ def _build(lang: Lang) -> re.Pattern[str]:
         rf"|(?<![\w-]){words}(?:\s+(?P<wscale>{scale})(?![\w]))?"
         rf"|(?<![\w-]){vague}"
     )
-    return re.compile(pattern, re.IGNORECASE)
+    # Fail fast inside words: a number starts at a digit, a currency sign or the start of a word.
+    gate = r"(?=[\d$€£]|\s[\d$€£]|(?<![\w-])[^\W\d_])"
+    return re.compile(rf"{gate}(?:{pattern})", re.IGNORECASE)
 
 
 _NUMBER_RE: dict[Lang, re.Pattern[str]] = {"de": _build("de"), "en": _build("en")}
