@@ -97,6 +97,7 @@ async def settings(servers: Servers, redis_url: str) -> ConnectionSettings:
         topic_claims=f"claims-{suffix}",
         topic_alerts=f"alerts-{suffix}",
         topic_articles_dlq=f"articles.dlq-{suffix}",
+        topic_claims_dlq=f"claims.dlq-{suffix}",
         partitions=3,
     )
     await ensure_topics(conf.kafka_bootstrap, conf.all_topics(), conf.partitions)

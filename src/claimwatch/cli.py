@@ -7,6 +7,7 @@ import json
 import signal
 import sys
 import threading
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,7 @@ import httpx
 import typer
 
 from claimwatch import demo as demo_module
-from claimwatch.dlq import dead_letters, replay
+from claimwatch.dlq import dead_letters, dlq_topics, replay
 from claimwatch.stack import StackSettings, running_stack
 from claimwatch_alert.cli import register as register_alert_commands
 from claimwatch_extract.evaluation import evaluate_gold_file, format_report
@@ -22,6 +23,7 @@ from claimwatch_extract.extractor import extract_article
 from claimwatch_ingest.parsing import ArticleInputError, articles_from_file, articles_from_stdin_text
 from claimwatch_ingest.publisher import KafkaArticlePublisher
 from claimwatch_schemas import Article, ConnectionSettings
+from claimwatch_schemas.settings import exposure_problem, kafka_client_options
 
 app = typer.Typer(
     name="claimwatch",
@@ -30,6 +32,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+class DeadLetterSource(StrEnum):
+    ARTICLES = "articles"
+    CLAIMS = "claims"
 
 
 def read_articles(paths: list[str]) -> list[Article]:
@@ -55,16 +62,30 @@ def read_articles(paths: list[str]) -> list[Article]:
 @app.command()
 def up(
     partitions: Annotated[int | None, typer.Option(help="Partitions of the topics created.")] = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public", help="Serve the HTTP APIs on every interface (0.0.0.0); needs CLAIMWATCH_API_TOKEN."
+        ),
+    ] = False,
 ) -> None:
     """Start the embedded Kafka and Redis (unless CLAIMWATCH_KAFKA_BOOTSTRAP / CLAIMWATCH_REDIS_URL
-    name servers), create the topics and run the three services until Ctrl-C or SIGTERM."""
+    name servers), create the topics and run the three services until Ctrl-C or SIGTERM.
+    The HTTP APIs listen on 127.0.0.1 unless --public is given."""
     settings = StackSettings()
     if partitions is not None:
         settings = settings.model_copy(update={"partitions": partitions})
+    if public and exposure_problem("0.0.0.0", settings.api_token) is not None:
+        typer.echo(
+            "error: --public needs CLAIMWATCH_API_TOKEN: without it anyone who reaches this machine "
+            "could push articles and read figures and subscriptions. Set it, or drop --public.",
+            err=True,
+        )
+        raise typer.Exit(2)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    with running_stack(settings) as stack:
+    with running_stack(settings, public=public) as stack:
         typer.echo(
             "claimwatch is up:\n"
             f"  kafka   {stack.kafka_bootstrap}  topics {', '.join(stack.settings.all_topics())}\n"
@@ -112,7 +133,7 @@ def ingest(
 
 
 async def _publish_to_kafka(bootstrap: str, topic: str, articles: list[Article]) -> None:
-    publisher = KafkaArticlePublisher(bootstrap, topic)
+    publisher = KafkaArticlePublisher(bootstrap, topic, **kafka_client_options(ConnectionSettings()))
     await publisher.start()
     try:
         await publisher.publish(articles)
@@ -143,13 +164,18 @@ def evaluate(gold: Annotated[Path, typer.Argument(exists=True, dir_okay=False)])
 def dlq(
     replay_offsets: Annotated[
         list[str] | None,
-        typer.Option("--replay", help="Replay PARTITION/OFFSET (repeatable) or 'all' onto `articles`."),
+        typer.Option("--replay", help="Replay PARTITION/OFFSET (repeatable) or 'all' onto its topic."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per dead letter.")] = False,
+    topic: Annotated[
+        DeadLetterSource,
+        typer.Option("--topic", help="articles: the extractor's dead letters; claims: the alert service's."),
+    ] = DeadLetterSource.ARTICLES,
 ) -> None:
-    """List the extractor's dead letters (bad records from `articles`), or replay them."""
+    """List dead letters (bad records set aside from `articles` or `claims`), or replay them."""
     settings = ConnectionSettings()
-    letters = asyncio.run(dead_letters(settings.kafka_bootstrap, settings.topic_articles_dlq))
+    dlq_topic, origin = dlq_topics(settings, topic.value)
+    letters = asyncio.run(dead_letters(settings, dlq_topic))
     if replay_offsets:
         wanted = set(replay_offsets)
         chosen = [letter for letter in letters if "all" in wanted or letter.position in wanted]
@@ -157,15 +183,15 @@ def dlq(
         if missing:
             typer.echo(f"error: no dead letter at {', '.join(sorted(missing))}", err=True)
             raise typer.Exit(2)
-        count = asyncio.run(replay(settings.kafka_bootstrap, settings.topic_articles, chosen))
-        typer.echo(f"replayed {count} dead letters onto {settings.topic_articles}")
+        count = asyncio.run(replay(settings, origin, chosen))
+        typer.echo(f"replayed {count} dead letters onto {origin}")
         return
     if as_json:
         for letter in letters:
             typer.echo(json.dumps(letter.as_json(), ensure_ascii=False))
         return
     if not letters:
-        typer.echo(f"no dead letters in {settings.topic_articles_dlq}")
+        typer.echo(f"no dead letters in {dlq_topic}")
         return
     for letter in letters:
         row = letter.as_json()

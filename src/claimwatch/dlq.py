@@ -1,4 +1,5 @@
-"""Dead letters of the extractor: list them, and replay them onto `articles` once their cause is fixed."""
+"""Dead letters: bad `articles` records (set aside by the extractor) and bad `claims` records (set aside
+by the alert service). List them, and replay them onto their topic once their cause is fixed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 
 from claimwatch.reading import read_records
+from claimwatch_schemas import ConnectionSettings
+from claimwatch_schemas.settings import kafka_client_options
 
 ERROR_HEADERS = ("claimwatch-error", "claimwatch-error-reason")
 
@@ -44,8 +47,22 @@ class DeadLetter:
         }
 
 
-async def dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
-    records = await read_records(bootstrap, topic, at_least=0, quiet_seconds=1.0, within=30.0)
+def dlq_topics(settings: ConnectionSettings, source: str) -> tuple[str, str]:
+    """(dead-letter topic, topic to replay onto) for `source`, "articles" or "claims"."""
+    if source == "claims":
+        return settings.topic_claims_dlq, settings.topic_claims
+    return settings.topic_articles_dlq, settings.topic_articles
+
+
+async def dead_letters(settings: ConnectionSettings, topic: str) -> list[DeadLetter]:
+    records = await read_records(
+        settings.kafka_bootstrap,
+        topic,
+        at_least=0,
+        quiet_seconds=1.0,
+        within=30.0,
+        **kafka_client_options(settings),
+    )
     return [
         DeadLetter(r.partition, r.offset, r.key, r.value or b"", {k: bytes(v) for k, v in r.headers})
         for r in records
@@ -57,14 +74,14 @@ def replay_headers(letter: DeadLetter) -> list[tuple[str, bytes]]:
     return [*kept, ("claimwatch-replayed-from", f"{letter.partition}/{letter.offset}".encode())]
 
 
-async def replay(bootstrap: str, articles_topic: str, letters: list[DeadLetter]) -> int:
-    """Publishes the original bytes again (acks=all); returns how many were replayed."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False)
+async def replay(settings: ConnectionSettings, topic: str, letters: list[DeadLetter]) -> int:
+    """Publishes the original bytes again onto `topic` (acks=all); returns how many were replayed."""
+    producer = AIOKafkaProducer(**kafka_client_options(settings), acks="all", enable_idempotence=False)
     await producer.start()
     try:
         for letter in letters:
             await producer.send_and_wait(
-                articles_topic, value=letter.value, key=letter.key, headers=replay_headers(letter)
+                topic, value=letter.value, key=letter.key, headers=replay_headers(letter)
             )
     finally:
         await producer.stop()

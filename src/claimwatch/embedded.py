@@ -191,7 +191,7 @@ def embedded_servers(
 
 async def ensure_topics(bootstrap: str, topics: list[str], partitions: int, **client_options: object) -> None:
     """Creates the topics that do not exist yet; existing ones are left as they are."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client_options)
+    admin = AIOKafkaAdminClient(**{"bootstrap_servers": bootstrap, **client_options})
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -203,8 +203,9 @@ async def ensure_topics(bootstrap: str, topics: list[str], partitions: int, **cl
         await admin.close()
 
 
-def ensure_topics_sync(bootstrap: str, topics: list[str], partitions: int) -> None:
-    asyncio.run(ensure_topics(bootstrap, topics, partitions))
+def ensure_topics_sync(bootstrap: str, topics: list[str], partitions: int, **client_options: object) -> None:
+    """`client_options`: aiokafka's, e.g. `kafka_client_options(settings)` for SASL/TLS."""
+    asyncio.run(ensure_topics(bootstrap, topics, partitions, **client_options))
 
 
 def child_environment(**overrides: str) -> dict[str, str]:

@@ -9,13 +9,22 @@ from aiokafka import AIOKafkaConsumer
 
 
 async def read_records(
-    bootstrap: str, topic: str, *, at_least: int, quiet_seconds: float = 1.0, within: float = 60.0
+    bootstrap: str,
+    topic: str,
+    *,
+    at_least: int,
+    quiet_seconds: float = 1.0,
+    within: float = 60.0,
+    **client_options: object,
 ) -> list[Any]:
     """Records of `topic` from offset 0: at least `at_least`, then until none came for `quiet_seconds`.
 
     Returns what it has after `within` seconds, so callers assert on exact counts.
+    `client_options` are aiokafka's, e.g. `kafka_client_options(settings)` for SASL/TLS.
     """
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic, **{"bootstrap_servers": bootstrap, **client_options}, auto_offset_reset="earliest"
+    )
     await consumer.start()
     records: list[Any] = []
     deadline = time.monotonic() + within

@@ -16,6 +16,11 @@ from pydantic import Field
 from claimwatch.embedded import embedded_servers, ensure_topics_sync, free_port
 from claimwatch.supervisor import Supervisor
 from claimwatch_schemas import ConnectionSettings
+from claimwatch_schemas.settings import exposure_problem, kafka_client_options
+
+
+class PublicWithoutTokenError(RuntimeError):
+    """`claimwatch up --public` without CLAIMWATCH_API_TOKEN."""
 
 
 class StackSettings(ConnectionSettings):
@@ -55,10 +60,21 @@ def wait_healthy(url: str, supervisor: Supervisor, timeout: float = 60.0) -> Non
 
 @contextlib.contextmanager
 def running_stack(
-    settings: StackSettings | None = None, *, free_ports: bool = False, out: IO[str] | None = None
+    settings: StackSettings | None = None,
+    *,
+    free_ports: bool = False,
+    out: IO[str] | None = None,
+    public: bool = False,
 ) -> Iterator[RunningStack]:
-    """Starts what is missing and the services; on exit stops all it started, children first."""
+    """Starts what is missing and the services; on exit stops all it started, children first.
+
+    The HTTP APIs listen on 127.0.0.1, or with `public` on every interface, which needs
+    CLAIMWATCH_API_TOKEN (PublicWithoutTokenError otherwise, before anything starts)."""
     conf = settings or StackSettings()
+    if public:
+        problem = exposure_problem("0.0.0.0", conf.api_token)  # the check itself
+        if problem is not None:
+            raise PublicWithoutTokenError(problem)
     ports = {
         "kafka": free_port() if free_ports else conf.embedded_kafka_port,
         "redis": free_port() if free_ports else conf.embedded_redis_port,
@@ -75,7 +91,13 @@ def running_stack(
         effective = conf.model_copy(
             update={"kafka_bootstrap": servers.kafka_bootstrap, "redis_url": servers.redis_url}
         )
-        ensure_topics_sync(effective.kafka_bootstrap, effective.all_topics(), effective.partitions)
+        ensure_topics_sync(
+            effective.kafka_bootstrap,
+            effective.all_topics(),
+            effective.partitions,
+            **kafka_client_options(effective),
+        )
+        host = "0.0.0.0" if public else "127.0.0.1"  # public only with a token (checked)
         env = dict(os.environ)
         env.update(
             {
@@ -86,6 +108,9 @@ def running_stack(
                 "CLAIMWATCH_TOPIC_CLAIMS": effective.topic_claims,
                 "CLAIMWATCH_TOPIC_ALERTS": effective.topic_alerts,
                 "CLAIMWATCH_TOPIC_ARTICLES_DLQ": effective.topic_articles_dlq,
+                "CLAIMWATCH_TOPIC_CLAIMS_DLQ": effective.topic_claims_dlq,
+                "CLAIMWATCH_INGEST_HOST": host,
+                "CLAIMWATCH_ALERT_HOST": host,
                 "CLAIMWATCH_INGEST_PORT": str(ports["ingest"]),
                 "CLAIMWATCH_ALERT_PORT": str(ports["alert"]),
                 "CLAIMWATCH_EXTRACT_WEB_PORT": str(ports["extract_web"]),

@@ -25,6 +25,7 @@ def service_env(settings: ConnectionSettings, **extra: str) -> dict[str, str]:
             "CLAIMWATCH_TOPIC_CLAIMS": settings.topic_claims,
             "CLAIMWATCH_TOPIC_ALERTS": settings.topic_alerts,
             "CLAIMWATCH_TOPIC_ARTICLES_DLQ": settings.topic_articles_dlq,
+            "CLAIMWATCH_TOPIC_CLAIMS_DLQ": settings.topic_claims_dlq,
             "CLAIMWATCH_EXTRACT_APP_ID": f"extract-{settings.topic_articles}",
             "CLAIMWATCH_EXTRACT_WEB_PORT": str(free_port()),
             "CLAIMWATCH_INGEST_PORT": str(free_port()),

@@ -97,6 +97,8 @@ class AlertProcess:
                 "CLAIMWATCH_REDIS_URL": settings.redis_url,
                 "CLAIMWATCH_TOPIC_CLAIMS": settings.topic_claims,
                 "CLAIMWATCH_TOPIC_ALERTS": settings.topic_alerts,
+                "CLAIMWATCH_TOPIC_CLAIMS_DLQ": settings.topic_claims_dlq,
+                "CLAIMWATCH_ALERT_WEBHOOK_ALLOW_PRIVATE": "true",  # the receiver is on 127.0.0.1
                 "CLAIMWATCH_ALERT_PORT": str(port),
                 "CLAIMWATCH_ALERT_SESSION_TIMEOUT_MS": "6000",
                 "CLAIMWATCH_ALERT_WEBHOOK_BACKOFF": "0.05",

@@ -9,6 +9,7 @@ import sys
 
 from claimwatch_alert.service import AlertService
 from claimwatch_alert.settings import AlertSettings
+from claimwatch_schemas.settings import exposure_problem
 
 
 async def _run(settings: AlertSettings) -> None:
@@ -25,7 +26,12 @@ def main() -> None:
     )
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    asyncio.run(_run(AlertSettings()))
+    settings = AlertSettings()
+    problem = exposure_problem(settings.alert_host, settings.api_token)
+    if problem is not None:
+        logging.getLogger("claimwatch.alert").error("%s", problem)
+        raise SystemExit(2)
+    asyncio.run(_run(settings))
 
 
 if __name__ == "__main__":

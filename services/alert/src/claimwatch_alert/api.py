@@ -17,6 +17,8 @@ Endpoints
     POST   /silences, GET /silences, DELETE /silences/{id}
 
 When CLAIMWATCH_API_TOKEN is set, every endpoint but /healthz needs `Authorization: Bearer <token>`.
+Every error is an RFC 9457 `application/problem+json` body; refused input names each field and why
+(`errors: [{"field", "reason"}]`).
 """
 
 from __future__ import annotations
@@ -31,12 +33,15 @@ from typing import Annotated, Any
 import redis.asyncio as aioredis
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimwatch_alert import feed, streams
 from claimwatch_alert.keys import Keys
+from claimwatch_alert.problems import problem_response, validation_problems
 from claimwatch_alert.state import FigureStore
 from claimwatch_alert.subscriptions import (
     Silence,
@@ -45,8 +50,10 @@ from claimwatch_alert.subscriptions import (
     SubscriptionOut,
     SubscriptionStore,
 )
+from claimwatch_alert.targets import TargetRefusedError, check_url
 from claimwatch_alert.webhooks import DeliveryError, WebhookDispatcher
 from claimwatch_schemas import Alert, Figure
+from claimwatch_schemas.settings import redact_url
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +92,25 @@ def create_app(
     keys: Keys,
     producer: AIOKafkaProducer | None,
     api_token: str | None = None,
+    *,
+    allow_private_webhooks: bool = False,
 ) -> FastAPI:
     app = FastAPI(title="claimwatch alert service", version="0.1.0")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> Response:
+        problems = validation_problems(error.errors())
+        return problem_response(422, "Invalid request", "; ".join(f"{f}: {r}" for f, r in problems), problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> Response:
+        title = {404: "Not found", 405: "Method not allowed", 409: "Conflict", 502: "Bad gateway"}
+        return problem_response(
+            error.status_code,
+            title.get(error.status_code, "Error"),
+            str(error.detail),
+            headers=dict(error.headers or {}),
+        )
 
     @app.middleware("http")
     async def require_token(
@@ -97,8 +121,8 @@ def create_app(
             and request.url.path != "/healthz"
             and not bearer_matches(request, api_token)
         ):
-            return JSONResponse(
-                {"detail": "missing or wrong bearer token"}, 401, {"WWW-Authenticate": "Bearer"}
+            return problem_response(
+                401, "Unauthorized", "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"}
             )
         return await call_next(request)
 
@@ -189,10 +213,15 @@ def create_app(
             "subscription_id": letter.subscription_id,
         }
 
-    @app.post("/subscriptions", status_code=201)
-    async def subscribe(request: SubscriptionIn) -> SubscriptionOut:
+    @app.post("/subscriptions", status_code=201, response_model=SubscriptionOut)
+    async def subscribe(request: SubscriptionIn) -> Response | SubscriptionOut:
+        try:
+            await check_url(str(request.webhook), allow_private=allow_private_webhooks)
+        except TargetRefusedError as refused:
+            reason = f"{refused}; webhooks go to public addresses only"
+            return problem_response(422, "Webhook target refused", reason, [("webhook", reason)])
         subscription = await subscriptions.add(request, datetime.now(UTC))
-        log.info("subscription %s created for %s", subscription.id, subscription.webhook)
+        log.info("subscription %s created for %s", subscription.id, redact_url(str(subscription.webhook)))
         return subscription.public()
 
     @app.get("/subscriptions")

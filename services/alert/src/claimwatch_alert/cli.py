@@ -27,6 +27,7 @@ from claimwatch_alert.settings import AlertClientSettings
 from claimwatch_alert.state import FigureStore
 from claimwatch_alert.webhooks import read_dead_letters
 from claimwatch_schemas import AlertKind, Figure
+from claimwatch_schemas.settings import redis_client_options
 
 T = TypeVar("T")
 
@@ -40,7 +41,7 @@ def _redis_call(call: Callable[[aioredis.Redis, Keys], Awaitable[T]]) -> T:
     settings = AlertClientSettings()
 
     async def run() -> T:
-        client = aioredis.Redis.from_url(settings.redis_url)
+        client = aioredis.Redis.from_url(settings.redis_url, **redis_client_options(settings))
         try:
             return await call(client, Keys(settings.alert_redis_prefix))
         finally:

@@ -19,6 +19,7 @@ from redis.exceptions import ResponseError
 
 from claimwatch_alert import streams
 from claimwatch_alert.keys import Keys
+from claimwatch_alert.retry import TRANSIENT_ERRORS, Backoff, sleep_unless
 from claimwatch_schemas import Alert
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,22 @@ class Dispatcher:
         self._stopping.set()
 
     async def run(self) -> None:
+        """Dispatches until `stop`; when Redis does not answer, retries with backoff, never gives up."""
+        backoff = Backoff()
+        while not self._stopping.is_set():
+            try:
+                await self._run()
+            except TRANSIENT_ERRORS as error:
+                delay = backoff.next_delay()
+                log.warning(
+                    "dispatcher %s: %s: %s; retrying in %.1fs", self.group, type(error).__name__, error, delay
+                )
+                await sleep_unless(self._stopping, delay)
+                continue
+            backoff.reset()
+        log.info("dispatcher %s stopped", self.group)
+
+    async def _run(self) -> None:
         await ensure_group(self.client, self.keys, self.group)
         log.info("dispatcher %s started (consumer %s)", self.group, self.consumer)
         while not self._stopping.is_set():
@@ -117,7 +134,6 @@ class Dispatcher:
                     await asyncio.sleep(self.retry_delay)
                     break
                 await self.client.xack(self.keys.feed, self.group, entry.entry_id)
-        log.info("dispatcher %s stopped", self.group)
 
     async def _read(self, last_id: str, block: int | None) -> list[FeedEntry]:
         reply = await self.client.xreadgroup(

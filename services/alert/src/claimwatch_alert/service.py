@@ -7,19 +7,28 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
-import httpx
 import redis.asyncio as aioredis
 import uvicorn
+from redis.exceptions import RedisError
 
 from claimwatch_alert.api import create_app
 from claimwatch_alert.feed import Dispatcher
-from claimwatch_alert.kafka_io import KafkaAlertPublisher, consume_claims, make_consumer, make_producer
+from claimwatch_alert.kafka_io import (
+    KafkaAlertPublisher,
+    KafkaDeadLetters,
+    consume_claims,
+    make_consumer,
+    make_producer,
+)
 from claimwatch_alert.keys import Keys
+from claimwatch_alert.retry import TRANSIENT_ERRORS, Backoff, sleep_unless
 from claimwatch_alert.settings import AlertSettings
 from claimwatch_alert.state import FigureStore
 from claimwatch_alert.subscriptions import SubscriptionStore
+from claimwatch_alert.targets import webhook_client
 from claimwatch_alert.webhooks import WebhookDispatcher
 from claimwatch_schemas import Claim
+from claimwatch_schemas.settings import redact_url, redis_client_options
 
 log = logging.getLogger("claimwatch.alert")
 
@@ -40,12 +49,14 @@ class AlertService:
     def __init__(self, settings: AlertSettings) -> None:
         self.settings = settings
         self.keys = Keys(settings.alert_redis_prefix)
-        self.redis = aioredis.Redis.from_url(settings.redis_url)
+        self.redis = aioredis.Redis.from_url(settings.redis_url, **redis_client_options(settings))
         self.store = FigureStore(self.redis, self.keys, feed_maxlen=settings.alert_feed_maxlen)
         self.subscriptions = SubscriptionStore(self.redis, self.keys)
         self.consumer = make_consumer(settings)
         self.producer = make_producer(settings)
-        self.http = httpx.AsyncClient(timeout=settings.alert_webhook_timeout)
+        self.http = webhook_client(
+            settings.alert_webhook_timeout, allow_private=settings.alert_webhook_allow_private
+        )
         self.webhooks = WebhookDispatcher(self.redis, self.keys, self.subscriptions, self.http, settings)
         self._stop = asyncio.Event()
 
@@ -57,21 +68,46 @@ class AlertService:
     def stop(self) -> None:
         self._stop.set()
 
+    async def _connect(self) -> bool:
+        """Waits until Redis and the broker answer (backoff, logged); False when stopped meanwhile."""
+        backoff = Backoff(cap=10.0)
+        started: list[str] = []
+        while not self._stop.is_set():
+            try:
+                await self.redis.ping()
+                if "producer" not in started:
+                    await self.producer.start()
+                    started.append("producer")
+                await self.consumer.start()
+                return True
+            except TRANSIENT_ERRORS as error:
+                delay = backoff.next_delay()
+                log.warning("cannot reach %s (%s); retrying in %.1fs", _what(error), error, delay)
+                await sleep_unless(self._stop, delay)
+        return False
+
     async def run(self) -> None:
         settings = self.settings
-        await self.redis.ping()
-        await self.producer.start()
-        await self.consumer.start()
+        if not await self._connect():
+            await self._close()
+            return
         log.info(
             "consuming %s (group %s) on %s; state in %s",
             settings.topic_claims,
             settings.alert_group,
             settings.kafka_bootstrap,
-            settings.redis_url,
+            redact_url(settings.redis_url),
         )
         token = settings.api_token.get_secret_value() if settings.api_token else None
         app = create_app(
-            self.store, self.subscriptions, self.webhooks, self.redis, self.keys, self.producer, token
+            self.store,
+            self.subscriptions,
+            self.webhooks,
+            self.redis,
+            self.keys,
+            self.producer,
+            token,
+            allow_private_webhooks=settings.alert_webhook_allow_private,
         )
         server = _Server(
             uvicorn.Config(
@@ -83,7 +119,12 @@ class AlertService:
             )
         )
         stopping = asyncio.Event()
-        tasks = [asyncio.create_task(consume_claims(self.consumer, self.apply, stopping), name="claims")]
+        dead_letters = KafkaDeadLetters(self.producer, settings.topic_claims_dlq)
+        tasks = [
+            asyncio.create_task(
+                consume_claims(self.consumer, self.apply, dead_letters, stopping), name="claims"
+            )
+        ]
         dispatchers: list[Dispatcher] = []
         if settings.alert_crash_after_state:
             log.warning("CLAIMWATCH_ALERT_CRASH_AFTER_STATE is set: no dispatcher runs")
@@ -138,3 +179,7 @@ class AlertService:
         await self.http.aclose()
         await self.redis.aclose()
         log.info("stopped")
+
+
+def _what(error: BaseException) -> str:
+    return "redis" if isinstance(error, RedisError) else "the broker"

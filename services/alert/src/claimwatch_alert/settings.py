@@ -25,6 +25,10 @@ class AlertSettings(ConnectionSettings):
     alert_webhook_backoff: float = Field(default=1.0, gt=0, description="First retry delay in seconds.")
     alert_webhook_backoff_max: float = Field(default=60.0, gt=0, description="Cap of a retry delay.")
     alert_webhook_timeout: float = Field(default=10.0, gt=0, description="Timeout of one webhook POST.")
+    alert_webhook_allow_private: bool = Field(
+        default=False,
+        description="Allow webhooks to loopback, private and link-local addresses (off: no SSRF).",
+    )
     alert_session_timeout_ms: int = Field(default=10_000, description="Kafka consumer session timeout.")
     alert_claim_idle_ms: int = Field(
         default=60_000, description="Feed entries pending this long at another consumer are taken over."

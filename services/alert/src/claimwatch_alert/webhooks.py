@@ -37,6 +37,7 @@ from claimwatch_alert import streams
 from claimwatch_alert.keys import Keys
 from claimwatch_alert.settings import AlertSettings
 from claimwatch_alert.subscriptions import Subscription, SubscriptionStore, recipients
+from claimwatch_alert.targets import TargetRefusedError
 from claimwatch_schemas import Alert
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,8 @@ class WebhookDispatcher:
         }
         try:
             response = await self.http.post(str(subscription.webhook), content=body, headers=headers)
+        except TargetRefusedError as refused:
+            raise DeliveryError(f"refused target: {refused}", retryable=False) from refused
         except httpx.HTTPError as error:
             raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
         if response.is_success:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimwatch_extract import agents  # noqa: F401  # registers the agent with the app
+from claimwatch_extract import agents, health  # noqa: F401  # register the agent, timer and page
 from claimwatch_extract.app import app
 
 

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import faust
 
-from claimwatch_extract.settings import ExtractSettings
+from claimwatch_extract.settings import ExtractSettings, faust_credentials
 
 settings = ExtractSettings()
 
 app = faust.App(
     settings.extract_app_id,
     broker=settings.faust_broker,
+    broker_credentials=faust_credentials(settings),
     value_serializer="raw",
     key_serializer="raw",
     # Topics are created by `claimwatch up` (or the operator); Faust must not redeclare them.

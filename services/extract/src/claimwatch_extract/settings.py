@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from claimwatch_schemas import ConnectionSettings
+from claimwatch_schemas.settings import kafka_client_options
 
 
 class ExtractSettings(ConnectionSettings):
@@ -21,3 +24,22 @@ class ExtractSettings(ConnectionSettings):
     @property
     def faust_broker(self) -> str:
         return ";".join(f"kafka://{server.strip()}" for server in self.kafka_bootstrap.split(","))
+
+
+def faust_credentials(settings: ConnectionSettings) -> Any:
+    """Faust's `broker_credentials` for the same SASL/TLS options every other Kafka client gets
+    (`kafka_client_options`), or None for PLAINTEXT. Faust turns them back into aiokafka's arguments."""
+    import faust
+
+    options = kafka_client_options(settings)
+    protocol = options["security_protocol"]
+    if protocol == "PLAINTEXT":
+        return None
+    if protocol == "SSL":
+        return faust.SSLCredentials(options["ssl_context"])
+    return faust.SASLCredentials(
+        username=options["sasl_plain_username"],
+        password=options["sasl_plain_password"],
+        ssl_context=options.get("ssl_context"),
+        mechanism=options["sasl_mechanism"],
+    )

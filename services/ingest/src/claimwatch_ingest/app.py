@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import logging
 
+import redis.asyncio as aioredis
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -14,6 +17,10 @@ from claimwatch_ingest.publisher import ArticlePublisher, PublishError
 from claimwatch_ingest.seen import InMemorySeenArticles, Seen, SeenArticles, SeenUnavailableError
 from claimwatch_ingest.settings import IngestSettings
 from claimwatch_schemas import Article
+
+log = logging.getLogger("claimwatch.ingest")
+
+HEALTH_TIMEOUT = 3.0
 
 
 class BodyTooLargeError(Exception):
@@ -58,10 +65,14 @@ def bearer_matches(request: Request, token: str) -> bool:
 
 
 def create_app(
-    publisher: ArticlePublisher, settings: IngestSettings | None = None, seen: SeenArticles | None = None
+    publisher: ArticlePublisher,
+    settings: IngestSettings | None = None,
+    seen: SeenArticles | None = None,
+    redis_client: aioredis.Redis | None = None,
 ) -> FastAPI:
     """The ASGI app; `publisher` is where accepted articles go (Kafka in production, a fake in tests),
-    `seen` remembers accepted articles so duplicates are answered instead of published again."""
+    `seen` remembers accepted articles so duplicates are answered instead of published again;
+    `redis_client`, when given, is checked by /healthz."""
     conf = settings or IngestSettings()
     remembered = seen or InMemorySeenArticles()
     app = FastAPI(title="claimwatch ingest", version="0.1.0")
@@ -94,6 +105,7 @@ def create_app(
         try:
             return await publish_new(articles)
         except SeenUnavailableError as error:
+            log.warning("the store of accepted ids does not answer (%s); answering 503", error)
             return problem_response(
                 503, "Store unavailable", f"nothing was accepted: {error}", headers={"Retry-After": "5"}
             )
@@ -124,6 +136,7 @@ def create_app(
         try:
             await publisher.publish(fresh)
         except PublishError as error:
+            log.warning("could not publish (%s); answering 503", error)
             for article in fresh:
                 await remembered.release(article)
             return problem_response(
@@ -136,8 +149,15 @@ def create_app(
 
     @app.get("/healthz")
     async def healthz() -> Response:
-        if await publisher.healthy():
-            return JSONResponse({"status": "ok"})
-        return JSONResponse({"status": "unavailable", "broker": "unreachable"}, status_code=503)
+        checks = {"broker": "ok" if await publisher.healthy() else "unreachable"}
+        if redis_client is not None:
+            try:
+                await asyncio.wait_for(redis_client.ping(), HEALTH_TIMEOUT)
+                checks["redis"] = "ok"
+            except Exception as error:  # a timeout, a refused connection, a protocol error: all unhealthy
+                checks["redis"] = f"unreachable: {type(error).__name__}"
+        if all(value == "ok" for value in checks.values()):
+            return JSONResponse({"status": "ok", **checks})
+        return JSONResponse({"status": "unavailable", **checks}, status_code=503)
 
     return app

@@ -85,20 +85,23 @@ def parse_json_text(text: str, what: str = "body") -> Any:
         raise ArticleInputError(
             "Invalid JSON", [Problem(what, f"{error.msg} at line {error.lineno} column {error.colno}")]
         ) from None
+    except RecursionError:
+        raise ArticleInputError("Invalid JSON", [Problem(what, "nested too deeply")]) from None
 
 
 def articles_from_body(body: bytes, content_type: str, max_batch: int) -> list[Article]:
     """A request body as articles: JSON (object or array) or text/plain (one article)."""
     media_type = content_type.split(";", 1)[0].strip().lower()
+    is_json = media_type in ("application/json", "") or media_type.endswith("+json")
+    if media_type != "text/plain" and not is_json:
+        raise ArticleInputError(
+            "Unsupported media type",
+            [Problem("content-type", f"{media_type!r}; send application/json or text/plain")],
+        )
     text = decode_utf8(body)
     if media_type == "text/plain":
         return [article_from_mapping({"text": text})]
-    if media_type in ("application/json", "") or media_type.endswith("+json"):
-        return articles_from_json(parse_json_text(text), max_batch)
-    raise ArticleInputError(
-        "Unsupported media type",
-        [Problem("content-type", f"{media_type!r}; send application/json or text/plain")],
-    )
+    return articles_from_json(parse_json_text(text), max_batch)
 
 
 def articles_from_jsonl(text: str, what: str) -> list[Article]:

@@ -34,9 +34,9 @@ class KafkaArticlePublisher:
     """Publishes with acks=all and waits for every record's acknowledgement."""
 
     def __init__(self, bootstrap: str, topic: str, **producer_options: object) -> None:
+        """`producer_options` are aiokafka's: pass `kafka_client_options(settings)` for SASL/TLS."""
         self.topic = topic
         self._options: dict[str, object] = {
-            "bootstrap_servers": bootstrap,
             "acks": "all",
             # Tansu, the embedded broker, fails InitProducerId; ordering per key still holds
             # because every publish waits for its acknowledgements before answering.
@@ -44,8 +44,10 @@ class KafkaArticlePublisher:
             "max_request_size": 4 * 1024 * 1024,
             "request_timeout_ms": 15_000,
             **producer_options,
+            "bootstrap_servers": bootstrap,
         }
         self._producer: AIOKafkaProducer | None = None
+        self._reachable = False
 
     async def start(self) -> None:
         """Connects; aiokafka wants its producer made inside the running loop."""
@@ -56,6 +58,7 @@ class KafkaArticlePublisher:
             await producer.stop()
             raise
         self._producer = producer
+        self._reachable = True
 
     async def connect_forever(self, first_delay: float = 0.5, max_delay: float = 30.0) -> None:
         """Retries `start` with exponential backoff until the broker answers (run as a task)."""
@@ -74,9 +77,36 @@ class KafkaArticlePublisher:
             await self._producer.stop()
             self._producer = None
 
+    async def watch_health(self, every: float = 1.0, deadline: float = 3.0) -> None:
+        """Asks the broker for metadata every `every` s (run as a task); logs when it goes and comes back.
+
+        A broker that hangs keeps its TCP connections open, so only a request with a deadline tells;
+        while it fails, `publish` refuses at once instead of waiting out the request timeout.
+        """
+        while True:
+            reachable = await self._probe(deadline)
+            if reachable != self._reachable and self._producer is not None:
+                if reachable:
+                    log.info("the broker answers again; publishing to %s", self.topic)
+                else:
+                    log.warning("the broker does not answer; answering 503 until it does")
+            self._reachable = reachable
+            await asyncio.sleep(every)
+
+    async def _probe(self, deadline: float) -> bool:
+        if self._producer is None:
+            return False
+        try:
+            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), deadline)
+        except Exception:  # any failure (timeout, connection, protocol) means: not reachable now
+            return False
+        return True
+
     async def publish(self, articles: list[Article]) -> None:
         if self._producer is None:
             raise PublishError("the publisher is not connected to the broker")
+        if not self._reachable:
+            raise PublishError("the broker does not answer")
         try:
             futures = []
             for article in articles:
@@ -88,10 +118,5 @@ class KafkaArticlePublisher:
             raise PublishError(f"could not publish to {self.topic}: {error!r}") from error
 
     async def healthy(self) -> bool:
-        if self._producer is None:
-            return False
-        try:
-            partitions = await self._producer.partitions_for(self.topic)
-        except Exception:
-            return False
-        return bool(partitions)
+        """Connected, and the last metadata request (see `watch_health`) was answered."""
+        return self._producer is not None and self._reachable

@@ -1,0 +1,94 @@
+"""Helpers of the robustness tests (no tests here): raw records onto topics, committed offsets,
+HTTP health polling, a service's memory."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+Record = tuple[bytes | None, bytes | None]
+
+
+async def produce_raw(
+    bootstrap: str, topic: str, records: list[Record], *, partition: int | None = None
+) -> None:
+    """Each record sent and acknowledged on its own (Tansu's watermark lags behind batched requests)."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", enable_idempotence=False, max_request_size=8 * 1024 * 1024
+    )
+    await producer.start()
+    try:
+        for key, value in records:
+            await producer.send_and_wait(topic, value=value, key=key, partition=partition)
+    finally:
+        await producer.stop()
+
+
+async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        if not partitions:
+            await consumer._client.force_metadata_update()  # first call after start may lack the topic
+            partitions = [
+                TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])
+            ]
+        ends = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+    return {tp.partition: offset for tp, offset in ends.items()}
+
+
+async def committed_offsets(bootstrap: str, group: str, topic: str) -> dict[int, int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    return {
+        tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == topic and meta.offset >= 0
+    }
+
+
+async def wait_all_committed(
+    bootstrap: str, group: str, topic: str, *, within: float = 60.0
+) -> dict[int, int]:
+    """Polls until `group` has committed the end offset of every non-empty partition of `topic`."""
+    deadline = time.monotonic() + within
+    while True:
+        ends = {p: o for p, o in (await end_offsets(bootstrap, topic)).items() if o > 0}
+        committed = await committed_offsets(bootstrap, group, topic)
+        if ends and all(committed.get(p) == o for p, o in ends.items()):
+            return committed
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{group} committed {committed} of {topic}, ends are {ends}")
+        await asyncio.sleep(0.5)
+
+
+async def wait_healthy(url: str, *, within: float = 60.0) -> None:
+    deadline = time.monotonic() + within
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        while True:
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{url} not healthy within {within:.0f}s")
+            await asyncio.sleep(0.2)
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError(f"no VmRSS for {pid}")
