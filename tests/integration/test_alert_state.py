@@ -71,15 +71,17 @@ async def apply_all(store: FigureStore, claims: list[Claim]) -> list[tuple[str, 
     return emitted
 
 
-async def snapshot(client: aioredis.Redis) -> dict[bytes, bytes | set[bytes] | int]:
-    """Every key's content (figures as JSON; sets as sets; the stream by length)."""
-    state: dict[bytes, bytes | set[bytes] | int] = {}
+async def snapshot(client: aioredis.Redis) -> dict[bytes, bytes | set[bytes] | dict[bytes, bytes] | int]:
+    """Every key's content (figures as JSON; sets as sets; hashes as dicts; the stream by length)."""
+    state: dict[bytes, bytes | set[bytes] | dict[bytes, bytes] | int] = {}
     for key in sorted(await client.keys("*")):
         kind = await client.type(key)
         if kind == b"string":
             state[key] = await client.get(key) or b""
         elif kind == b"set":
             state[key] = await client.smembers(key)
+        elif kind == b"hash":
+            state[key] = await client.hgetall(key)
         else:
             state[key] = await client.xlen(key)
     return state

@@ -143,7 +143,15 @@ class FigureValue(BaseModel):
     published_at: datetime | None = None
     seen_at: datetime
     evidence: str | None = None
-    reported_by: list[str] = Field(default_factory=list, description="Articles that gave this value.")
+    reported_by: list[str] = Field(
+        default_factory=list,
+        description="Articles that gave this value: the first and the most recent ones (bounded).",
+    )
+    reported_by_count: int = Field(
+        default=0,
+        ge=0,
+        description="How many articles gave this value, those dropped from reported_by included.",
+    )
 
 
 class Corroboration(BaseModel):
@@ -188,10 +196,26 @@ class Figure(_Event):
     first_seen: datetime
     last_changed: datetime
     published_at: datetime | None = None
-    reported_by: list[str] = Field(default_factory=list, description="Articles that gave the current value.")
-    history: list[FigureValue] = Field(default_factory=list)
+    reported_by: list[str] = Field(
+        default_factory=list,
+        description="Articles that gave the current value: the first and the most recent ones (bounded).",
+    )
+    reported_by_count: int = Field(
+        default=0, ge=0, description="How many articles gave the current value, dropped ones included."
+    )
+    history: list[FigureValue] = Field(
+        default_factory=list,
+        description="Distinct values the figure has had, oldest first (the oldest dropped beyond a bound).",
+    )
+    history_count: int = Field(
+        default=0, ge=0, description="How many distinct values were recorded, dropped ones included."
+    )
     corroborations: list[Corroboration] = Field(
-        default_factory=list, description="Every claim that stated the current value, with its evidence."
+        default_factory=list,
+        description="Claims that stated the current value, with evidence: the first and the latest ones.",
+    )
+    corroboration_count: int = Field(
+        default=0, ge=0, description="How many claims stated the current value, dropped ones included."
     )
     conflicts: list[ConflictingValue] = Field(
         default_factory=list,

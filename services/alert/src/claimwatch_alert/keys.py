@@ -1,8 +1,9 @@
 """The Redis key layout of the alert service, in one place.
 
-{p}figure:{figure_key}     string  JSON of the Figure (current value, history, corroborations)
+{p}figure:{figure_key}     string  JSON of the Figure (current value, bounded history and evidence)
 {p}figures                 set     every tracked figure key
-{p}family:{family}         set     figure keys sharing subject/metric/unit/period (conflict check)
+{p}values:{family}         hash    figure key -> ConflictingValue JSON (its current value) of every
+                                   figure sharing subject/metric/unit/period (conflict check)
 {p}applied                 set     claim ids already applied (idempotency)
 {p}feed                    stream  the change feed: one entry per alert, field `alert` = Alert JSON
 {p}subscriptions           hash    subscription id -> Subscription JSON (secret included)
@@ -25,8 +26,8 @@ class Keys:
     def figure(self, figure_key: str) -> str:
         return f"{self.prefix}figure:{figure_key}"
 
-    def family(self, family: str) -> str:
-        return f"{self.prefix}family:{family}"
+    def family_values(self, family: str) -> str:
+        return f"{self.prefix}values:{family}"
 
     @property
     def figures(self) -> str:

@@ -4,14 +4,22 @@
 claim was applied before, the current values of the other sources' figures for the same subject,
 metric, unit and period, and the clock; it returns the outcome, the figure's next state and the
 alerts to emit. The Redis adapter (`state.py`) only reads the inputs and writes the outputs.
+
+A figure record stays bounded however often its value is repeated (`Limits`): `corroborations`,
+`reported_by` (of the figure and of each history value) keep the first entry and the most recent
+ones, `history` keeps the latest distinct values; each list has a count of everything it saw.
+So the cost of applying a claim does not grow with the figure's age.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from claimwatch_schemas import (
     Alert,
@@ -23,6 +31,46 @@ from claimwatch_schemas import (
     FigureValue,
     PreviousValue,
 )
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a figure's evidence its record keeps (every list also has a total count)."""
+
+    corroborations: int = 50
+    """Claims that stated the current value: the first and the most recent."""
+    reporters: int = 20
+    """Article ids per value (`Figure.reported_by`, `FigureValue.reported_by`): the first and the latest."""
+    history: int = 50
+    """Distinct values: the latest by date; the oldest are dropped."""
+
+    def __post_init__(self) -> None:
+        if min(self.corroborations, self.reporters, self.history) < 1:
+            raise ValueError("every limit must be at least 1")
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def bounded(items: list[T], limit: int) -> list[T]:
+    """The first item and the `limit - 1` latest: the origin of a value stays known."""
+    if len(items) <= limit:
+        return items
+    return [items[0], *items[len(items) - limit + 1 :]] if limit > 1 else items[:1]
+
+
+def _with_reporter(reporters: list[str], count: int, article_id: str, limit: int) -> tuple[list[str], int]:
+    """Reporter ids and count with `article_id` added (an article already listed counts once).
+
+    An article dropped from the bounded list and seen again counts again: the count is exact as
+    long as a value has at most `limit` reporters, an upper bound beyond that.
+    """
+    count = max(count, len(reporters))
+    if article_id in reporters:
+        return reporters, count
+    return bounded([*reporters, article_id], limit), count + 1
 
 
 class Outcome(StrEnum):
@@ -57,7 +105,7 @@ def alert_id_for(kind: AlertKind, figure_key: str, claim_id: str) -> str:
     return f"a-{digest}"
 
 
-def same_value(figure: Figure | FigureValue, claim: Claim) -> bool:
+def same_value(figure: Figure | FigureValue | ConflictingValue, claim: Claim) -> bool:
     """Value and range equal; the qualifier does not count ('600.000' is 'mehr als 600.000')."""
     return figure.value == claim.value and figure.value_max == claim.value_max
 
@@ -86,6 +134,7 @@ def _history_entry(claim: Claim, now: datetime) -> FigureValue:
         seen_at=now,
         evidence=claim.evidence.text,
         reported_by=[claim.article_id],
+        reported_by_count=1,
     )
 
 
@@ -106,34 +155,55 @@ def _history_sort_key(entry: FigureValue) -> tuple[bool, datetime, datetime]:
     return (entry.published_at is None, published, entry.seen_at)
 
 
-def _with_history_value(history: list[FigureValue], claim: Claim, now: datetime) -> list[FigureValue]:
-    """History with the claim's value added: a known value gains the article, a new one is inserted."""
+def _history_count(figure: Figure) -> int:
+    return max(figure.history_count, len(figure.history))
+
+
+def _with_history_value(
+    figure: Figure, claim: Claim, now: datetime, limits: Limits
+) -> dict[str, list[FigureValue] | int]:
+    """History (and its count) with the claim's value added: a known value gains the article, a
+    new one is inserted in date order; beyond `limits.history` values the oldest are dropped."""
     updated: list[FigureValue] = []
     found = False
-    for entry in history:
+    for entry in figure.history:
         if same_value(entry, claim):
             found = True
-            reporters = entry.reported_by or [entry.article_id]
-            if claim.article_id not in reporters:
-                reporters = [*reporters, claim.article_id]
-            entry = entry.model_copy(update={"reported_by": reporters})
+            reporters, count = _with_reporter(
+                entry.reported_by or [entry.article_id],
+                entry.reported_by_count,
+                claim.article_id,
+                limits.reporters,
+            )
+            entry = entry.model_copy(update={"reported_by": reporters, "reported_by_count": count})
         updated.append(entry)
+    count = _history_count(figure)
     if not found:
         updated.append(_history_entry(claim, now))
-    return sorted(updated, key=_history_sort_key)
+        count += 1
+    history = sorted(updated, key=_history_sort_key)
+    return {"history": history[-limits.history :], "history_count": count}
 
 
-def conflicts_with(figure: Figure, siblings: list[Figure]) -> list[ConflictingValue]:
+def current_value(figure: Figure) -> ConflictingValue:
+    """What the other figures of its family need to know of a figure: its current value."""
+    return ConflictingValue(
+        figure_key=figure.figure_key,
+        source=figure.source,
+        value=figure.value,
+        value_max=figure.value_max,
+        qualifier=figure.qualifier,
+        published_at=figure.published_at,
+    )
+
+
+Sibling = Figure | ConflictingValue
+
+
+def conflicts_with(figure: Figure, siblings: Sequence[Sibling]) -> list[ConflictingValue]:
     """The other sources' figures on the same quantity whose current value differs from this one's."""
     return [
-        ConflictingValue(
-            figure_key=other.figure_key,
-            source=other.source,
-            value=other.value,
-            value_max=other.value_max,
-            qualifier=other.qualifier,
-            published_at=other.published_at,
-        )
+        other if isinstance(other, ConflictingValue) else current_value(other)
         for other in sorted(siblings, key=lambda sibling: sibling.figure_key)
         if other.figure_key != figure.figure_key
         and family_of(other.figure_key) == family_of(figure.figure_key)
@@ -204,8 +274,11 @@ def _new_figure(claim: Claim, now: datetime) -> Figure:
         last_changed=now,
         published_at=claim.published_at,
         reported_by=[claim.article_id],
+        reported_by_count=1,
         history=[_history_entry(claim, now)],
+        history_count=1,
         corroborations=[_corroboration(claim, now)],
+        corroboration_count=1,
     )
 
 
@@ -214,8 +287,9 @@ def decide(
     claim: Claim,
     *,
     already_applied: bool,
-    siblings: list[Figure],
+    siblings: Sequence[Sibling],
     now: datetime,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Decision:
     """What applying `claim` to `figure` means.
 
@@ -225,7 +299,8 @@ def decide(
     - a claim published before the current value: into the history only, no alert;
     - another value: `changed`, with the previous value, the delta and the relative change.
     A `new` or `changed` value that differs from another source's current value for the same
-    subject, metric, unit and period also gives a `conflict` alert.
+    subject, metric, unit and period also gives a `conflict` alert. `siblings` are those other
+    figures (or just their current values); the lists of the next state are bounded by `limits`.
     """
     if not claim.tracked:
         return Decision(Outcome.UNTRACKED)
@@ -236,9 +311,9 @@ def decide(
         alerts = [_alert(AlertKind.NEW, created, claim, now)]
         return Decision(Outcome.NEW, created, alerts + _conflict_alerts(created, claim, siblings, now))
     if same_value(figure, claim):
-        reporters = figure.reported_by
-        if claim.article_id not in reporters:
-            reporters = [*reporters, claim.article_id]
+        reporters, reporter_count = _with_reporter(
+            figure.reported_by, figure.reported_by_count, claim.article_id, limits.reporters
+        )
         corroborated = figure.model_copy(
             update={
                 # The value is now known to hold as of the latest report, so a claim published
@@ -246,15 +321,18 @@ def decide(
                 # not depend on the order claims arrive in.
                 "published_at": _latest(figure.published_at, claim.published_at),
                 "reported_by": reporters,
-                "corroborations": [*figure.corroborations, _corroboration(claim, now)],
-                "history": _with_history_value(figure.history, claim, now),
+                "reported_by_count": reporter_count,
+                "corroborations": bounded(
+                    [*figure.corroborations, _corroboration(claim, now)], limits.corroborations
+                ),
+                "corroboration_count": max(figure.corroboration_count, len(figure.corroborations)) + 1,
+                **_with_history_value(figure, claim, now, limits),
             }
         )
         return Decision(Outcome.CORROBORATION, corroborated)
     if is_older(claim, figure):
         return Decision(
-            Outcome.OLDER,
-            figure.model_copy(update={"history": _with_history_value(figure.history, claim, now)}),
+            Outcome.OLDER, figure.model_copy(update=_with_history_value(figure, claim, now, limits))
         )
     changed = figure.model_copy(
         update={
@@ -265,16 +343,91 @@ def decide(
             "last_changed": now,
             "published_at": claim.published_at or figure.published_at,
             "reported_by": [claim.article_id],
+            "reported_by_count": 1,
             "corroborations": [_corroboration(claim, now)],
-            "history": _with_history_value(figure.history, claim, now),
+            "corroboration_count": 1,
+            **_with_history_value(figure, claim, now, limits),
         }
     )
     alerts = [_alert(AlertKind.CHANGED, changed, claim, now, previous=figure)]
     return Decision(Outcome.CHANGED, changed, alerts + _conflict_alerts(changed, claim, siblings, now))
 
 
-def _conflict_alerts(figure: Figure, claim: Claim, siblings: list[Figure], now: datetime) -> list[Alert]:
+def _conflict_alerts(figure: Figure, claim: Claim, siblings: Sequence[Sibling], now: datetime) -> list[Alert]:
     conflicts = conflicts_with(figure, siblings)
     if not conflicts:
         return []
     return [_alert(AlertKind.CONFLICT, figure, claim, now, conflicts=conflicts)]
+
+
+@dataclass(frozen=True)
+class BatchDecision:
+    """What applying a batch of claims means: one decision per claim, and the writes it needs."""
+
+    decisions: list[Decision]
+    """One per claim, in the order given."""
+    figures: dict[str, Figure]
+    """figure_key -> next state, of every figure the batch changed."""
+    applied: list[str]
+    """Claim ids applied by this batch (each once)."""
+    alerts: list[Alert]
+    """Every alert of the batch, in claim order."""
+
+    @property
+    def writes(self) -> bool:
+        return bool(self.figures)
+
+    def family_values(self) -> dict[str, dict[str, ConflictingValue]]:
+        """family -> figure_key -> current value, of the figures the batch changed."""
+        families: dict[str, dict[str, ConflictingValue]] = {}
+        for key, figure in self.figures.items():
+            families.setdefault(family_of(key), {})[key] = current_value(figure)
+        return families
+
+
+def decide_batch(
+    claims: Sequence[Claim],
+    *,
+    figures: Mapping[str, Figure | None],
+    family_values: Mapping[str, Mapping[str, Sibling]],
+    applied: AbstractSet[str],
+    now: datetime,
+    limits: Limits = DEFAULT_LIMITS,
+) -> BatchDecision:
+    """`decide` for each claim in order, each seeing the state the claims before it left.
+
+    `figures` holds the current state of every figure the claims touch (None: not yet seen),
+    `family_values` the current values of the figures of each of their families, `applied` the
+    claim ids among them applied before. A claim given twice is applied once, then a duplicate.
+    """
+    current: dict[str, Figure | None] = dict(figures)
+    families: dict[str, dict[str, Sibling]] = {name: dict(values) for name, values in family_values.items()}
+    seen = set(applied)
+    decisions: list[Decision] = []
+    written: dict[str, Figure] = {}
+    newly_applied: list[str] = []
+    alerts: list[Alert] = []
+    for claim in claims:
+        if not claim.tracked:
+            decisions.append(Decision(Outcome.UNTRACKED))
+            continue
+        key = claim.figure_key
+        family = families.setdefault(family_of(key), {})
+        siblings = [value for sibling_key, value in family.items() if sibling_key != key]
+        decision = decide(
+            current.get(key),
+            claim,
+            already_applied=claim.claim_id in seen,
+            siblings=siblings,
+            now=now,
+            limits=limits,
+        )
+        decisions.append(decision)
+        if decision.figure is None:
+            continue
+        current[key] = written[key] = decision.figure
+        family[key] = decision.figure
+        seen.add(claim.claim_id)
+        newly_applied.append(claim.claim_id)
+        alerts.extend(decision.alerts)
+    return BatchDecision(decisions, written, newly_applied, alerts)
