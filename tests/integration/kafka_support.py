@@ -9,7 +9,6 @@ from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 Record = tuple[bytes | None, bytes | None]
 
@@ -46,15 +45,19 @@ async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
 
 
 async def committed_offsets(bootstrap: str, group: str, topic: str) -> dict[int, int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
+    """Offsets `group` committed on `topic` (asked without joining the group)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
     try:
-        offsets = await admin.list_consumer_group_offsets(group)
+        await consumer._client.force_metadata_update()  # aiokafka has no public call for this
+        committed: dict[int, int] = {}
+        for partition in sorted(consumer.partitions_for_topic(topic) or []):
+            offset = await consumer.committed(TopicPartition(topic, partition))
+            if offset is not None and offset >= 0:
+                committed[partition] = offset
     finally:
-        await admin.close()
-    return {
-        tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == topic and meta.offset >= 0
-    }
+        await consumer.stop()
+    return committed
 
 
 async def wait_all_committed(

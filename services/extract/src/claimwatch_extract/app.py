@@ -11,6 +11,8 @@ from claimwatch_extract.settings import ExtractSettings, faust_credentials
 
 settings = ExtractSettings()
 
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+
 app = faust.App(
     settings.extract_app_id,
     broker=settings.faust_broker,
@@ -26,6 +28,9 @@ app = faust.App(
     consumer_auto_offset_reset="earliest",
     # acks=all; Tansu cannot do idempotent producers, so Faust's default (off) stays.
     producer_acks=-1,
+    # A record that reached `articles` must fit into the dead-letter topic whole (original bytes).
+    producer_max_request_size=MAX_RECORD_BYTES,
+    consumer_max_fetch_size=MAX_RECORD_BYTES,
     web_port=settings.extract_web_port,
     web_host="127.0.0.1",
     store="memory://",
