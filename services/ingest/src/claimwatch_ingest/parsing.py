@@ -31,7 +31,8 @@ class ArticleInputError(ValueError):
 
 
 def _location(prefix: str, loc: Iterable[int | str]) -> str:
-    return "/".join([prefix, *(str(part) for part in loc)]) if prefix else "/".join(str(p) for p in loc)
+    parts = [str(part) or '""' for part in loc]  # a key "" is named, not left blank
+    return "/".join([prefix, *parts]) if prefix else "/".join(parts) or "body"
 
 
 def article_from_mapping(data: Any, where: str = "") -> Article:
