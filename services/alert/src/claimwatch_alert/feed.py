@@ -1,10 +1,13 @@
 """The change feed: a Redis Stream of alerts, read by dispatchers through consumer groups.
 
-A dispatcher acknowledges an entry only after it delivered it, so entries a killed process had
+A dispatcher acknowledges entries only after it delivered them, so entries a killed process had
 read but not delivered stay pending in its consumer group. On start a dispatcher first re-reads
-its own pending entries (id "0"), takes over entries left pending by other consumers for longer
-than `claim_idle_ms`, and then reads new ones (">"). Delivery is at least once; every delivery
-carries the alert id as idempotency key for receivers that see a retry.
+its own pending entries (id "0") and takes over entries left pending by other consumers for longer
+than `claim_idle_ms` (XAUTOCLAIM); then it reads new ones (">", up to `count` per read) and checks
+pending entries again only on a timer (`check_every` seconds) or after a failed delivery, not on
+every read. A batch is delivered (all at once with `deliver_batch`, else one by one) and then
+acknowledged with one XACK. Delivery is at least once; every delivery carries the alert id as
+idempotency key for receivers that see a retry.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from claimwatch_schemas import Alert
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[Alert], Awaitable[None]]
+DeliverBatch = Callable[[list[Alert]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,11 @@ async def ensure_group(client: aioredis.Redis, keys: Keys, group: str) -> None:
 
 
 class Dispatcher:
-    """Reads the feed in consumer group `group` and hands each alert to `deliver`, then acks it.
+    """Reads the feed in consumer group `group`, hands the alerts to `deliver_batch` (when given)
+    or to `deliver` one by one, then acks them.
 
-    `deliver` must not raise for a permanently failing alert (park it somewhere instead); when it
-    raises, the entry stays pending and is tried again after `retry_delay`.
+    Delivery must not raise for a permanently failing alert (park it somewhere instead); when it
+    raises, the entries not delivered stay pending and are tried again after `retry_delay`.
     """
 
     def __init__(
@@ -77,9 +82,12 @@ class Dispatcher:
         group: str,
         consumer: str,
         deliver: Deliver,
+        deliver_batch: DeliverBatch | None = None,
         block_ms: int = 1000,
         claim_idle_ms: int = 60_000,
         retry_delay: float = 1.0,
+        count: int = 100,
+        check_every: float | None = None,
     ) -> None:
         self.client = client
         self.keys = keys
@@ -89,7 +97,12 @@ class Dispatcher:
         self.block_ms = block_ms
         self.claim_idle_ms = claim_idle_ms
         self.retry_delay = retry_delay
+        self.deliver_batch = deliver_batch
+        self.count = count
+        self.check_every = check_every if check_every is not None else max(1.0, claim_idle_ms / 2000)
+        """Seconds between looks at pending entries (own ones, and others' idle ones to take over)."""
         self._stopping = asyncio.Event()
+        self._check_pending = True
 
     def stop(self) -> None:
         """Finish the entry in hand and return from `run` (within about `block_ms`).
@@ -118,45 +131,81 @@ class Dispatcher:
     async def _run(self) -> None:
         await ensure_group(self.client, self.keys, self.group)
         log.info("dispatcher %s started (consumer %s)", self.group, self.consumer)
+        loop = asyncio.get_running_loop()
+        self._check_pending = True  # on every (re)start: what this consumer had read, then others'
+        next_check = loop.time()
         while not self._stopping.is_set():
-            entries = await self._pending() or await self._take_over() or await self._new()
+            entries: list[FeedEntry] = []
+            if self._check_pending or loop.time() >= next_check:
+                entries = await self._pending() or await self._take_over()
+                if not entries:
+                    self._check_pending = False
+                    next_check = loop.time() + self.check_every
+            if not entries:
+                entries = await self._new()
+            await self._dispatch(entries)
+
+    async def _dispatch(self, entries: list[FeedEntry]) -> None:
+        """Delivers the entries, then acks the delivered ones in one XACK."""
+        if not entries:
+            return
+        delivered: list[str] = []
+        try:
+            if self.deliver_batch is not None:
+                if await self._attempt(self.deliver_batch([entry.alert for entry in entries]), entries[0]):
+                    delivered = [entry.entry_id for entry in entries]
+                return
             for entry in entries:
-                if self._stopping.is_set():
+                if self._stopping.is_set() or not await self._attempt(self.deliver(entry.alert), entry):
                     break
-                try:
-                    await self.deliver(entry.alert)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception(
-                        "dispatcher %s: delivery of %s failed; will retry", self.group, entry.entry_id
-                    )
-                    await asyncio.sleep(self.retry_delay)
-                    break
-                await self.client.xack(self.keys.feed, self.group, entry.entry_id)
+                delivered.append(entry.entry_id)
+        finally:
+            if delivered:
+                await asyncio.shield(self.client.xack(self.keys.feed, self.group, *delivered))
+
+    async def _attempt(self, delivery: Awaitable[None], entry: FeedEntry) -> bool:
+        try:
+            await delivery
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("dispatcher %s: delivery from %s failed; will retry", self.group, entry.entry_id)
+            self._check_pending = True  # the entries not delivered are pending: read them again
+            await asyncio.sleep(self.retry_delay)
+            return False
+        return True
 
     async def _read(self, last_id: str, block: int | None) -> list[FeedEntry]:
         reply = await self.client.xreadgroup(
-            self.group, self.consumer, {self.keys.feed: last_id}, count=50, block=block
+            self.group, self.consumer, {self.keys.feed: last_id}, count=self.count, block=block
         )
-        for entry_id in streams.ids_without_fields(reply):
-            await self.client.xack(self.keys.feed, self.group, entry_id)
+        trimmed = streams.ids_without_fields(reply)
+        if trimmed:
+            await self.client.xack(self.keys.feed, self.group, *trimmed)
         return [parse_entry(entry_id, fields) for entry_id, fields in streams.read_rows(reply)]
 
     async def _pending(self) -> list[FeedEntry]:
         return await self._read("0", None)
 
     async def _take_over(self) -> list[FeedEntry]:
-        result = await self.client.xautoclaim(
-            self.keys.feed,
-            self.group,
-            self.consumer,
-            min_idle_time=self.claim_idle_ms,
-            start_id="0-0",
-            count=50,
-        )
-        claimed = result[1] if result else []
-        return [parse_entry(entry_id, fields) for entry_id, fields in streams.rows(claimed)]
+        """Entries idle for `claim_idle_ms` at other consumers, now this one's (scans the whole
+        pending list until it finds some)."""
+        cursor = "0-0"
+        while True:
+            result = await self.client.xautoclaim(
+                self.keys.feed,
+                self.group,
+                self.consumer,
+                min_idle_time=self.claim_idle_ms,
+                start_id=cursor,
+                count=self.count,
+            )
+            if not result:
+                return []
+            claimed = [parse_entry(entry_id, fields) for entry_id, fields in streams.rows(result[1])]
+            cursor = streams.text(result[0])
+            if claimed or cursor == "0-0":
+                return claimed
 
     async def _new(self) -> list[FeedEntry]:
         return await self._read(">", self.block_ms)

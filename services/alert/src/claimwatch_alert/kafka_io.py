@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 IDEMPOTENCY_HEADER = "Claimwatch-Idempotency-Key"
 
-Apply = Callable[[Claim], Awaitable[object]]
+ApplyBatch = Callable[[list[Claim]], Awaitable[object]]
 DeadLetterSink = Callable[[ClaimDeadLetter], Awaitable[None]]
 
 
@@ -64,14 +64,15 @@ class KafkaDeadLetters:
 
 async def consume_claims(
     consumer: AIOKafkaConsumer,
-    apply: Apply,
+    apply: ApplyBatch,
     dead_letter: DeadLetterSink,
     stopping: asyncio.Event,
     *,
     batch_ms: int = 500,
     backoff: Backoff | None = None,
 ) -> None:
-    """Apply every claim (bad records become dead letters), then commit the batch's offsets.
+    """Apply the claims of each poll as one batch (bad records become dead letters), then commit
+    the poll's offsets.
 
     At least once: applying is idempotent. When Kafka or Redis does not answer, the records not
     handled yet are fetched again after a backoff; the loop never gives up.
@@ -88,43 +89,76 @@ async def consume_claims(
         retry.reset()
 
 
+UNTRACKED_MARK = b'"tracked":false'
+"""How the extractor (pydantic's compact JSON) writes an untracked claim: such records change no
+state, so they are skipped before validation. A quote inside a string value is escaped (\\"), so
+evidence text cannot fake the mark; a record spelling it otherwise is validated as usual."""
+
+MAX_BATCH_RECORDS = 500
+
+
 async def _consume_batch(
-    consumer: AIOKafkaConsumer, apply: Apply, dead_letter: DeadLetterSink, batch_ms: int
+    consumer: AIOKafkaConsumer, apply: ApplyBatch, dead_letter: DeadLetterSink, batch_ms: int
 ) -> None:
-    batches = await consumer.getmany(timeout_ms=batch_ms, max_records=200)
-    offsets: dict[TopicPartition, int] = {}
-    try:
-        for partition, records in batches.items():
-            for record in records:
-                await _handle(record, apply, dead_letter)
-                offsets[partition] = record.offset + 1
-    except BaseException:
-        # Not handled yet: fetch these again (the consumer's position is past the whole batch).
-        for partition, records in batches.items():
-            if records:
-                _seek(consumer, partition, offsets.get(partition, records[0].offset))
-        raise
-    finally:
-        # Also on cancellation (shutdown): what was handled is committed, the rest comes again.
-        if offsets:
-            await asyncio.shield(consumer.commit(offsets))
-
-
-async def _handle(record: Any, apply: Apply, dead_letter: DeadLetterSink) -> None:
-    routed = route_claim(record.key, record.value)
-    if isinstance(routed, ClaimDeadLetter):
-        await dead_letter(routed)
+    """One poll: the valid tracked claims applied in one transaction, bad records dead-lettered,
+    then the offsets committed (only after the state transaction's EXEC)."""
+    batches = await consumer.getmany(timeout_ms=batch_ms, max_records=MAX_BATCH_RECORDS)
+    if not batches:
         return
     try:
-        await apply(routed)
+        routed: list[tuple[Any, Claim]] = []
+        letters: list[ClaimDeadLetter] = []
+        for records in batches.values():
+            for record in records:
+                if record.value and UNTRACKED_MARK in record.value:
+                    continue
+                claim = route_claim(record.key, record.value)
+                if isinstance(claim, ClaimDeadLetter):
+                    letters.append(claim)
+                else:
+                    routed.append((record, claim))
+        letters += await _apply(routed, apply)
+        for letter in letters:
+            await dead_letter(letter)
+    except BaseException:
+        # Not handled: fetch the whole poll again (the consumer's position is past it; applying
+        # is idempotent, so claims a lost EXEC did record are duplicates the second time).
+        for partition, records in batches.items():
+            if records:
+                _seek(consumer, partition, records[0].offset)
+        raise
+    offsets = {partition: records[-1].offset + 1 for partition, records in batches.items() if records}
+    if offsets:
+        await asyncio.shield(consumer.commit(offsets))
+
+
+async def _apply(routed: list[tuple[Any, Claim]], apply: ApplyBatch) -> list[ClaimDeadLetter]:
+    """Applies the claims as one batch; when the batch fails for a reason other than an outage,
+    applies them one by one so only the claims the state cannot take become dead letters."""
+    if not routed:
+        return []
+    try:
+        await apply([claim for _record, claim in routed])
+        return []
     except TRANSIENT_ERRORS:
         raise
-    except (ValueError, ValidationError, RuntimeError) as error:
-        # A claim the state cannot take (a bug, or state it contradicts): park it, keep the stream going.
-        log.exception("claim %s could not be applied; dead-lettering it", routed.claim_id)
-        await dead_letter(
-            claim_dead_letter(record.key, record.value, "apply_failed", f"{type(error).__name__}: {error}")
-        )
+    except (ValueError, ValidationError, RuntimeError):
+        log.exception("a batch of %d claims could not be applied; applying them one by one", len(routed))
+    letters: list[ClaimDeadLetter] = []
+    for record, claim in routed:
+        try:
+            await apply([claim])
+        except TRANSIENT_ERRORS:
+            raise
+        except (ValueError, ValidationError, RuntimeError) as error:
+            # A claim the state cannot take (a bug, or state it contradicts): park it, keep the stream going.
+            log.exception("claim %s could not be applied; dead-lettering it", claim.claim_id)
+            letters.append(
+                claim_dead_letter(
+                    record.key, record.value, "apply_failed", f"{type(error).__name__}: {error}"
+                )
+            )
+    return letters
 
 
 def _seek(consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int) -> None:
@@ -134,7 +168,7 @@ def _seek(consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int) ->
 
 
 class KafkaAlertPublisher:
-    """Delivers feed entries to the `alerts` topic, one acknowledged send at a time."""
+    """Delivers feed entries to the `alerts` topic: one alert (`__call__`) or a batch (`many`)."""
 
     def __init__(self, producer: AIOKafkaProducer, topic: str) -> None:
         self.producer = producer
@@ -157,3 +191,20 @@ class KafkaAlertPublisher:
             alert.figure_key,
             self.topic,
         )
+
+    async def many(self, alerts: list[Alert]) -> None:
+        """Sends every alert, then waits until the broker acknowledged them all (acks=all).
+
+        The producer may put several records in one request; Tansu then reports a lagging high
+        watermark (lag figures only: consumers still receive every record)."""
+        sent = [
+            await self.producer.send(
+                self.topic,
+                alert.model_dump_json().encode(),
+                key=alert.figure_key.encode(),
+                headers=[(IDEMPOTENCY_HEADER, alert.alert_id.encode())],
+            )
+            for alert in alerts
+        ]
+        await asyncio.shield(asyncio.gather(*sent))
+        log.info("published %d alerts to %s", len(alerts), self.topic)

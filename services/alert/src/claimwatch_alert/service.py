@@ -12,7 +12,7 @@ import uvicorn
 from redis.exceptions import RedisError
 
 from claimwatch_alert.api import create_app
-from claimwatch_alert.feed import Dispatcher
+from claimwatch_alert.feed import DeliverBatch, Dispatcher
 from claimwatch_alert.kafka_io import (
     KafkaAlertPublisher,
     KafkaDeadLetters,
@@ -60,10 +60,14 @@ class AlertService:
         self.webhooks = WebhookDispatcher(self.redis, self.keys, self.subscriptions, self.http, settings)
         self._stop = asyncio.Event()
 
-    async def apply(self, claim: Claim) -> None:
-        decision = await self.store.apply(claim)
-        for alert in decision.alerts:
-            log.info("%s %s = %s (claim %s)", alert.kind.value, alert.figure_key, alert.value, claim.claim_id)
+    async def apply(self, claims: list[Claim]) -> None:
+        """Applies the claims of one poll in one transaction (see `FigureStore.apply_batch`)."""
+        decisions = await self.store.apply_batch(claims)
+        for claim, decision in zip(claims, decisions, strict=True):
+            for alert in decision.alerts:
+                log.info(
+                    "%s %s = %s (claim %s)", alert.kind.value, alert.figure_key, alert.value, claim.claim_id
+                )
 
     def stop(self) -> None:
         self._stop.set()
@@ -129,8 +133,9 @@ class AlertService:
         if settings.alert_crash_after_state:
             log.warning("CLAIMWATCH_ALERT_CRASH_AFTER_STATE is set: no dispatcher runs")
         else:
+            publisher = KafkaAlertPublisher(self.producer, settings.topic_alerts)
             dispatchers = [
-                self._dispatcher(KAFKA_GROUP, KafkaAlertPublisher(self.producer, settings.topic_alerts)),
+                self._dispatcher(KAFKA_GROUP, publisher, publisher.many),
                 self._dispatcher(WEBHOOK_GROUP, self.webhooks),
             ]
             tasks += [asyncio.create_task(d.run(), name=f"dispatcher-{d.group}") for d in dispatchers]
@@ -161,13 +166,19 @@ class AlertService:
         if failed:
             raise SystemExit(1)
 
-    def _dispatcher(self, group: str, deliver: KafkaAlertPublisher | WebhookDispatcher) -> Dispatcher:
+    def _dispatcher(
+        self,
+        group: str,
+        deliver: KafkaAlertPublisher | WebhookDispatcher,
+        deliver_batch: DeliverBatch | None = None,
+    ) -> Dispatcher:
         return Dispatcher(
             self.redis,
             self.keys,
             group=group,
             consumer=self.settings.alert_instance,
             deliver=deliver,
+            deliver_batch=deliver_batch,
             claim_idle_ms=self.settings.alert_claim_idle_ms,
         )
 
