@@ -129,7 +129,8 @@ def start_tansu(port: int, workdir: Path) -> subprocess.Popen[bytes]:
     return process
 
 
-def start_redis(port: int, workdir: Path) -> subprocess.Popen[bytes]:
+def start_redis(port: int, workdir: Path, *extra_args: str) -> subprocess.Popen[bytes]:
+    """`extra_args` go to redis-server as they are (e.g. "--requirepass", "secret")."""
     process = subprocess.Popen(
         [
             redis_binary(),
@@ -147,6 +148,7 @@ def start_redis(port: int, workdir: Path) -> subprocess.Popen[bytes]:
             str(workdir / "redis.log"),
             "--daemonize",
             "no",
+            *extra_args,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
