@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from claimwatch_alert.rules import Outcome, alert_id_for, conflicts_with, decide, family_of
+from claimwatch_alert.rules import (
+    Limits,
+    Outcome,
+    alert_id_for,
+    conflicts_with,
+    decide,
+    decide_batch,
+    family_of,
+)
 from claimwatch_schemas import AlertKind, Claim, Figure, Qualifier
 from tests.integration.test_alert_support import NATO_KEY, make_claim
 
@@ -263,3 +271,122 @@ def test_a_later_corroboration_keeps_an_in_between_claim_from_overwriting() -> N
         assert figure is not None
         finals.append(figure.value)
     assert finals == [602_000, 602_000, 602_000]
+
+
+def test_limits_keep_the_first_and_the_latest_evidence_and_count_all() -> None:
+    limits = Limits(corroborations=4, reporters=3, history=3)
+    figure: Figure | None = None
+    repeats = [make_claim(f"r{i}", 600_000, day=10) for i in range(1, 8)]
+    for claim in [BASE, *repeats]:
+        figure = decide(figure, claim, already_applied=False, siblings=[], now=NOW, limits=limits).figure
+    assert figure is not None
+    assert [c.article_id for c in figure.corroborations] == ["a1", "r5", "r6", "r7"]
+    assert figure.corroboration_count == 8
+    assert (figure.reported_by, figure.reported_by_count) == (["a1", "r6", "r7"], 8)
+    ((value, reporters, count),) = [(h.value, h.reported_by, h.reported_by_count) for h in figure.history]
+    assert (value, reporters, count) == (600_000, ["a1", "r6", "r7"], 8)
+
+    changed = decide(figure, make_claim("c1", 700_000, day=12), already_applied=False, siblings=[], now=NOW)
+    (alert,) = changed.alerts
+    assert alert.previous is not None
+    assert (alert.previous.article_id, alert.previous.claim_id) == ("a1", BASE.claim_id)  # the first kept
+    assert changed.figure is not None
+    assert (changed.figure.corroboration_count, changed.figure.reported_by_count) == (1, 1)
+
+
+def test_history_keeps_the_latest_distinct_values_and_counts_the_dropped() -> None:
+    limits = Limits(history=3)
+    figure: Figure | None = None
+    for day in range(1, 7):
+        claim = make_claim(f"d{day}", 1000 * day, day=day)
+        figure = decide(figure, claim, already_applied=False, siblings=[], now=NOW, limits=limits).figure
+    assert figure is not None
+    assert [h.value for h in figure.history] == [4000, 5000, 6000]
+    assert figure.history_count == 6
+    older = decide(
+        figure,
+        make_claim("d0", 1, day=1, start=5),
+        already_applied=False,
+        siblings=[],
+        now=NOW,
+        limits=limits,
+    )
+    assert older.outcome is Outcome.OLDER
+    assert older.figure is not None
+    assert ([h.value for h in older.figure.history], older.figure.history_count) == ([4000, 5000, 6000], 7)
+    again = decide(
+        figure,
+        make_claim("d9", 5000, day=5, start=5),
+        already_applied=False,
+        siblings=[],
+        now=NOW,
+        limits=limits,
+    )
+    assert again.figure is not None
+    assert [(h.value, h.reported_by) for h in again.figure.history] == [
+        (4000, ["d4"]),
+        (5000, ["d5", "d9"]),
+        (6000, ["d6"]),
+    ]
+    assert again.figure.history_count == 6
+
+
+def test_the_record_of_a_figure_repeated_a_thousand_times_stays_bounded() -> None:
+    figure = figure_from(BASE, *(make_claim(f"r{i}", 600_000, day=11) for i in range(1000)))
+    assert (len(figure.corroborations), figure.corroboration_count) == (50, 1001)
+    assert (len(figure.reported_by), figure.reported_by_count) == (20, 1001)
+    assert (len(figure.history[0].reported_by), figure.history[0].reported_by_count) == (20, 1001)
+
+
+def test_a_batch_decides_each_claim_on_the_state_the_ones_before_left() -> None:
+    first = make_claim("a1", 600_000, day=1)
+    kremlin = make_claim("k1", 450_000, source="Kremlin", day=2)
+    later = make_claim("a2", 700_000, day=3)
+    untracked = make_claim(
+        "u1", 3, metric="count", unit="countries", subject=None, source=None, tracked=False
+    )
+    batch = decide_batch(
+        [first, untracked, first, kremlin, later, kremlin],
+        figures={},
+        family_values={},
+        applied=set(),
+        now=NOW,
+    )
+    assert [d.outcome for d in batch.decisions] == [
+        Outcome.NEW,
+        Outcome.UNTRACKED,
+        Outcome.DUPLICATE,
+        Outcome.NEW,
+        Outcome.CHANGED,
+        Outcome.DUPLICATE,
+    ]
+    assert [(a.kind, a.figure_key) for a in batch.alerts] == [
+        (AlertKind.NEW, NATO_KEY),
+        (AlertKind.NEW, kremlin.figure_key),
+        (AlertKind.CONFLICT, kremlin.figure_key),
+        (AlertKind.CHANGED, NATO_KEY),
+        (AlertKind.CONFLICT, NATO_KEY),
+    ]
+    assert batch.applied == [first.claim_id, kremlin.claim_id, later.claim_id]
+    assert {key: figure.value for key, figure in batch.figures.items()} == {
+        NATO_KEY: 700_000,
+        kremlin.figure_key: 450_000,
+    }
+    assert {
+        family: {key: value.value for key, value in values.items()}
+        for family, values in batch.family_values().items()
+    } == {family_of(NATO_KEY): {NATO_KEY: 700_000, kremlin.figure_key: 450_000}}
+
+
+def test_a_batch_of_claims_applied_before_changes_nothing() -> None:
+    first = make_claim("a1", 600_000, day=1)
+    existing = figure_from(first)
+    batch = decide_batch(
+        [first, first],
+        figures={NATO_KEY: existing},
+        family_values={family_of(NATO_KEY): {NATO_KEY: existing}},
+        applied={first.claim_id},
+        now=NOW,
+    )
+    assert [d.outcome for d in batch.decisions] == [Outcome.DUPLICATE, Outcome.DUPLICATE]
+    assert (batch.writes, batch.alerts, batch.applied) == (False, [], [])
