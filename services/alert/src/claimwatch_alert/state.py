@@ -29,9 +29,10 @@ cost does not grow with the number of sources either; figure records stay bounde
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
@@ -67,6 +68,74 @@ return {figures, families, applied}
 """
 
 
+# KEYS: the index set, the applied set, the feed, the n figure keys, the m family hashes.
+# ARGV: feed maxlen, n, m, a (applied ids), k (alerts); n x (figure_key, figure JSON); per family
+# its field count c and c x (figure_key, value JSON); a x claim id; k x (alert_id, alert JSON).
+WRITE_SCRIPT = """
+local maxlen = ARGV[1]
+local n, m, a, k = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local i = 6
+for f = 1, n do
+  redis.call('SET', KEYS[3 + f], ARGV[i + 1])
+  redis.call('SADD', KEYS[1], ARGV[i])
+  i = i + 2
+end
+for f = 1, m do
+  local c = tonumber(ARGV[i])
+  i = i + 1
+  for _ = 1, c do
+    redis.call('HSET', KEYS[3 + n + f], ARGV[i], ARGV[i + 1])
+    i = i + 2
+  end
+end
+for _ = 1, a do
+  redis.call('SADD', KEYS[2], ARGV[i])
+  i = i + 1
+end
+for _ = 1, k do
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', maxlen, '*', 'alert', ARGV[i + 1], 'alert_id', ARGV[i])
+  i = i + 2
+end
+return k
+"""
+
+PARSED_CACHE_SIZE = 4096
+
+M = TypeVar("M", Figure, ConflictingValue)
+
+
+class _Parsed(Generic[M]):
+    """Models by the exact JSON they were read from (or written as), least recently used dropped.
+
+    Records change only when this service writes them, so most reads of a busy figure or family
+    return bytes seen before: no validation then. Values are never mutated (the rules copy)."""
+
+    def __init__(self, model: type[M], size: int = PARSED_CACHE_SIZE) -> None:
+        self.model: type[M] = model
+        self.size = size
+        self._items: OrderedDict[bytes, M] = OrderedDict()
+
+    def parse(self, raw: bytes | str) -> M:
+        key = raw.encode() if isinstance(raw, str) else raw
+        found = self._items.get(key)
+        if found is None:
+            found = self.model.model_validate_json(key)
+            self.remember(key, found)
+        else:
+            self._items.move_to_end(key)
+        return found
+
+    def dump(self, item: M) -> str:
+        text = item.model_dump_json()
+        self.remember(text.encode(), item)
+        return text
+
+    def remember(self, key: bytes, item: M) -> None:
+        self._items[key] = item
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -79,10 +148,12 @@ def _unique(items: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _family_hash(flat: Any) -> dict[str, ConflictingValue]:
+def _family_hash(
+    flat: Any, parse: Callable[[bytes | str], ConflictingValue] = ConflictingValue.model_validate_json
+) -> dict[str, ConflictingValue]:
     """A family hash as HGETALL gives it: a flat [field, value, ...] list (or a dict, RESP3)."""
     pairs = flat.items() if isinstance(flat, dict) else zip(flat[::2], flat[1::2], strict=True)
-    return {_decode(key): ConflictingValue.model_validate_json(value) for key, value in pairs}
+    return {_decode(key): parse(value) for key, value in pairs}
 
 
 class FigureStore:
@@ -102,6 +173,8 @@ class FigureStore:
         self.clock = clock
         self.feed_maxlen = feed_maxlen
         self.limits = limits
+        self._figures = _Parsed(Figure)
+        self._values = _Parsed(ConflictingValue)
 
     async def apply(self, claim: Claim) -> Decision:
         """Apply one claim atomically; returns what happened (alerts already in the feed)."""
@@ -140,11 +213,11 @@ class FigureStore:
                     batch = decide_batch(
                         claims,
                         figures={
-                            key: Figure.model_validate_json(raw) if raw else None
+                            key: self._figures.parse(raw) if raw else None
                             for key, raw in zip(figure_keys, raw_figures, strict=True)
                         },
                         family_values={
-                            family: _family_hash(flat)
+                            family: _family_hash(flat, self._values.parse)
                             for family, flat in zip(families, raw_families, strict=True)
                         },
                         applied={cid for cid, hit in zip(claim_ids, raw_applied, strict=True) if hit},
@@ -163,23 +236,33 @@ class FigureStore:
         raise RuntimeError(f"could not apply {len(claims)} claims after {MAX_ATTEMPTS} attempts")
 
     def _queue_writes(self, pipe: Any, batch: BatchDecision) -> None:
+        """One EVAL of WRITE_SCRIPT inside MULTI: a single queued command whatever the batch holds."""
         keys = self.keys
+        families = batch.family_values()
+        args: list[str | int] = [
+            self.feed_maxlen,
+            len(batch.figures),
+            len(families),
+            len(batch.applied),
+            len(batch.alerts),
+        ]
         for key, figure in batch.figures.items():
-            pipe.set(keys.figure(key), figure.model_dump_json())
-        pipe.sadd(keys.figures, *batch.figures)
-        for family, values in batch.family_values().items():
-            pipe.hset(
-                keys.family_values(family),
-                mapping={key: value.model_dump_json() for key, value in values.items()},
-            )
-        pipe.sadd(keys.applied, *batch.applied)
+            args += [key, self._figures.dump(figure)]
+        for values in families.values():
+            args.append(len(values))
+            for key, value in values.items():
+                args += [key, self._values.dump(value)]
+        args += batch.applied
         for alert in batch.alerts:
-            pipe.xadd(
-                keys.feed,
-                {"alert": alert.model_dump_json(), "alert_id": alert.alert_id},
-                maxlen=self.feed_maxlen,
-                approximate=True,
-            )
+            args += [alert.alert_id, alert.model_dump_json()]
+        script_keys = [
+            keys.figures,
+            keys.applied,
+            keys.feed,
+            *(keys.figure(key) for key in batch.figures),
+            *(keys.family_values(family) for family in families),
+        ]
+        pipe.eval(WRITE_SCRIPT, len(script_keys), *script_keys, *args)
 
     async def get(self, figure_key: str, *, with_conflicts: bool = True) -> Figure | None:
         raw = await self.client.get(self.keys.figure(figure_key))
