@@ -25,7 +25,9 @@ from claimwatch_schemas import Alert, Claim, ConnectionSettings, Evidence, Quali
 
 T = TypeVar("T")
 
-NATO_KEY = "RU/killed_or_wounded/soldiers/total/mark_rutte"
+NATO_KEY = "RU/killed_or_wounded/soldiers/total/nato"
+# Source identities as the extractor's sources.yaml gives them (Mark Rutte speaks for NATO).
+SOURCE_IDS = {"Mark Rutte": "nato"}
 
 
 def make_claim(
@@ -48,7 +50,13 @@ def make_claim(
     return Claim(
         claim_id=claim_id_for(article_id, start, start + 10),
         article_id=article_id,
-        figure_key=figure_key(subject=subject, metric=metric, unit=unit, period=period, source=source),
+        figure_key=figure_key(
+            subject=subject,
+            metric=metric,
+            unit=unit,
+            period=period,
+            source=SOURCE_IDS.get(source or "", source),
+        ),
         value=value,
         value_max=value_max,
         qualifier=qualifier,
@@ -56,6 +64,7 @@ def make_claim(
         metric=metric,
         subject=subject,
         source=source,
+        source_id=SOURCE_IDS.get(source or "", source),
         location=location,
         period=period,
         evidence=Evidence(text=f"{article_id}: {value:g}", start=start, end=start + 10),

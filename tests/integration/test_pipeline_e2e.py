@@ -14,7 +14,7 @@ from claimwatch.reading import read_records
 from claimwatch_schemas import ConnectionSettings
 from tests.integration.services import running_services
 
-NATO_FIGURE = "RU/killed_or_wounded/soldiers/total/mark_rutte"
+NATO_FIGURE = "RU/killed_or_wounded/soldiers/total/nato"
 
 
 async def wait_healthy(client: httpx.AsyncClient, url: str, within: float = 60.0) -> None:

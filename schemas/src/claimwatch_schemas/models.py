@@ -122,6 +122,14 @@ class Claim(_Event):
     metric: str
     subject: str | None = None
     source: str | None = None
+    source_id: str | None = Field(
+        default=None,
+        description=(
+            "Language-independent identity of the source, used in figure_key: 'nato' for NATO and "
+            "for people who speak for it (Mark Rutte), '<country>_<body>' for bodies ('kr_intelligence'), "
+            "else a slug of the name; null when the figure is unattributed."
+        ),
+    )
     location: str | None = None
     period: str | None = None
     evidence: Evidence

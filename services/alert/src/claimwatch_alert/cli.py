@@ -65,6 +65,12 @@ def _check(response: httpx.Response) -> Any:
     return response.json() if response.content else None
 
 
+def _articles(ids: list[str], count: int) -> str:
+    """The article ids kept, and how many more there were."""
+    more = count - len(ids)
+    return ", ".join(ids) + (f" and {more} more" if more > 0 else "")
+
+
 def _number(value: float | None) -> str:
     if value is None:
         return ""
@@ -107,7 +113,7 @@ def register(app: typer.Typer) -> None:
                 figure.figure_key,
                 _value(figure),
                 figure.source or "—",
-                str(len(figure.reported_by)),
+                str(max(figure.reported_by_count, len(figure.reported_by))),
                 figure.last_changed.strftime("%Y-%m-%d %H:%M"),
                 ", ".join(f"{c.source or 'unattributed'}: {_number(c.value)}" for c in figure.conflicts),
             )
@@ -116,7 +122,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def figure(
         key: Annotated[
-            str, typer.Argument(help="The figure key, e.g. RU/killed_or_wounded/soldiers/total/mark_rutte")
+            str, typer.Argument(help="The figure key, e.g. RU/killed_or_wounded/soldiers/total/nato")
         ],
         as_json: Annotated[bool, typer.Option("--json")] = False,
     ) -> None:
@@ -141,10 +147,17 @@ def register(app: typer.Typer) -> None:
             history.add_row(
                 f"{entry.published_at:%Y-%m-%d}" if entry.published_at else "—",
                 f"{_number(entry.value)} ({entry.qualifier.value})",
-                ", ".join(entry.reported_by or [entry.article_id]),
+                _articles(entry.reported_by or [entry.article_id], entry.reported_by_count),
                 entry.evidence or "",
             )
         console.print(history)
+        dropped = found.history_count - len(found.history)
+        if dropped > 0:
+            console.print(f"({dropped} older values not kept)")
+        console.print(
+            f"current value stated by {max(found.corroboration_count, len(found.corroborations))} claims "
+            f"in {_articles(found.reported_by, found.reported_by_count)}"
+        )
         for conflict in found.conflicts:
             console.print(
                 f"[yellow]conflict[/yellow]: {conflict.source or 'unattributed'} says "

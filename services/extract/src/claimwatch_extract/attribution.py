@@ -11,6 +11,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from claimwatch_schemas import slug
+
 from .lexicons import Compiled, Lang
 
 _VERBS_DE = (
@@ -172,6 +174,7 @@ class Source:
     name: str
     start: int
     end: int
+    id: str | None = None  # language-independent identity, when the lexicon gives one
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +193,7 @@ class _Candidate:
     start: int
     end: int
     person: bool
+    id: str | None = None
 
 
 def _adjective_base(word: str) -> str:
@@ -253,10 +257,18 @@ class Attributor:
         m = self.lex.country_re[lang].match(tail, lead.end())
         return m.lastgroup if m else None
 
-    def _body_name(self, text: str, m: re.Match[str], lang: Lang) -> tuple[str, int]:
+    def _body(self, text: str, m: re.Match[str], lang: Lang) -> _Candidate:
+        """A body with its country: display name as the language writes it, id '<cc>_<body>'."""
         body = self.lex.bodies[int((m.lastgroup or "b0")[1:])]
         found = self._country_before(text, m.start(), lang)
         code = found[0] if found else self._country_after(text, m.end(), lang)
+        name, start = self._body_name(text, m, lang, code, found)
+        return _Candidate(name, start, m.end(), False, f"{code.lower()}_{body.id}" if code else body.id)
+
+    def _body_name(
+        self, text: str, m: re.Match[str], lang: Lang, code: str | None, found: tuple[str, int] | None
+    ) -> tuple[str, int]:
+        body = self.lex.bodies[int((m.lastgroup or "b0")[1:])]
         start = found[1] if found else m.start()
         if lang == "de":
             if code is None:
@@ -292,8 +304,10 @@ class Attributor:
             return None
         tokens = m.group(0).split()
         stripped = 0
+        speaks_for: str | None = None
         while tokens and (self._titles[lang].fullmatch(tokens[0]) or tokens[0] in _STOP_NAMES):
             stripped += int(tokens[0] not in _STOP_NAMES)
+            speaks_for = speaks_for or self._institution(tokens[0])
             tokens.pop(0)
         rest = " ".join(tokens)
         if self.lex.named_source_re.search(rest) or self.lex.body_re[lang].search(rest):
@@ -319,13 +333,26 @@ class Attributor:
             and resolve_person(tokens[0], text) == tokens[0]
         ):
             return None  # a capitalised German noun ('Schäden', 'Einnahme') is no one's name
+        if speaks_for is None:  # 'NATO-Sprecherin X', 'NATO spokeswoman X': the title's body
+            before = re.search(r"(?:[\w.-]+[ \t]+){1,3}$", segment[: m.start()])
+            for word in reversed(before.group(0).split() if before else []):
+                speaks_for = self._institution(word)
+                if speaks_for or not self._titles[lang].fullmatch(word):
+                    break
         name_start = start + m.start() + m.group(0).find(tokens[0])
         return _Candidate(
             name.rstrip("'’s").rstrip("'’") if name.endswith(("'s", "’s")) else name,
             name_start,
             name_start + len(name),
             True,
+            speaks_for,
         )
+
+    def _institution(self, title: str) -> str | None:
+        """The named body in a title word ('NATO-Generalsekretär', 'Kremlin'), as an id."""
+        head = title.split("-")[0] if "-" in title else title
+        m = self.lex.named_source_re.fullmatch(head)
+        return self.lex.named_sources[int(m.lastgroup[1:])].id if m and m.lastgroup else None
 
     def _scan(self, text: str, lang: Lang) -> _Scan:
         """Candidates and cues of a whole article, found in one pass each and reused per sentence."""
@@ -348,14 +375,9 @@ class Attributor:
         out: list[_Candidate] = []
         for m in self.lex.named_source_re.finditer(text, lo, hi):
             if m.lastgroup:
-                out.append(
-                    _Candidate(
-                        self.lex.named_sources[int(m.lastgroup[1:])].canonical, m.start(), m.end(), False
-                    )
-                )
-        for m in self.lex.body_re[lang].finditer(text, lo, hi):
-            name, start = self._body_name(text, m, lang)
-            out.append(_Candidate(name, start, m.end(), False))
+                named = self.lex.named_sources[int(m.lastgroup[1:])]
+                out.append(_Candidate(named.canonical, m.start(), m.end(), False, named.id))
+        out.extend(self._body(text, m, lang) for m in self.lex.body_re[lang].finditer(text, lo, hi))
         return out
 
     # -- attribution --------------------------------------------------------------------------
@@ -377,7 +399,7 @@ class Attributor:
             if any(s <= cand.start < e for s, e in exclude):
                 return
             if best is None or dist < best[0]:
-                best = (dist, Source(cand.name, cand.start, cand.end))
+                best = (dist, Source(cand.name, cand.start, cand.end, cand.id))
 
         own = _OWN[lang].search(text, lo, hi)
         if own:  # "nach eigenen Angaben": the actor of the sentence is the source
@@ -414,6 +436,19 @@ class Attributor:
                 if len(gap) <= 30 and not re.search(r"[,;:.„“\"]", gap):
                     consider(len(gap) + 1, person)
         return best[1] if best else None
+
+    def identity(self, source: Source, name: str) -> str:
+        """Language-independent id of a source shown as `name`, for figure keys.
+
+        Named bodies and bodies with a country carry their id; a person the lexicon knows maps to
+        their own id or the body they speak for; anyone else falls back to a slug of the name.
+        """
+        m = self.lex.people_re.fullmatch(name)
+        if m and m.lastgroup:
+            return self.lex.people[int(m.lastgroup[1:])].identity
+        if source.id:
+            return source.id
+        return slug(name)
 
     def is_bare(self, name: str) -> bool:
         """A body named without its country ('General Staff'), to be completed from context."""

@@ -805,7 +805,7 @@ def _sentence_source(
             None,
         )
         if fuller is not None:
-            source = Source(fuller.name, source.start, source.end)
+            source = Source(fuller.name, source.start, source.end, fuller.id)
     if source is None and index + 1 < len(ctx.sentences):
         nxt = ctx.sentences[index + 1]
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
@@ -962,6 +962,7 @@ def _claim(
     if not unit.tracked:
         subject = None
     source_name = resolve_person(source.name, ctx.text) if source else None
+    source_id = _attributor().identity(source, source_name) if source and source_name else None
     period = fig.period or _period(ctx, fig, sent)
     tracked = unit.tracked and metric != "count"
     n = fig.number
@@ -970,7 +971,7 @@ def _claim(
         claim_id=claim_id_for(article_id, start, end),
         article_id=article_id,
         figure_key=figure_key(
-            subject=subject, metric=metric, unit=unit.unit, period=period, source=source_name
+            subject=subject, metric=metric, unit=unit.unit, period=period, source=source_id
         ),
         value=n.value,
         value_max=n.value_max,
@@ -980,6 +981,7 @@ def _claim(
         metric=metric,
         subject=subject,
         source=source_name,
+        source_id=source_id,
         location=location,
         period=period,
         evidence=Evidence(text=sent.text, start=start, end=end),
@@ -1009,7 +1011,9 @@ def _harmonise(claims: list[Claim]) -> list[Claim]:
     for c in claims:
         better = specific.get((c.value, c.value_max, c.unit, c.subject))
         if c.metric in ("lost", "count") and c.unit in _PERSON_UNITS and better:
-            key = figure_key(subject=c.subject, metric=better, unit=c.unit, period=c.period, source=c.source)
+            key = figure_key(
+                subject=c.subject, metric=better, unit=c.unit, period=c.period, source=c.source_id
+            )
             c = c.model_copy(update={"metric": better, "figure_key": key, "tracked": True})
         out.append(c)
     return out

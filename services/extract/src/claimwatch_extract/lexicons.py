@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any, Literal, TypeVar
 
 import yaml  # type: ignore[import-untyped]
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from claimwatch_schemas import Qualifier
 
@@ -84,7 +84,11 @@ class PlaceEntry(_Entry):
     country_level: bool = False
 
 
+_ID = r"^[a-z0-9]+(?:_[a-z0-9]+)*$"
+
+
 class NamedSource(_Entry):
+    id: str = Field(pattern=_ID)
     canonical: str = Field(min_length=1)
     patterns: list[str] = Field(min_length=1)
 
@@ -92,6 +96,7 @@ class NamedSource(_Entry):
 
 
 class BodySource(_Entry):
+    id: str = Field(pattern=_ID)
     de: list[str]
     nominative: str
     gender: Literal["m", "f", "n", "pl"]
@@ -99,6 +104,26 @@ class BodySource(_Entry):
     canonical: str
 
     _regexes = field_validator("de", "en")(_check_regexes)
+
+
+class PersonEntry(_Entry):
+    """A person under every spelling; `speaks_for` makes their figures an institution's."""
+
+    names: list[str] = Field(min_length=1)
+    id: str | None = Field(default=None, pattern=_ID)
+    speaks_for: str | None = Field(default=None, pattern=_ID)
+
+    _regexes = field_validator("names")(_check_regexes)
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> PersonEntry:
+        if (self.id is None) == (self.speaks_for is None):
+            raise ValueError("a person needs exactly one of 'id' and 'speaks_for'")
+        return self
+
+    @property
+    def identity(self) -> str:
+        return self.speaks_for or self.id or ""
 
 
 class Titles(_Entry):
@@ -112,6 +137,7 @@ class SourcesFile(_Entry):
     named: list[NamedSource]
     bodies: list[BodySource]
     titles: Titles
+    people: list[PersonEntry] = Field(default_factory=list)
 
 
 class QualifiersFile(_Entry):
@@ -194,6 +220,8 @@ class Compiled:
     bodies: list[BodySource]
     body_re: dict[Lang, re.Pattern[str]]
     title_re: dict[Lang, re.Pattern[str]]
+    people: list[PersonEntry]
+    people_re: re.Pattern[str]
     qualifiers_before: dict[Lang, dict[str, Qualifier]]
     qualifier_before_re: dict[Lang, re.Pattern[str]]
     qualifiers_after: dict[Lang, dict[str, Qualifier]]
@@ -217,6 +245,14 @@ def lexicons() -> Compiled:
     sources: SourcesFile = _whole("sources.yaml", SourcesFile)
     quals: QualifiersFile = _whole("qualifiers.yaml", QualifiersFile)
     codes = {c.code for c in countries}
+    known = {s.id for s in sources.named}
+    for index, person in enumerate(sources.people):
+        target = person.speaks_for
+        if target and target not in known and not re.match(r"^[a-z]{2}_", target):
+            raise LexiconError(
+                f"lexicon file sources.yaml, people[{index}]: speaks_for {target!r} is no source id"
+                " (a named source's id or '<country code>_<body>')"
+            )
     for index, country in enumerate(countries):
         if country.adversary and country.adversary not in codes:
             raise LexiconError(f"lexicon file countries.yaml, countries[{index}]: unknown adversary")
@@ -272,6 +308,10 @@ def lexicons() -> Compiled:
         named_source_re=_alternation(named_alt, 0, _WORD_START),
         bodies=sources.bodies,
         body_re=body_groups,
+        people=sources.people,
+        people_re=re.compile(
+            "|".join(f"(?P<h{i}>{'|'.join(p.names)})" for i, p in enumerate(sources.people)) or r"(?!)"
+        ),
         title_re={lang: re.compile(rf"^(?:{'|'.join(getattr(sources.titles, lang))})$") for lang in LANGS},
         qualifiers_before={
             lang: {k.lower(): v for k, v in quals.before.get(lang, {}).items()} for lang in LANGS
