@@ -307,6 +307,20 @@ class _Context:
     quotes: list[tuple[int, int]]
     country_hits: list[tuple[int, int, str]]
     place_hits: list[tuple[int, int, int]]
+    sentence_metrics: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def metrics_of(self, index: int) -> frozenset[str]:
+        """The metrics a sentence's words name (computed once per sentence)."""
+        found = self.sentence_metrics.get(index)
+        if found is None:
+            sent = self.sentences[index]
+            found = frozenset(
+                self.lex.metrics[int(m.lastgroup[1:])].metric
+                for m in self.lex.metric_re[self.lang].finditer(self.text, sent.start, sent.end)
+                if m.lastgroup
+            )
+            self.sentence_metrics[index] = found
+        return found
 
     def countries_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
         i = bisect.bisect_left(self.country_hits, (lo, -1, ""))
@@ -658,6 +672,20 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             fig.period = _RATE_PERIOD[rate.group(1).lower()]
 
 
+_DELIVERABLE = _EQUIPMENT | {"drones", "missiles", "bombs", "weapons"}
+_MONEY = frozenset({"usd", "eur", "gbp"})
+
+
+def _context_metric(ctx: _Context, fig: _Figure, unit: str) -> str | None:
+    """A figure no verb speaks of, in a passage about deliveries: equipment supplied, money aid."""
+    if unit not in _DELIVERABLE and unit not in _MONEY:
+        return None
+    near = ctx.metrics_of(fig.sentence) | (ctx.metrics_of(fig.sentence - 1) if fig.sentence else frozenset())
+    if unit in _MONEY:
+        return "aid" if "aid" in near or "supplied" in near else None
+    return "supplied" if "supplied" in near or "aid" in near else None
+
+
 def _sent_metric(unit: str) -> str:
     """'sent': soldiers are deployed, drones and missiles launched, equipment and money supplied."""
     if unit in _PERSON_UNITS:
@@ -731,8 +759,10 @@ def _subject(
             continue
         if _LOCATION_PREP.search(ctx.text, max(sent.start, start - 25), start):
             continue
-        if fig.metric in ("supplied", "aid") and _RECIPIENT.search(
-            ctx.text, max(sent.start, start - 25), start
+        if fig.metric in ("supplied", "aid") and (
+            _RECIPIENT.search(ctx.text, max(sent.start, start - 25), start)
+            or ctx.text.startswith(("der ", "den "), start)  # dative: 'liefert der Ukraine'
+            or ctx.text.startswith("-", end)  # 'Ukraine-Hilfe'
         ):
             continue
         mentions.append((start, end, code))
@@ -854,6 +884,7 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
     earlier_index = -10
     previous_subjects: list[str | None] = []
     previous_index = -10
+    donor: tuple[int, str] | None = None  # (sentence, subject) of the last delivery with a giver
     for index, sent in enumerate(sentences):
         lo = bisect.bisect_left(starts, sent.start)
         hi = bisect.bisect_left(starts, sent.end)
@@ -869,12 +900,15 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
             prior_place = next((p for p in reversed(places[-3:]) if p is not None), None)
             fallback = _previous_subject(ctx, index, previous_subjects if index - previous_index == 1 else [])
             subjects: list[str | None] = []
+            giver = donor[1] if donor and index - donor[0] <= 3 else None
             for fig in figures:
                 claim = _claim(
-                    ctx, fig, figures, sent, source, (prior_place, fallback), article_id, published_at
+                    ctx, fig, figures, sent, source, (prior_place, fallback, giver), article_id, published_at
                 )
                 claims.append(claim)
                 subjects.append(claim.subject)
+                if claim.metric in ("supplied", "aid") and claim.subject:
+                    donor = (index, claim.subject)
             earlier, earlier_index = figures[-1], index
             previous_subjects, previous_index = subjects, index
         places.append(sentence_place)
@@ -937,23 +971,25 @@ def _claim(
     figures: list[_Figure],
     sent: Sentence,
     source: Source | None,
-    earlier: tuple[str | None, str | None],
+    earlier: tuple[str | None, str | None, str | None],
     article_id: str,
     published_at: datetime | None,
 ) -> Claim:
     lex = ctx.lex
     assert fig.unit_index is not None
     unit = lex.units[fig.unit_index]
-    metric = fig.metric or "count"
+    metric = fig.metric or _context_metric(ctx, fig, unit.unit) or unit.default_metric or "count"
     if not unit.tracked:
         metric = "count"
-    prev_place, fallback = earlier
+    prev_place, fallback, giver = earlier
     location = _location(ctx, fig, figures, sent)
     if location is None and unit.unit in (*_VICTIM_UNITS, "attacks"):
         location = prev_place
     subject = _subject(ctx, fig, figures, sent, source, location)
     if subject is None and fig.antecedent is not None:
         subject = fig.antecedent.subject
+    if subject is None and metric in ("supplied", "aid"):
+        subject = giver
     if subject is None and unit.unit not in _VICTIM_UNITS and metric != "count":
         subject = fallback
     elif subject is None and unit.unit in _VICTIM_UNITS and fallback in lex.countries and location is None:

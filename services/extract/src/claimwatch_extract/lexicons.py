@@ -46,6 +46,7 @@ class UnitEntry(_Entry):
     de: list[str] = Field(default_factory=list)
     en: list[str] = Field(default_factory=list)
     metric: str | None = None
+    default_metric: str | None = None
     tracked: bool = True
     remap: dict[str, str] = Field(default_factory=dict)
 
