@@ -22,6 +22,7 @@ from claimwatch_alert.kafka_io import (
 )
 from claimwatch_alert.keys import Keys
 from claimwatch_alert.retry import TRANSIENT_ERRORS, Backoff, sleep_unless
+from claimwatch_alert.rules import Limits
 from claimwatch_alert.settings import AlertSettings
 from claimwatch_alert.state import FigureStore
 from claimwatch_alert.subscriptions import SubscriptionStore
@@ -50,7 +51,16 @@ class AlertService:
         self.settings = settings
         self.keys = Keys(settings.alert_redis_prefix)
         self.redis = aioredis.Redis.from_url(settings.redis_url, **redis_client_options(settings))
-        self.store = FigureStore(self.redis, self.keys, feed_maxlen=settings.alert_feed_maxlen)
+        self.store = FigureStore(
+            self.redis,
+            self.keys,
+            feed_maxlen=settings.alert_feed_maxlen,
+            limits=Limits(
+                corroborations=settings.alert_figure_corroborations,
+                reporters=settings.alert_figure_reporters,
+                history=settings.alert_figure_history,
+            ),
+        )
         self.subscriptions = SubscriptionStore(self.redis, self.keys)
         self.consumer = make_consumer(settings)
         self.producer = make_producer(settings)

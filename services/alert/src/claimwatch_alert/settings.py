@@ -21,6 +21,15 @@ class AlertSettings(ConnectionSettings):
     alert_feed_maxlen: int = Field(
         default=1_000_000, description="Approximate cap of the change feed stream."
     )
+    alert_figure_corroborations: int = Field(
+        default=50, ge=1, description="Corroborating claims a figure keeps (the first and the latest)."
+    )
+    alert_figure_reporters: int = Field(
+        default=20, ge=1, description="Article ids kept per value of a figure (the first and the latest)."
+    )
+    alert_figure_history: int = Field(
+        default=50, ge=1, description="Distinct values a figure's history keeps (the oldest dropped)."
+    )
     alert_webhook_attempts: int = Field(default=6, ge=1, description="Tries per webhook delivery.")
     alert_webhook_backoff: float = Field(default=1.0, gt=0, description="First retry delay in seconds.")
     alert_webhook_backoff_max: float = Field(default=60.0, gt=0, description="Cap of a retry delay.")
