@@ -95,3 +95,33 @@ def test_a_person_needs_exactly_one_identity() -> None:
         PersonEntry(names=["Rutte"], id="mark_rutte", speaks_for="nato")
     assert PersonEntry(names=["Rutte"], speaks_for="nato").identity == "nato"
     assert issubclass(LexiconError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "source", "source_id"),
+    [
+        (
+            "Seit Beginn der Invasion beziffert Kiew die russischen Verluste auf insgesamt 790.800 Soldaten.",
+            "de",
+            "Kiew",
+            "ua_government",
+        ),
+        ("Israel says it has killed more than 17,000 militants.", "en", "Israel", "il_government"),
+        (
+            "Nordkorea hat nach Angaben Südkoreas rund 11.000 Soldaten nach Russland geschickt.",
+            "de",
+            "Südkorea",
+            "kr_government",
+        ),
+    ],
+)
+def test_a_country_right_next_to_its_cue_is_the_source(
+    text: str, lang: Lang, source: str, source_id: str
+) -> None:
+    claim = one(text, lang)
+    assert (claim.source, claim.source_id) == (source, source_id)
+
+
+def test_a_country_pledging_or_merely_named_is_no_source() -> None:
+    assert one("Schweden kündigte ein Paket von 1,2 Milliarden Euro an.", "de").source is None
+    assert one("Die Niederlande sagten 500 Millionen Euro für Drohnen zu.", "de").source is None

@@ -84,6 +84,11 @@ _REPORTED_SPEECH = re.compile(
 )
 # English speech verbs in front of their subject need the inversion of a report: ', said the ministry'.
 _EN_INVERSION = re.compile(r"[,\"”’]\s*$")
+_PLACE_PREP = re.compile(r"(?<![\w])(?:in|im|aus|nach|to|for|für|from|of|at|across|into|gegen|against)\s+$")
+# 'Pistorius sagt Kiew weitere Waffen zu': a pledge, no statement
+_SEPARABLE_ZU = re.compile(r"[^.;:!?]*?\szu[.,;]")
+# A country announcing a package is its giver, not the source of someone else's figure.
+_ANNOUNCE = re.compile(r"kündig|announc|pledg|sag\w* zu")
 _DE_ARTICLE = re.compile(r"^(?:der|die|das|dem|den|des|einem|einer|eines|ein|eine|the)\s+", re.IGNORECASE)
 _ADJ_ENDING = re.compile(r"(?:en|em|er|es|e)$")
 _STOP_NAMES = frozenset(
@@ -175,6 +180,7 @@ class Source:
     start: int
     end: int
     id: str | None = None  # language-independent identity, when the lexicon gives one
+    person: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +200,7 @@ class _Candidate:
     end: int
     person: bool
     id: str | None = None
+    tight: bool = False  # a country speaks only right next to its cue ('Kiew beziffert', 'Israel says')
 
 
 def _adjective_base(word: str) -> str:
@@ -378,7 +385,28 @@ class Attributor:
                 named = self.lex.named_sources[int(m.lastgroup[1:])]
                 out.append(_Candidate(named.canonical, m.start(), m.end(), False, named.id))
         out.extend(self._body(text, m, lang) for m in self.lex.body_re[lang].finditer(text, lo, hi))
+        for m in self.lex.country_name_re[lang].finditer(text, lo, hi):  # 'Kiew beziffert', 'Israel says'
+            if m.lastgroup and not _PLACE_PREP.search(text, max(0, m.start() - 8), m.start()):
+                name = _DE_ARTICLE.sub("", m.group(0))
+                out.append(
+                    _Candidate(
+                        self._nominative(name, lang),
+                        m.end() - len(name),
+                        m.end(),
+                        False,
+                        f"{m.lastgroup.lower()}_government",
+                        tight=True,
+                    )
+                )
         return out
+
+    def _nominative(self, name: str, lang: Lang) -> str:
+        """'Südkoreas' -> 'Südkorea', "Ukraine's" -> 'Ukraine'."""
+        if name.endswith(("'s", "’s")):
+            return name[:-2]
+        if lang == "de" and name.endswith("s") and self.lex.country_name_re[lang].fullmatch(name[:-1]):
+            return name[:-1]
+        return name
 
     # -- attribution --------------------------------------------------------------------------
 
@@ -399,7 +427,7 @@ class Attributor:
             if any(s <= cand.start < e for s, e in exclude):
                 return
             if best is None or dist < best[0]:
-                best = (dist, Source(cand.name, cand.start, cand.end, cand.id))
+                best = (dist, Source(cand.name, cand.start, cand.end, cand.id, cand.person))
 
         own = _OWN[lang].search(text, lo, hi)
         if own:  # "nach eigenen Angaben": the actor of the sentence is the source
@@ -407,27 +435,40 @@ class Attributor:
             if actors:
                 consider(0, actors[0])
         for cue in pre_cues:
+            word = cue.group(0).lower()
+            inverted = lang == "en" and not word.startswith(
+                ("according", "citing", "cited", "figures", "data", "estimates")
+            )
             if (
-                lang == "en"
+                inverted
                 and cue.group(0)[0].islower()
-                and not cue.group(0)
-                .lower()
-                .startswith(("according", "citing", "cited", "figures", "data", "estimates"))
                 and not _EN_INVERSION.search(text, max(lo, cue.start() - 3), cue.start())
             ):
+                continue
+            if lang == "de" and word.startswith("sag") and _SEPARABLE_ZU.match(text, cue.end()):
                 continue
             for cand in bodies:
                 if cand.start >= cue.end():
                     gap = text[cue.end() : cand.start]
+                    if cand.tight and (inverted or not gap.isspace() or _ANNOUNCE.match(word)):
+                        continue
                     if len(gap) <= 45 and _GAP_OK.fullmatch(gap):
                         consider(len(gap), cand)
             person = self._person(text, cue.end(), min(hi, cue.end() + 70), lang, forward=True)
             if person and _GAP_OK.fullmatch(text[cue.end() : person.start]):
                 consider(person.start - cue.end() + (2 if lang == "en" else 0), person)
         for cue in post_cues:
+            if (
+                lang == "de"
+                and cue.group(0).lower().startswith("sag")
+                and _SEPARABLE_ZU.match(text, cue.end())
+            ):
+                continue
             for cand in bodies:
                 if cand.end <= cue.start():
                     gap = text[cand.end : cue.start()]
+                    if cand.tight and (not gap.isspace() or _ANNOUNCE.match(cue.group(0).lower())):
+                        continue
                     if len(gap) <= 40 and not re.search(r"[,;:.„“\"]", gap):
                         consider(len(gap) + 1, cand)
             person = self._person(text, max(lo, cue.start() - 70), cue.start(), lang, forward=False)

@@ -835,7 +835,7 @@ def _sentence_source(
             None,
         )
         if fuller is not None:
-            source = Source(fuller.name, source.start, source.end, fuller.id)
+            source = Source(fuller.name, source.start, source.end, fuller.id, fuller.person)
     if source is None and index + 1 < len(ctx.sentences):
         nxt = ctx.sentences[index + 1]
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
@@ -997,7 +997,9 @@ def _claim(
     fig.subject = subject
     if not unit.tracked:
         subject = None
-    source_name = resolve_person(source.name, ctx.text) if source else None
+    source_name = (
+        (resolve_person(source.name, ctx.text) if source.person else source.name) if source else None
+    )
     source_id = _attributor().identity(source, source_name) if source and source_name else None
     period = fig.period or _period(ctx, fig, sent)
     tracked = unit.tracked and metric != "count"

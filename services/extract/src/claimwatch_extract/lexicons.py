@@ -213,6 +213,7 @@ class Compiled:
     metric_re: dict[Lang, re.Pattern[str]]
     countries: dict[str, CountryEntry]
     country_re: dict[Lang, re.Pattern[str]]
+    country_name_re: dict[Lang, re.Pattern[str]]  # names and metonyms only, no demonyms
     adjective_re: re.Pattern[str]
     places: list[PlaceEntry]
     place_re: re.Pattern[str]
@@ -264,6 +265,9 @@ def lexicons() -> Compiled:
     def metric_groups(lang: Lang) -> list[tuple[str, list[str]]]:
         return [(f"m{i}", [rf"(?:{p}){_END}" for p in getattr(m, lang)]) for i, m in enumerate(metrics)]
 
+    def country_name_groups(lang: Lang) -> list[tuple[str, list[str]]]:
+        return [(c.code, [rf"(?:{p}){_END}" for p in getattr(c, f"names_{lang}")]) for c in countries]
+
     def country_groups(lang: Lang) -> list[tuple[str, list[str]]]:
         groups: list[tuple[str, list[str]]] = []
         for c in countries:
@@ -302,6 +306,9 @@ def lexicons() -> Compiled:
         metric_re={lang: _alternation(metric_groups(lang), lead=_WORD_START) for lang in LANGS},
         countries={c.code: c for c in countries},
         country_re={lang: _alternation(country_groups(lang), 0, _WORD_START + _CAPITAL) for lang in LANGS},
+        country_name_re={
+            lang: _alternation(country_name_groups(lang), 0, _WORD_START + _CAPITAL) for lang in LANGS
+        },
         adjective_re=adjective_re,
         places=places,
         place_re=re.compile(rf"(?<![\w-]){_CAPITAL}(?:{place_alt})(?:s)?(?![\w-])"),
