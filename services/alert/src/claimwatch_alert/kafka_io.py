@@ -27,6 +27,9 @@ ApplyBatch = Callable[[list[Claim]], Awaitable[object]]
 DeadLetterSink = Callable[[ClaimDeadLetter], Awaitable[None]]
 
 
+FETCH_MAX_WAIT_MS = 100
+
+
 def make_consumer(settings: AlertSettings) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
         settings.topic_claims,
@@ -36,6 +39,10 @@ def make_consumer(settings: AlertSettings) -> AIOKafkaConsumer:
         auto_offset_reset="earliest",
         session_timeout_ms=settings.alert_session_timeout_ms,
         heartbeat_interval_ms=max(1000, settings.alert_session_timeout_ms // 3),
+        # A fetch is answered when a record is there (Kafka) or only at this deadline (Tansu
+        # answers at the deadline): with the default 500 ms that was most of claim -> alert.
+        fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
+        max_partition_fetch_bytes=4 * 1024 * 1024,
     )
 
 
