@@ -204,14 +204,14 @@ _AFTER_TRAP = re.compile(
 )
 _TOLL = {
     "de": re.compile(
-        r"(?:Zahl\s+der\s+(?:Toten|Todesopfer|Getöteten|Opfer|Verletzten|Verwundeten|Vermissten|"
+        r"(?:Zahl\s+der\s+[\w]*-?(?:Toten|Todesopfer|Getöteten|Opfer|Verletzten|Verwundeten|Vermissten|"
         r"Gefallenen|Vertriebenen|Flüchtlinge)|Todeszahl|Opferzahl|Totenzahl|Bilanz|Todesopferzahl)"
-        r"\b[^.;]{0,80}?(?:auf|bei|beträgt|betrug|liegt\s+bei|:)\s*$",
+        r"\b[^.;]{0,80}?(?:auf|bei|beträgt|betrug|liegt\s+bei|übersteigt|überschreitet|:)\s*$",
         re.IGNORECASE,
     ),
     "en": re.compile(
         r"(?:death\s+toll|toll|number\s+of\s+(?:dead|deaths|people\s+killed|injured|wounded|casualties|"
-        r"missing|displaced|victims|fatalities|refugees))\b[^.;]{0,80}?(?:to|at|of|reached|is|was|hit|:)\s*$",
+        r"missing|displaced|victims|fatalities|refugees))\b[^.;]{0,80}?(?:to|at|of|reached|is|was|hit|passes|passed|tops|topped|exceeds|exceeded|surpasses|surpassed|:)\s*$",
         re.IGNORECASE,
     ),
 }
@@ -224,7 +224,11 @@ _VERB_BEFORE = {
         r"(?:killing|killed|wounding|wounded|injuring|injured|kills|killed\s+at\s+least)\s+$", re.IGNORECASE
     ),
 }
-_PARTITIVE = re.compile(r"^\s+(?:of|von)\s+(?:the\s+|den\s+|insgesamt\s+|total\s+|all\s+)?$", re.IGNORECASE)
+_PARTITIVE = re.compile(
+    r"^\s+(?:of|von|der)\s+(?:the\s+|den\s+|insgesamt\s+|total\s+|all\s+)?"
+    r"(?:(?:etwa|rund|knapp|fast|about|around|some|nearly|almost)\s+)?$",
+    re.IGNORECASE,
+)
 _ELLIPTIC_VERB = re.compile(
     r"\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|has\s+been|sind|waren|was|are|is|"
     r"seien|ist|currently|also|bereits|already|worden|zudem)\s+){0,3}",
@@ -457,6 +461,8 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
     if _looks_like_year(text, n) and _YEAR_BEFORE.search(text, max(lo, n.start - 12), n.start):
         return True  # "seit 2022 Waffen geliefert"
     if not n.is_word:
+        if text[n.start] == "0" and n.end - n.start > 1 and text[n.start + 1].isdigit():
+            return True  # '0471 ...': a phone or file number
         before = text[max(lo, n.start - 20) : n.start]
         if _MODEL_PREFIX.search(before) and not ctx.lex.qualifier_before_re[ctx.lang].search(before):
             return True
@@ -570,6 +576,21 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             fig.unit_index, fig.antecedent, fig.elliptic = antecedent.unit_index, antecedent, True
             if pronoun is not None:
                 fig.np_end = fig.end = pronoun.end()
+        elif (
+            not n.vague
+            and (n.scale >= 1_000_000 or (fig.qualifier not in (None, Qualifier.EXACT) and n.value >= 1000))
+            and antecedent.unit_index is not None
+            and lex.units[antecedent.unit_index].unit in _VICTIM_UNITS
+            and not _BARE_TRAP.match(text, n.end)
+        ):  # 'rund 8,8 Millionen innerhalb des Landes vertrieben', 'Of those, around 6.2 million'
+            fig.unit_index, fig.antecedent, fig.elliptic = antecedent.unit_index, antecedent, True
+
+
+# A bare number followed by these counts something else: money, a share, a time, a price.
+_BARE_TRAP = re.compile(
+    r"\s*(?:[-–]|mal\b|times\b|mehr\b|more\b|weniger\b|fewer\b|less\b|Euro|Dollar|euros?|dollars?|US-Dollar|Stück|\w+s?\s+(?:Euro|Dollar))",
+    re.IGNORECASE,
+)
 
 
 def _looks_like_year(text: str, n: NumberMention) -> bool:
