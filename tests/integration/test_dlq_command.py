@@ -64,3 +64,32 @@ def test_dlq_lists_and_replays_one_letter_with_its_original_bytes(cli_env: Conne
 
     unknown = runner.invoke(app, ["dlq", "--replay", "0/9"])
     assert unknown.exit_code == 2
+
+
+def test_dlq_of_claims_lists_and_replays_onto_claims(cli_env: ConnectionSettings) -> None:
+    async def put() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=cli_env.kafka_bootstrap, acks="all")
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                cli_env.topic_claims_dlq,
+                value=b'{"claim_id": ',
+                key=b"fk",
+                partition=0,
+                headers=[("claimwatch-error", b"invalid_claim"), ("claimwatch-error-reason", b"body: EOF")],
+            )
+        finally:
+            await producer.stop()
+
+    asyncio.run(put())
+    runner = CliRunner()
+    listed = runner.invoke(app, ["dlq", "--topic", "claims", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert [(r["key"], r["error"], r["reason"]) for r in map(json.loads, listed.output.splitlines())] == [
+        ("fk", "invalid_claim", "body: EOF")
+    ]
+    replayed = runner.invoke(app, ["dlq", "--topic", "claims", "--replay", "all"])
+    assert replayed.exit_code == 0, replayed.output
+    assert f"onto {cli_env.topic_claims}" in replayed.output
+    records = asyncio.run(read_records(cli_env.kafka_bootstrap, cli_env.topic_claims, at_least=1))
+    assert [(r.key, r.value) for r in records] == [(b"fk", b'{"claim_id": ')]
