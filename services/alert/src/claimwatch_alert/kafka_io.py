@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -115,15 +116,16 @@ async def _consume_batch(
     try:
         routed: list[tuple[Any, Claim]] = []
         letters: list[ClaimDeadLetter] = []
-        for records in batches.values():
-            for record in records:
-                if record.value and UNTRACKED_MARK in record.value:
-                    continue
-                claim = route_claim(record.key, record.value)
-                if isinstance(claim, ClaimDeadLetter):
-                    letters.append(claim)
-                else:
-                    routed.append((record, claim))
+        # Partitions interleaved by record time, each partition's own order kept (a figure's claims
+        # are on one partition, in order): alerts of one poll come in the order claims were made.
+        for record in heapq.merge(*batches.values(), key=lambda record: record.timestamp):
+            if record.value and UNTRACKED_MARK in record.value:
+                continue
+            claim = route_claim(record.key, record.value)
+            if isinstance(claim, ClaimDeadLetter):
+                letters.append(claim)
+            else:
+                routed.append((record, claim))
         letters += await _apply(routed, apply)
         for letter in letters:
             await dead_letter(letter)
