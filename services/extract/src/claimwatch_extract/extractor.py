@@ -251,6 +251,7 @@ _RATE_PERIOD = {"tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "mona
 _PRONOUN_PARTITIVE = re.compile(
     r"\s+(?:of\s+them|von\s+ihnen|davon|of\s+those|more|weitere)(?![\w])", re.IGNORECASE
 )
+_PRICE_AFTER = re.compile(r"\s*(?:a|an|per|each|pro|je)\s+[^\W\d]", re.IGNORECASE)
 _YEAR_BEFORE = re.compile(
     r"(?<![\w])(?:seit|since|im|in|bis|until|ab|vor|Jahr|year|Ende|Anfang|Mitte|end|early|late|mid|von|from)\s+$",
     re.IGNORECASE,
@@ -460,6 +461,8 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
         return True
     if _looks_like_year(text, n) and _YEAR_BEFORE.search(text, max(lo, n.start - 12), n.start):
         return True  # "seit 2022 Waffen geliefert"
+    if n.currency and n.value < 1000 and _PRICE_AFTER.match(text, n.end):
+        return True  # '$5 a month', '$90 a barrel': a price
     if not n.is_word:
         if text[n.start] == "0" and n.end - n.start > 1 and text[n.start + 1].isdigit():
             return True  # '0471 ...': a phone or file number
@@ -533,7 +536,7 @@ def _has_noun_trigger(ctx: _Context, fig: _Figure) -> bool:
 def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, earlier: _Figure | None) -> None:
     """Numbers without a noun: '40 of 45 drones', 'killing 12', 'death toll rose to 30', '30 verletzt'."""
     text, lang, lex = ctx.text, ctx.lang, ctx.lex
-    people = next((i for i, u in enumerate(lex.units) if u.unit == "people"), None)
+    people = _generic_people(lex)
     for i, fig in enumerate(figures):
         n = fig.number
         prev = next((f for f in reversed(figures[:i]) if f.unit_index is not None), None)
@@ -591,6 +594,11 @@ _BARE_TRAP = re.compile(
     r"\s*(?:[-–]|mal\b|times\b|mehr\b|more\b|weniger\b|fewer\b|less\b|Euro|Dollar|euros?|dollars?|US-Dollar|Stück|\w+s?\s+(?:Euro|Dollar))",
     re.IGNORECASE,
 )
+
+
+def _generic_people(lex: Compiled) -> int | None:
+    """The 'people' entry that implies no metric (not hostages, not refugees)."""
+    return next((i for i, u in enumerate(lex.units) if u.unit == "people" and not u.metric), None)
 
 
 def _looks_like_year(text: str, n: NumberMention) -> bool:
@@ -1000,6 +1008,8 @@ def _claim(
     assert fig.unit_index is not None
     unit = lex.units[fig.unit_index]
     metric = fig.metric or _context_metric(ctx, fig, unit.unit) or unit.default_metric or "count"
+    if metric == "aid" and unit.unit in _DELIVERABLE:
+        metric = "supplied"  # 'Teil des Pakets sind 18 Kampfpanzer': equipment in aid is delivered
     if not unit.tracked:
         metric = "count"
     prev_place, fallback, giver = earlier

@@ -131,12 +131,14 @@ _NUMBER_RE: dict[Lang, re.Pattern[str]] = {"de": _build("de"), "en": _build("en"
 _DE_MORPH_RE = re.compile(_DE_MORPH, re.IGNORECASE)
 _EN_WORD_RE = re.compile(_EN_WORD, re.IGNORECASE)
 _RANGE_GAP = {
-    "de": re.compile(r"-?\s*(?:-|–|—|bis|oder)\s*$", re.IGNORECASE),
+    "de": re.compile(r"-?\s*(?:-|–|—|bis(?:\s+zu)?|oder)\s*$", re.IGNORECASE),
     "en": re.compile(r"-?\s*(?:-|–|—|to|or)\s*$", re.IGNORECASE),
 }
 _AND_GAP = re.compile(r"\s*(?:und|and)\s*$", re.IGNORECASE)
 _BETWEEN = re.compile(r"(?:zwischen|between)\s+$", re.IGNORECASE)
-_FROM = re.compile(r"(?:from)\s+$", re.IGNORECASE)
+_FROM = re.compile(
+    r"(?<![\w])(?:from|by)\s+$", re.IGNORECASE
+)  # 'rose from 10 to 12', 'grow by 180,000 to 1.5 million'
 
 
 def parse_digits(raw: str, lang: Lang) -> float:
@@ -272,7 +274,7 @@ def _merge_ranges(text: str, mentions: list[NumberMention], lang: Lang) -> list[
             gap = text[m1.end : m2.start]
             before = text[max(0, m1.start - 12) : m1.start]
             between = _BETWEEN.search(before)
-            ok = len(gap) <= 8 and (
+            ok = len(gap) <= 9 and (
                 (_RANGE_GAP[lang].fullmatch(gap) is not None and not _FROM.search(before))
                 or (between is not None and _AND_GAP.fullmatch(gap) is not None)
             )
