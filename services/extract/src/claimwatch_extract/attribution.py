@@ -191,6 +191,8 @@ class _Scan:
     starts: list[int]
     pre: list[re.Match[str]]
     post: list[re.Match[str]]
+    pre_starts: list[int]
+    post_starts: list[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,13 +369,17 @@ class Attributor:
         if scan is not None and scan.text is text and scan.lang == lang:
             return scan
         cands = sorted(self._candidates(text, 0, len(text), lang), key=lambda c: c.start)
+        pre = list(_PRE_CUE[lang].finditer(text))
+        post = list(_POST_CUE[lang].finditer(text))
         scan = _Scan(
             text,
             lang,
             cands,
             [c.start for c in cands],
-            list(_PRE_CUE[lang].finditer(text)),
-            list(_POST_CUE[lang].finditer(text)),
+            pre,
+            post,
+            [c.start() for c in pre],
+            [c.start() for c in post],
         )
         self._last = scan
         return scan
@@ -416,8 +422,10 @@ class Attributor:
         first = bisect.bisect_left(scan.starts, lo)
         last = bisect.bisect_left(scan.starts, hi)
         bodies = [c for c in scan.candidates[first:last] if c.end <= hi]
-        pre_cues = [c for c in scan.pre if lo <= c.start() and c.end() <= hi]
-        post_cues = [c for c in scan.post if lo <= c.start() and c.end() <= hi]
+        pre = scan.pre[bisect.bisect_left(scan.pre_starts, lo) : bisect.bisect_left(scan.pre_starts, hi)]
+        post = scan.post[bisect.bisect_left(scan.post_starts, lo) : bisect.bisect_left(scan.post_starts, hi)]
+        pre_cues = [c for c in pre if c.end() <= hi]
+        post_cues = [c for c in post if c.end() <= hi]
         if not pre_cues and not post_cues:
             return None
         best: tuple[int, Source] | None = None
