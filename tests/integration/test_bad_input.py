@@ -22,7 +22,8 @@ import redis.asyncio as aioredis
 
 from claimwatch.reading import read_records
 from claimwatch_alert.keys import Keys
-from claimwatch_schemas import ConnectionSettings
+from claimwatch_extract.extractor import extract_article
+from claimwatch_schemas import Article, ConnectionSettings
 from tests.integration.kafka_support import (
     produce_raw,
     rss_bytes,
@@ -30,7 +31,7 @@ from tests.integration.kafka_support import (
     wait_healthy,
 )
 from tests.integration.services import running_services
-from tests.integration.test_alert_support import NATO_KEY, eventually, make_claim
+from tests.integration.test_alert_support import eventually, make_claim
 
 pytestmark = pytest.mark.integration
 
@@ -354,8 +355,10 @@ async def test_bad_records_on_the_topics_are_dead_lettered_and_the_good_ones_aro
     group = f"alert-{settings.topic_claims}"
     articles = [(b"good-de", GOOD_DE), *((k, v) for k, v, _, _ in BAD_ARTICLES), (b"good-en", GOOD_EN)]
     articles.append((b"good-en", GOOD_EN))  # a duplicate: processed again (at least once), applied once
-    first_claim = make_claim("direct-1", 600_000, day=1)
-    second_claim = make_claim("direct-2", 650_000, day=2, start=40)
+    first_claim = make_claim("direct-1", 600_000, day=1, subject="KP", metric="deployed", source="Pentagon")
+    second_claim = make_claim(
+        "direct-2", 650_000, day=2, start=40, subject="KP", metric="deployed", source="Pentagon"
+    )
     claims = [
         (first_claim.figure_key.encode(), first_claim.model_dump_json().encode()),
         *((k, v) for k, v, _ in BAD_CLAIMS),
@@ -372,7 +375,13 @@ async def test_bad_records_on_the_topics_are_dead_lettered_and_the_good_ones_aro
         dead_claims = await read_records(bootstrap, settings.topic_claims_dlq, at_least=len(BAD_CLAIMS))
         await wait_all_committed(bootstrap, extract_group, settings.topic_articles)
         await wait_all_committed(bootstrap, group, settings.topic_claims)
-        figures = await eventually(lambda: _figures(redis_client))
+        article_keys = {
+            claim.figure_key
+            for raw in (GOOD_DE, GOOD_EN)
+            for claim in extract_article(Article.model_validate_json(raw)).claims
+            if claim.tracked
+        }
+        figures = await eventually(lambda: _figures(redis_client, first_claim.figure_key, article_keys))
         for port in ("CLAIMWATCH_ALERT_PORT", "CLAIMWATCH_EXTRACT_WEB_PORT"):
             await wait_healthy(f"http://127.0.0.1:{services.env[port]}/healthz", within=10)
         assert services.exited() == {}
@@ -402,20 +411,21 @@ async def test_bad_records_on_the_topics_are_dead_lettered_and_the_good_ones_aro
     extracted = [json.loads(r.value) for r in out if r.key not in bad_keys and b"direct-" not in r.value]
     by_article = {c["article_id"] for c in extracted}
     assert {"good-de", "good-en"} <= by_article
-    assert figures[NATO_KEY] == 700_000  # direct claims (600k, 650k), then the article's 700k (newest)
+    assert figures[first_claim.figure_key] == 650_000  # the direct claims, around the bad ones
+    assert article_keys <= set(figures)  # the good articles around the bad ones
     assert len([c for c in extracted if c.get("article_id") == "good-en"]) == 2  # the duplicate, twice
     feed = await redis_client.xrange(Keys().feed)
-    nato_alerts = [
-        json.loads(f[b"alert"]) for _, f in feed if json.loads(f[b"alert"])["figure_key"] == NATO_KEY
-    ]
-    assert [a["kind"] for a in nato_alerts].count("new") == 1
+    en_key = next(k for k in article_keys if k.startswith("RU/killed_or_wounded"))
+    en_alerts = [json.loads(f[b"alert"]) for _, f in feed if json.loads(f[b"alert"])["figure_key"] == en_key]
+    assert [a["kind"] for a in en_alerts] == ["new"]  # the duplicate article applied once
 
 
-async def _figures(client: aioredis.Redis) -> dict[str, float] | None:
+async def _figures(
+    client: aioredis.Redis, direct_key: str, article_keys: set[str]
+) -> dict[str, float] | None:
     keys = Keys()
-    raw = await client.get(keys.figure(NATO_KEY))
-    if raw is None or json.loads(raw)["value"] != 700_000:
-        return None
     members = [m.decode() for m in await client.smembers(keys.figures)]
-    values = await client.mget([keys.figure(m) for m in members])
-    return {m: json.loads(v)["value"] for m, v in zip(members, values, strict=True) if v}
+    values = await client.mget([keys.figure(m) for m in members]) if members else []
+    figures = {m: json.loads(v)["value"] for m, v in zip(members, values, strict=True) if v}
+    done = figures.get(direct_key) == 650_000 and article_keys <= set(figures)
+    return figures if done else None
