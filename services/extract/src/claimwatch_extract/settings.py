@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
+from claimwatch_extract.transport import SCHEME
 from claimwatch_schemas import ConnectionSettings
 from claimwatch_schemas.settings import kafka_client_options
 
@@ -23,7 +24,7 @@ class ExtractSettings(ConnectionSettings):
 
     @property
     def faust_broker(self) -> str:
-        return ";".join(f"kafka://{server.strip()}" for server in self.kafka_bootstrap.split(","))
+        return ";".join(f"{SCHEME}://{server.strip()}" for server in self.kafka_bootstrap.split(","))
 
 
 def faust_credentials(settings: ConnectionSettings) -> Any:
