@@ -280,6 +280,13 @@ _LOCATION_PREP = re.compile(
     r"(?<![\w])(?:in|im|nach|aus|bei|auf|gegen|über|into|to|from|near|at|against|on|across|inside|of)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+|Region\s+|region\s+|Gebiet\s+|Stadt\s+|city\s+of\s+)?$",
     re.IGNORECASE,
 )
+_DATELINE = re.compile(r"[^()\n]{0,80}\([\w/ ,.-]{2,40}\)\s*[-–—]\s")
+_VICTIM_PLACE_PREP = re.compile(
+    r"(?<![\w])(?:in|im|auf|on|across|throughout|inside)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+_NOT_MOVED = re.compile(r"Einwohner|Bewohner|Bevölkerung|inhabitants|population|residents of", re.IGNORECASE)
+_WEAPON_RATE_UNITS = frozenset({"drones", "missiles", "bombs"})
 _AGENT_PREP = re.compile(
     r"(?<![\w])(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$", re.IGNORECASE
 )
@@ -707,12 +714,24 @@ _MONEY = frozenset({"usd", "eur", "gbp"})
 
 def _context_metric(ctx: _Context, fig: _Figure, unit: str) -> str | None:
     """A figure no verb speaks of, in a passage about deliveries: equipment supplied, money aid."""
+    if unit in _PERSON_UNITS:
+        return _people_context_metric(ctx, fig)
     if unit not in _DELIVERABLE and unit not in _MONEY:
         return None
     near = ctx.metrics_of(fig.sentence) | (ctx.metrics_of(fig.sentence - 1) if fig.sentence else frozenset())
     if unit in _MONEY:
         return "aid" if "aid" in near or "supplied" in near else None
     return "supplied" if "supplied" in near or "aid" in near else None
+
+
+def _people_context_metric(ctx: _Context, fig: _Figure) -> str | None:
+    """People no verb speaks of, in a passage about a prisoner swap (captured) or refugees (displaced)."""
+    near = ctx.metrics_of(fig.sentence) | (ctx.metrics_of(fig.sentence - 1) if fig.sentence else frozenset())
+    if "captured" in near:
+        return "captured"
+    if "displaced" in near and not _NOT_MOVED.search(ctx.text, fig.start, fig.end + 20):
+        return "displaced"
+    return None
 
 
 def _sent_metric(unit: str) -> str:
@@ -782,11 +801,17 @@ def _subject(
         return np_countries[0][2]
     own = [(f.number.end, f.np_end) for f in figures if f is not fig]
     excluded = own + ([(source.start, source.end)] if source else [])
+    dateline = _DATELINE.match(ctx.text, sent.start, sent.end)
+    if dateline:  # 'KYIV, Ukraine (AP) — Russia launched ...': the dateline names no party
+        excluded.append((sent.start, dateline.end()))
     mentions = []
+    placed: list[str] = []
     for start, end, code in _countries(ctx, sent.start, sent.end):
         if any(s <= start < e for s, e in excluded):
             continue
         if _LOCATION_PREP.search(ctx.text, max(sent.start, start - 25), start):
+            if _VICTIM_PLACE_PREP.search(ctx.text, max(sent.start, start - 25), start):
+                placed.append(code)
             continue
         if fig.metric in ("supplied", "aid") and (
             _RECIPIENT.search(ctx.text, max(sent.start, start - 25), start)
@@ -806,6 +831,8 @@ def _subject(
         country = _place_country(ctx, location)
         if country:
             return country
+        if placed and fig.metric != "displaced":
+            return placed[0]  # 'Israeli strikes on Lebanon killed 39 people': the place's people
         if mentions:
             attacker = lex.countries[mentions[0][2]]
             return attacker.adversary or None
@@ -817,6 +844,9 @@ def _subject(
         if mentions:
             first = lex.countries[mentions[0][2]]
             return first.adversary or first.code
+        speaker = source.id.split("_", 1)[0].upper() if source and source.id and "_" in source.id else None
+        if speaker in lex.countries:  # 'Ukraine's air force said 42 drones were shot down'
+            return lex.countries[speaker].adversary
         return None
     if mentions:
         code = mentions[0][2]
@@ -911,7 +941,8 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
     places: list[str | None] = []
     earlier: _Figure | None = None
     earlier_index = -10
-    previous_subjects: list[str | None] = []
+    previous_subjects: list[tuple[str | None, bool]] = []
+    rate: tuple[int, str] | None = None  # (sentence, period) of the last rate phrase
     previous_index = -10
     donor: tuple[int, str] | None = None  # (sentence, subject) of the last delivery with a giver
     for index, sent in enumerate(sentences):
@@ -928,34 +959,51 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
             _distribute(ctx, figures)
             prior_place = next((p for p in reversed(places[-3:]) if p is not None), None)
             fallback = _previous_subject(ctx, index, previous_subjects if index - previous_index == 1 else [])
-            subjects: list[str | None] = []
+            subjects: list[tuple[str | None, bool]] = []
             giver = donor[1] if donor and index - donor[0] <= 3 else None
+            carried = rate[1] if rate and 0 < index - rate[0] <= 2 else None
             for fig in figures:
                 claim = _claim(
-                    ctx, fig, figures, sent, source, (prior_place, fallback, giver), article_id, published_at
+                    ctx,
+                    fig,
+                    figures,
+                    sent,
+                    source,
+                    (prior_place, fallback, giver, carried),
+                    article_id,
+                    published_at,
                 )
                 claims.append(claim)
-                subjects.append(claim.subject)
+                victim = claim.unit in _VICTIM_UNITS and claim.metric in _CASUALTY
+                subjects.append((claim.subject, victim))
                 if claim.metric in ("supplied", "aid") and claim.subject:
                     donor = (index, claim.subject)
             earlier, earlier_index = figures[-1], index
             previous_subjects, previous_index = subjects, index
         places.append(sentence_place)
+        found = ctx.lex.period_re[lang].search(text, sent.start, sent.end)
+        if found is not None and found.lastgroup:
+            rate = (index, ctx.lex.periods[int(found.lastgroup[1:])].period)
     return _harmonise(_dedupe(claims))
 
 
-def _previous_subject(ctx: _Context, index: int, subjects: list[str | None]) -> str | None:
-    """Whose figures the previous sentence was about, for a sentence that names no one."""
-    known = [x for x in subjects if x is not None]
+def _previous_subject(
+    ctx: _Context, index: int, subjects: list[tuple[str | None, bool]]
+) -> tuple[str | None, bool]:
+    """Whose figures the previous sentence was about, for a sentence that names no one, and
+    whether they were victims (then the victims' side, not the attacker's, carries over)."""
+    known = [x for x in subjects if x[0] is not None]
     if known:
         return known[-1]
     if index == 0:
-        return None
+        return None, False
     prev = ctx.sentences[index - 1]
-    for start, _end, code in _countries(ctx, prev.start, prev.end):
+    dateline = _DATELINE.match(ctx.text, prev.start, prev.end)
+    lo = dateline.end() if dateline else prev.start
+    for start, _end, code in _countries(ctx, lo, prev.end):
         if not _LOCATION_PREP.search(ctx.text, max(prev.start, start - 25), start):
-            return code
-    return None
+            return code, False
+    return None, False
 
 
 _CUE = re.compile(
@@ -1000,7 +1048,7 @@ def _claim(
     figures: list[_Figure],
     sent: Sentence,
     source: Source | None,
-    earlier: tuple[str | None, str | None, str | None],
+    earlier: tuple[str | None, tuple[str | None, bool], str | None, str | None],
     article_id: str,
     published_at: datetime | None,
 ) -> Claim:
@@ -1012,7 +1060,7 @@ def _claim(
         metric = "supplied"  # 'Teil des Pakets sind 18 Kampfpanzer': equipment in aid is delivered
     if not unit.tracked:
         metric = "count"
-    prev_place, fallback, giver = earlier
+    prev_place, (fallback, fallback_victim), giver, carried = earlier
     location = _location(ctx, fig, figures, sent)
     if location is None and unit.unit in (*_VICTIM_UNITS, "attacks"):
         location = prev_place
@@ -1024,7 +1072,7 @@ def _claim(
     if subject is None and unit.unit not in _VICTIM_UNITS and metric != "count":
         subject = fallback
     elif subject is None and unit.unit in _VICTIM_UNITS and fallback in lex.countries and location is None:
-        subject = lex.countries[fallback].adversary if fallback else None
+        subject = fallback if fallback_victim else (lex.countries[fallback].adversary if fallback else None)
     fig.subject = subject
     if not unit.tracked:
         subject = None
@@ -1033,6 +1081,14 @@ def _claim(
     )
     source_id = _attributor().identity(source, source_name) if source and source_name else None
     period = fig.period or _period(ctx, fig, sent)
+    if (
+        period is None
+        and carried is not None
+        and unit.unit in _WEAPON_RATE_UNITS
+        and metric in ("launched", "intercepted", "lost")
+        and not _TOTAL_CUE.search(sent.text)
+    ):
+        period = carried  # the night's attack, told over the following sentences
     tracked = unit.tracked and metric != "count"
     n = fig.number
     start, end = fig.start, fig.end
