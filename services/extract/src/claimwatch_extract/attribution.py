@@ -27,7 +27,7 @@ _VERBS_EN = (
     r"said|says|say|told|tells|reported|reports|estimated|estimates|estimate|claimed|claims|stated"
     r"|announced|announces|wrote|writes|added|adds|confirmed|confirms|counted|recorded"
     r"|documented|registered|noted|warned|tallied|published|cited|assessed|assesses|believes|believed"
-    r"|recorded|according"
+    r"|recorded|according|saying|urged|put|puts"
 )
 _PRE_CUE = {
     "de": re.compile(
@@ -297,7 +297,11 @@ class Attributor:
             return f"{stem}{_DE_STRONG[body.gender]} {body.nominative}", start
         if code is None:
             return body.canonical, start
-        demonym = self.lex.countries[code].demonyms_en[0] if self.lex.countries[code].demonyms_en else code
+        country = self.lex.countries[code]
+        demonym = country.demonyms_en[0] if country.demonyms_en else code
+        written = text[start : m.start()].strip()
+        if found and any(re.fullmatch(d, written) for d in country.demonyms_en):
+            demonym = written  # 'U.S. officials' stays as written, 'Russia's' becomes 'Russian'
         return f"{demonym} {body.canonical}", start
 
     def _person(self, text: str, start: int, end: int, lang: Lang, forward: bool) -> _Candidate | None:

@@ -287,6 +287,10 @@ _VICTIM_PLACE_PREP = re.compile(
 )
 _NOT_MOVED = re.compile(r"Einwohner|Bewohner|Bevölkerung|inhabitants|population|residents of", re.IGNORECASE)
 _WEAPON_RATE_UNITS = frozenset({"drones", "missiles", "bombs"})
+_CONTINUES = re.compile(
+    r"(?<![\w])(?:weitere[nmrs]?|another|other|Davon|Darunter|Of\s+(?:those|them|these)|Hinzu|Zudem"
+    r"|Außerdem|Among\s+them|Some|About|Around)(?![\w])"
+)
 _AGENT_PREP = re.compile(
     r"(?<![\w])(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$", re.IGNORECASE
 )
@@ -903,6 +907,8 @@ def _sentence_source(
         source = next((s for s in reversed(memory[-3:]) if s is not None), None)
     if source is None and memory and attributor.reported_speech(ctx.text, sent.start, sent.end, ctx.lang):
         source = next((s for s in reversed(memory[-2:]) if s is not None), None)
+    if source is None and figures and memory and memory[-1] is not None and _CONTINUES.search(sent.text):
+        source = memory[-1]  # 'Innerhalb Syriens gelten weitere 7,4 Millionen Menschen als vertrieben.'
     return source
 
 
