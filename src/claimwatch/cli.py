@@ -115,21 +115,42 @@ def ingest(
     articles = read_articles(paths)
     if kafka:
         asyncio.run(_publish_to_kafka(kafka, topic, articles))
-        ids = [article.id for article in articles]
+        ids = [str(article.id) for article in articles]
     else:
-        url = (api or "http://127.0.0.1:8081").rstrip("/") + "/articles"
-        body = [article.model_dump(mode="json", exclude_none=True) for article in articles]
-        try:
-            response = httpx.post(url, json=body, timeout=60.0)
-        except httpx.HTTPError as error:
-            typer.echo(f"error: cannot reach {url}: {error}", err=True)
-            raise typer.Exit(1) from None
-        if response.status_code != 202:
-            typer.echo(f"error: {response.status_code} {response.text}", err=True)
-            raise typer.Exit(1)
-        ids = response.json()["ids"]
+        ids = _post_articles((api or "http://127.0.0.1:8081").rstrip("/") + "/articles", articles)
     for article_id in ids:
         typer.echo(article_id)
+
+
+INGEST_BATCH = 500
+
+
+def _post_articles(url: str, articles: list[Article]) -> list[str]:
+    """Posts in batches the API accepts; duplicates are named on stderr, any refusal stops with its reason."""
+    token = ConnectionSettings().api_token
+    headers = {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
+    ids: list[str] = []
+    with httpx.Client(timeout=60.0, headers=headers) as client:
+        for first in range(0, len(articles), INGEST_BATCH):
+            batch = articles[first : first + INGEST_BATCH]
+            body = [article.model_dump(mode="json", exclude_none=True) for article in batch]
+            try:
+                response = client.post(url, json=body)
+            except httpx.HTTPError as error:
+                typer.echo(f"error: cannot reach {url}: {error}", err=True)
+                raise typer.Exit(1) from None
+            if response.status_code == 409 and response.json().get("title") == "Duplicate article":
+                for article in batch:
+                    typer.echo(f"{article.id}: accepted before, not published again", err=True)
+                continue
+            if response.status_code != 202:
+                typer.echo(f"error: {response.status_code} {response.text}", err=True)
+                raise typer.Exit(1)
+            answer = response.json()
+            ids.extend(answer["ids"])
+            for duplicate in answer.get("duplicates", []):
+                typer.echo(f"{duplicate}: accepted before, not published again", err=True)
+    return ids
 
 
 async def _publish_to_kafka(bootstrap: str, topic: str, articles: list[Article]) -> None:

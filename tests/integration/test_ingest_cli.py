@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import time
 from pathlib import Path
 
+import httpx
+import pytest
 from typer.testing import CliRunner
 
 from claimwatch.cli import app
 from claimwatch.reading import read_records
 from claimwatch_schemas import ConnectionSettings, article_id_for
+from tests.integration.services import running_services
 
 TEXT = "Russland hat an nur einem Tag mindestens 1150 Soldaten verloren."
 
@@ -33,3 +38,30 @@ def test_ingest_to_kafka_publishes_txt_json_and_jsonl(settings: ConnectionSettin
     records = asyncio.run(read_records(settings.kafka_bootstrap, settings.topic_articles, at_least=4))
     assert sorted(r.key.decode() for r in records) == sorted(expected_ids)
     assert {r.key.decode(): json.loads(r.value)["text"] for r in records}["l2"] == TEXT + " 3"
+
+
+def test_ingest_through_the_api_sends_the_token_and_names_duplicates(
+    settings: ConnectionSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.jsonl").write_text(
+        "\n".join(json.dumps({"id": f"api-{n}", "text": f"{TEXT} {n}"}) for n in range(3)), encoding="utf-8"
+    )
+    with running_services(settings, "ingest", CLAIMWATCH_API_TOKEN="t0ken-for-the-test") as services:
+        url = f"http://127.0.0.1:{services.env['CLAIMWATCH_INGEST_PORT']}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.2)
+        runner = CliRunner()
+        refused = runner.invoke(app, ["ingest", "--api", url, str(tmp_path / "a.jsonl")])
+        monkeypatch.setenv("CLAIMWATCH_API_TOKEN", "t0ken-for-the-test")
+        first = runner.invoke(app, ["ingest", "--api", url, str(tmp_path / "a.jsonl")])
+        again = runner.invoke(app, ["ingest", "--api", url, str(tmp_path / "a.jsonl")])
+    assert refused.exit_code == 1
+    assert "401" in refused.output
+    assert (first.exit_code, first.stdout.split()) == (0, ["api-0", "api-1", "api-2"])
+    assert again.exit_code == 0
+    assert again.stdout == ""
+    assert "api-1: accepted before, not published again" in again.output
