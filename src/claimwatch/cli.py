@@ -6,7 +6,7 @@ import asyncio
 import json
 import signal
 import sys
-import threading
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -59,6 +59,18 @@ def read_articles(paths: list[str]) -> list[Article]:
     return articles
 
 
+class StopRequestedError(Exception):
+    """Ctrl-C or SIGTERM: unwinds `up` from wherever it is, so every `finally` stops what it started."""
+
+
+def _stop_requested(signum: int, frame: object) -> None:
+    # Raising here (rather than setting a threading.Event, whose lock the interrupted main thread
+    # may hold) cannot deadlock; further signals are ignored while everything is being stopped.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise StopRequestedError
+
+
 @app.command()
 def up(
     partitions: Annotated[int | None, typer.Option(help="Partitions of the topics created.")] = None,
@@ -82,23 +94,28 @@ def up(
             err=True,
         )
         raise typer.Exit(2)
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    with running_stack(settings, public=public) as stack:
-        typer.echo(
-            "claimwatch is up:\n"
-            f"  kafka   {stack.kafka_bootstrap}  topics {', '.join(stack.settings.all_topics())}\n"
-            f"  redis   {stack.redis_url}\n"
-            f"  ingest  {stack.ingest_url}  (POST /articles)\n"
-            f"  alert   {stack.alert_url}  (GET /figures, /alerts/stream)\n"
-            "Ctrl-C stops everything.",
-            err=True,
-        )
-        while not stop.wait(0.5):
-            if stack.supervisor.exited():
-                typer.echo(f"a service stopped: {stack.supervisor.exited()}; stopping all", err=True)
-                raise typer.Exit(1)
+    signal.signal(signal.SIGINT, _stop_requested)
+    signal.signal(signal.SIGTERM, _stop_requested)
+    try:
+        with running_stack(settings, public=public) as stack:
+            typer.echo(
+                "claimwatch is up:\n"
+                f"  kafka   {stack.kafka_bootstrap}  topics {', '.join(stack.settings.all_topics())}\n"
+                f"  redis   {stack.redis_url}\n"
+                f"  ingest  {stack.ingest_url}  (POST /articles)\n"
+                f"  alert   {stack.alert_url}  (GET /figures, /alerts/stream)\n"
+                "Ctrl-C stops everything.",
+                err=True,
+            )
+            while not stack.supervisor.exited():
+                time.sleep(0.5)
+            typer.echo(f"a service stopped: {stack.supervisor.exited()}; stopping all", err=True)
+            raise typer.Exit(1)
+    except StopRequestedError:
+        pass
+    except RuntimeError as error:  # a server or service that would not start, ports in use
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
     typer.echo("claimwatch stopped.", err=True)
 
 

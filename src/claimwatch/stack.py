@@ -13,7 +13,13 @@ from typing import IO
 import httpx
 from pydantic import Field
 
-from claimwatch.embedded import embedded_servers, ensure_topics_sync, free_port
+from claimwatch.embedded import (
+    EmbeddedStackError,
+    embedded_servers,
+    ensure_topics_sync,
+    free_port,
+    port_is_open,
+)
 from claimwatch.supervisor import Supervisor
 from claimwatch_schemas import ConnectionSettings
 from claimwatch_schemas.settings import exposure_problem, kafka_client_options
@@ -39,6 +45,16 @@ class RunningStack:
     alert_url: str
     settings: ConnectionSettings
     supervisor: Supervisor
+
+
+def _given_servers() -> set[str]:
+    """The embedded servers not to start, because the environment names existing ones."""
+    given = set()
+    if _given("CLAIMWATCH_KAFKA_BOOTSTRAP"):
+        given.add("kafka")
+    if _given("CLAIMWATCH_REDIS_URL"):
+        given.add("redis")
+    return given
 
 
 def _given(variable: str) -> str | None:
@@ -82,6 +98,15 @@ def running_stack(
         "alert": free_port() if free_ports else conf.alert_port,
         "extract_web": free_port() if free_ports else conf.extract_web_port,
     }
+    wanted = {name: port for name, port in ports.items() if name not in _given_servers()}
+    taken = {name: port for name, port in wanted.items() if port_is_open("127.0.0.1", port)}
+    if taken:
+        listing = ", ".join(f"{name} {port}" for name, port in taken.items())
+        raise EmbeddedStackError(
+            f"ports in use: {listing} (another `claimwatch up`?); stop it or set other ports "
+            "(CLAIMWATCH_EMBEDDED_KAFKA_PORT, CLAIMWATCH_EMBEDDED_REDIS_PORT, CLAIMWATCH_INGEST_PORT, "
+            "CLAIMWATCH_ALERT_PORT, CLAIMWATCH_EXTRACT_WEB_PORT)"
+        )
     with embedded_servers(
         kafka_bootstrap=_given("CLAIMWATCH_KAFKA_BOOTSTRAP"),
         redis_url=_given("CLAIMWATCH_REDIS_URL"),

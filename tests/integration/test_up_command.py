@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,9 +15,7 @@ import httpx
 from claimwatch.embedded import free_port, port_is_open
 
 
-def start_up(tmp_path: Path) -> tuple[subprocess.Popen[str], dict[str, int]]:
-    """`claimwatch up` on free ports, returned once both HTTP APIs answer."""
-    ports = {name: free_port() for name in ("kafka", "redis", "ingest", "alert", "web")}
+def launch_up(tmp_path: Path, ports: dict[str, int]) -> subprocess.Popen[str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -32,13 +31,19 @@ def start_up(tmp_path: Path) -> tuple[subprocess.Popen[str], dict[str, int]]:
             "CLAIMWATCH_EXTRACT_WEB_PORT": str(ports["web"]),
         }
     )
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "claimwatch.cli", "up"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def start_up(tmp_path: Path) -> tuple[subprocess.Popen[str], dict[str, int]]:
+    """`claimwatch up` on free ports, returned once both HTTP APIs answer."""
+    ports = {name: free_port() for name in ("kafka", "redis", "ingest", "alert", "web")}
+    process = launch_up(tmp_path, ports)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and process.poll() is None:
         try:
@@ -90,3 +95,48 @@ def test_a_killed_up_takes_its_children_with_it(tmp_path: Path) -> None:
     while time.monotonic() < deadline and any(open_ports(ports).values()):
         time.sleep(0.2)
     assert open_ports(ports) == dict.fromkeys(ports, False)
+
+
+def wait_closed(ports: dict[str, int], within: float = 30.0) -> dict[str, bool]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and any(open_ports(ports).values()):
+        time.sleep(0.2)
+    return open_ports(ports)
+
+
+def test_repeated_sigterms_still_stop_everything_cleanly(tmp_path: Path) -> None:
+    process, ports = start_up(tmp_path)
+    for _ in range(3):
+        process.send_signal(signal.SIGTERM)
+        time.sleep(0.05)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert "claimwatch stopped." in output
+    assert wait_closed(ports) == dict.fromkeys(ports, False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_during_start_stops_what_was_started(tmp_path: Path) -> None:
+    ports = {name: free_port() for name in ("kafka", "redis", "ingest", "alert", "web")}
+    process = launch_up(tmp_path, ports)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not open_ports({"kafka": ports["kafka"]})["kafka"]:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert "claimwatch is up" not in output
+    assert wait_closed(ports) == dict.fromkeys(ports, False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_up_refuses_ports_in_use_and_names_them(tmp_path: Path) -> None:
+    ports = {name: free_port() for name in ("kafka", "redis", "ingest", "alert", "web")}
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", ports["ingest"]))
+        blocker.listen()
+        process = launch_up(tmp_path, ports)
+        output, _ = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert f"ports in use: ingest {ports['ingest']}" in output
+    assert list(tmp_path.iterdir()) == []
