@@ -138,8 +138,8 @@ class Claim(_Event):
     tracked: bool = True
 
 
-class FigureValue(BaseModel):
-    """One distinct value a figure has had, with where it was said."""
+class PreviousValue(BaseModel):
+    """A figure's value as one claim stated it: what a `changed` alert moved away from."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -149,6 +149,11 @@ class FigureValue(BaseModel):
     claim_id: str
     article_id: str
     published_at: datetime | None = None
+
+
+class FigureValue(PreviousValue):
+    """One distinct value a figure has had, with where it was said."""
+
     seen_at: datetime
     evidence: str | None = None
     reported_by: list[str] = Field(
@@ -229,17 +234,6 @@ class Figure(_Event):
         default_factory=list,
         description="Other sources' different current values for the same subject, metric, unit and period.",
     )
-
-
-class PreviousValue(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    value: float
-    value_max: float | None = None
-    qualifier: Qualifier
-    claim_id: str
-    article_id: str
-    published_at: datetime | None = None
 
 
 class Alert(_Event):
