@@ -46,15 +46,15 @@ def test_heldout_gold_does_not_regress() -> None:
     gold = DATA / "heldout.gold.jsonl"
     report = evaluate_gold_file(gold)
     text = format_report(report)
-    assert report.articles >= 32, text
-    assert report.recall >= 0.92, text
-    assert report.precision >= 0.975, text
-    floors = {
+    assert report.articles >= 38, text
+    assert report.recall >= 0.93, text
+    assert report.precision >= 0.98, text
+    floors = {  # 38 articles since the 6 blind ones (blind6.gold.jsonl) joined, harder on fields
         "qualifier": 0.98,
         "unit": 0.975,
-        "metric": 0.785,
-        "subject": 0.71,
-        "source": 0.64,
+        "metric": 0.775,
+        "subject": 0.705,
+        "source": 0.625,
         "period": 0.91,
     }
     for name, score in report.fields.items():

@@ -219,9 +219,15 @@ _TOLL_METRIC = re.compile(
     r"verletz|verwund|injur|wound|vermiss|missing|vertrieb|flücht|displac|refugee", re.IGNORECASE
 )
 _VERB_BEFORE = {
-    "de": re.compile(r"(?:tötete|töteten|verletzte|verletzten|verwundete|verwundeten)\s+$", re.IGNORECASE),
+    "de": re.compile(
+        r"(?:tötete|töteten|verletzte|verletzten|verwundete|verwundeten|entführte|entführten|verschleppte|"
+        r"verschleppten)\s+$",
+        re.IGNORECASE,
+    ),
     "en": re.compile(
-        r"(?:killing|killed|wounding|wounded|injuring|injured|kills|killed\s+at\s+least)\s+$", re.IGNORECASE
+        r"(?:killing|killed|wounding|wounded|injuring|injured|kills|killed\s+at\s+least|abducting|abducted|"
+        r"kidnapping|kidnapped)\s+$",
+        re.IGNORECASE,
     ),
 }
 _PARTITIVE = re.compile(
@@ -251,7 +257,7 @@ _RATE_PERIOD = {"tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "mona
 _PRONOUN_PARTITIVE = re.compile(
     r"\s+(?:of\s+them|von\s+ihnen|davon|of\s+those|more|weitere)(?![\w])", re.IGNORECASE
 )
-_PRICE_AFTER = re.compile(r"\s*(?:a|an|per|each|pro|je)\s+[^\W\d]", re.IGNORECASE)
+_PRICE_AFTER = re.compile(r"\s*(?:(?:a|an|per|each|pro|je)\s+|/\s*)[^\W\d]", re.IGNORECASE)
 _YEAR_BEFORE = re.compile(
     r"(?<![\w])(?:seit|since|im|in|bis|until|ab|vor|Jahr|year|Ende|Anfang|Mitte|end|early|late|mid|von|from)\s+$",
     re.IGNORECASE,
@@ -579,8 +585,26 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
         if people is not None and (_TOLL[lang].search(before) or _VERB_BEFORE[lang].search(before)):
             fig.unit_index, fig.elliptic = people, True
             continue
+        label = _fact_label(ctx, fig, sent, people)
+        if label is not None:  # fact box: 'Tote: mehr als 40.000', 'Hostages taken: 251'
+            fig.unit_index, fig.elliptic = label, True
+            continue
+        if (
+            n.scale >= 1_000_000
+            and prev is not None
+            and lex.units[prev.unit_index or 0].unit in _CURRENCIES
+            and _COORD_MONEY.search(text, prev.np_end, fig.start)
+        ):  # '531.4 billion roubles, down from 1.06 trillion'
+            fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
+            continue
+        if n.vague and people is not None and _VAGUE_ALONE[lang].match(text, n.end):
+            fig.unit_index, fig.elliptic = people, True  # 'Tausende hätten die Nacht im Freien verbracht'
+            continue
         antecedent = prev or earlier
         if antecedent is None:
+            continue
+        if _FIGURE_ANAPHOR.search(before):  # 'put the figure as high as 12,000'
+            fig.unit_index, fig.antecedent, fig.elliptic = antecedent.unit_index, antecedent, True
             continue
         pronoun = _PRONOUN_PARTITIVE.match(text, n.end, sent.end)
         lead = _ELLIPTIC_VERB.match(text, n.end, sent.end)
@@ -605,6 +629,48 @@ _BARE_TRAP = re.compile(
     r"\s*(?:[-–]|mal\b|times\b|mehr\b|more\b|weniger\b|fewer\b|less\b|Euro|Dollar|euros?|dollars?|US-Dollar|Stück|\w+s?\s+(?:Euro|Dollar))",
     re.IGNORECASE,
 )
+
+
+_CURRENCIES = frozenset({"usd", "eur", "gbp", "rub", "cny"})
+_COORD_MONEY = re.compile(r"^[^.;:]{0,60}$")
+_FACT_LABEL = re.compile(r"([^:\n]{2,80}):\s*$")
+_VAGUE_ALONE = {
+    "de": re.compile(
+        r"\s+(?:hätten|haben|hatten|sind|seien|waren|wurden|werden|mussten|müssen|flohen|fliehen|flüchteten|"
+        r"starben|sterben|kamen|demonstrierten|protestierten|versammelten|harren|harrten|verbrachten|suchten|"
+        r"leben|lebten|warten|warteten)\b"
+    ),
+    "en": re.compile(
+        r"\s+(?:have|had|has|were|are|fled|died|protested|gathered|marched|remain|remained|spent|queued|"
+        r"waited|took\s+to)\b"
+    ),
+}
+_FIGURE_ANAPHOR = re.compile(
+    r"(?<![\w])(?:the|that|this|its|their|die|diese)\s+(?:figure|number|tally|estimate|toll|Zahl|Angabe)\s+"
+    r"(?:at\s+|auf\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _fact_label(ctx: _Context, fig: _Figure, sent: Sentence, people: int | None) -> int | None:
+    """The counted noun of a fact-box line 'Label: number' ('Getötete Zivilisten: 1.200')."""
+    m = _FACT_LABEL.fullmatch(ctx.text, sent.start, fig.start)
+    if m is None:
+        return None
+    lo, hi = m.span(1)
+    unit_re = ctx.lex.unit_re[ctx.lang]
+    for word in _WORD.finditer(ctx.text, lo, hi):
+        um = unit_re.match(ctx.text, word.start(), hi)
+        if (
+            um
+            and um.lastgroup
+            and not (ctx.lang == "de" and word.group(0)[0].islower() and " " not in um.group(0))
+        ):
+            return int(um.lastgroup[1:])
+    for mm in ctx.lex.metric_re[ctx.lang].finditer(ctx.text, lo, hi):
+        if mm.lastgroup and ctx.lex.metrics[int(mm.lastgroup[1:])].metric in _CASUALTY | {"displaced"}:
+            return people
+    return None
 
 
 def _generic_people(lex: Compiled) -> int | None:

@@ -37,7 +37,7 @@ _SCALES = {
     "tausend": 1e3, "tsd.": 1e3, "tsd": 1e3, "thousand": 1e3, "k": 1e3,
     "million": 1e6, "millionen": 1e6, "mio.": 1e6, "mio": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
     "milliarde": 1e9, "milliarden": 1e9, "mrd.": 1e9, "mrd": 1e9, "billion": 1e9, "bn": 1e9, "b": 1e9,
-    "billionen": 1e12, "trillion": 1e12,
+    "billionen": 1e12, "trillion": 1e12, "trln": 1e12, "trn": 1e12, "tn": 1e12, "bln": 1e9,
 }  # fmt: skip
 
 _VAGUE_DE = {
@@ -79,7 +79,7 @@ _DIGITS = {
 }
 _SCALE_WORDS = {
     "de": r"Millionen|Million|Mio\.|Mio\b|Milliarden|Milliarde|Mrd\.|Mrd\b|Billionen|Tausend|tausend|Tsd\.",
-    "en": r"million|billion|trillion|thousand|mln\b|bn\b",
+    "en": r"million|billion|trillion|thousand|mln\b|bn\b|bln\b|trln\b|trn\b",
 }
 _ATTACHED_SCALE = r"bn|mn|m|k|b"
 _CURRENCY = r"US\$|\$|€|£|USD|EUR"
@@ -258,7 +258,7 @@ def _mention(m: re.Match[str], lang: Lang) -> NumberMention | None:
         scale = _scale(m.group("wscale"))
         if scale > 1:
             value, mult = value * scale, scale
-        weak = raw.lower() in ("ein", "eine", "einen", "einem", "einer", "one")
+        weak = mult == 1 and raw.lower() in ("ein", "eine", "einen", "einem", "einer", "one")
         return NumberMention(m.start(), m.end(), value, scale=mult, is_word=True, weak=weak)
     raw = m.group("vague")
     return NumberMention(m.start(), m.end(), _vague_value(raw, lang), vague=True)
