@@ -274,3 +274,38 @@ async def _all_acked(client: aioredis.Redis, keys: Keys) -> bool:
         if (await client.xpending(keys.feed, group))["pending"]:
             return False
     return True
+
+
+async def test_a_crash_before_the_state_step_loses_no_claim(
+    settings: ConnectionSettings, redis_client: aioredis.Redis, tmp_path: Path
+) -> None:
+    """At least once: the offsets of a poll are committed only after its claims are applied, so a
+    process that dies with a poll fetched but not applied reads it again after a restart."""
+    keys = Keys()
+    claims = [make_claim(f"art-{n}", 600_000 + n * 1000, day=1 + n, start=n) for n in range(6)]
+    await produce(settings, claims)
+    log = tmp_path / "alert.log"
+    crashing = AlertProcess(settings, log, free_port(), CLAIMWATCH_ALERT_CRASH_BEFORE_STATE="1")
+    assert crashing.process.wait(timeout=60) == 137, crashing.log()
+    crashing.kill()
+
+    assert await redis_client.scard(keys.applied) == 0  # fetched, died before applying
+
+    restarted = AlertProcess(settings, log, free_port())
+    try:
+        async with httpx.AsyncClient(base_url=restarted.url) as client:
+            await eventually(lambda: _healthy(client), within=60)
+        assert restarted.terminate() == 0
+    finally:
+        if restarted.process.poll() is None:
+            restarted.kill()
+    assert await redis_client.scard(keys.applied) == len(claims)
+    figure = json.loads(await redis_client.get(keys.figure(NATO_KEY)) or b"{}")
+    assert figure["value"] == 605_000
+
+
+async def _healthy(client: httpx.AsyncClient) -> bool | None:
+    try:
+        return (await client.get("/healthz")).status_code == 200 or None
+    except httpx.HTTPError:
+        return None

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import heapq
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -78,6 +79,7 @@ async def consume_claims(
     *,
     batch_ms: int = 500,
     backoff: Backoff | None = None,
+    crash_before_state: bool = False,
 ) -> None:
     """Apply the claims of each poll as one batch (bad records become dead letters), then commit
     the poll's offsets.
@@ -88,7 +90,7 @@ async def consume_claims(
     retry = backoff or Backoff()
     while not stopping.is_set():
         try:
-            await _consume_batch(consumer, apply, dead_letter, batch_ms)
+            await _consume_batch(consumer, apply, dead_letter, batch_ms, crash_before_state)
         except TRANSIENT_ERRORS as error:
             delay = retry.next_delay()
             log.warning("claims: %s: %s; retrying in %.1fs", type(error).__name__, error, delay)
@@ -106,7 +108,11 @@ MAX_BATCH_RECORDS = 500
 
 
 async def _consume_batch(
-    consumer: AIOKafkaConsumer, apply: ApplyBatch, dead_letter: DeadLetterSink, batch_ms: int
+    consumer: AIOKafkaConsumer,
+    apply: ApplyBatch,
+    dead_letter: DeadLetterSink,
+    batch_ms: int,
+    crash_before_state: bool = False,
 ) -> None:
     """One poll: the valid tracked claims applied in one transaction, bad records dead-lettered,
     then the offsets committed (only after the state transaction's EXEC)."""
@@ -126,6 +132,11 @@ async def _consume_batch(
                 letters.append(claim)
             else:
                 routed.append((record, claim))
+        if crash_before_state and routed:
+            # Test hook: die like a SIGKILL with a poll fetched but not applied; at least once
+            # means its offsets are not committed yet, so a restart reads it again.
+            log.warning("CLAIMWATCH_ALERT_CRASH_BEFORE_STATE: exiting before the state step")
+            os._exit(137)
         letters += await _apply(routed, apply)
         for letter in letters:
             await dead_letter(letter)

@@ -136,7 +136,14 @@ class AlertService:
         dead_letters = KafkaDeadLetters(self.producer, settings.topic_claims_dlq)
         tasks = [
             asyncio.create_task(
-                consume_claims(self.consumer, self.apply, dead_letters, stopping), name="claims"
+                consume_claims(
+                    self.consumer,
+                    self.apply,
+                    dead_letters,
+                    stopping,
+                    crash_before_state=settings.alert_crash_before_state,
+                ),
+                name="claims",
             )
         ]
         dispatchers: list[Dispatcher] = []

@@ -42,6 +42,10 @@ class AlertSettings(ConnectionSettings):
     alert_claim_idle_ms: int = Field(
         default=60_000, description="Feed entries pending this long at another consumer are taken over."
     )
+    alert_crash_before_state: bool = Field(
+        default=False,
+        description="Test hook: exit abruptly when the first poll's claims are about to be applied.",
+    )
     alert_crash_after_state: bool = Field(
         default=False,
         description="Test hook: apply claims but start no dispatcher (as if killed after the state step).",
