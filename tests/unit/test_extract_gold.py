@@ -47,13 +47,13 @@ def test_heldout_gold_does_not_regress() -> None:
     report = evaluate_gold_file(gold)
     text = format_report(report)
     assert report.articles >= 38, text
-    assert report.recall >= 0.93, text
+    assert report.recall >= 0.94, text
     assert report.precision >= 0.98, text
     floors = {  # 38 articles since the 6 blind ones (blind6.gold.jsonl) joined, harder on fields
         "qualifier": 0.98,
         "unit": 0.975,
         "metric": 0.775,
-        "subject": 0.705,
+        "subject": 0.70,  # 5 figures newly found by the broader lexicon (crew, seafarers, ...) miss it
         "source": 0.625,
         "period": 0.91,
     }

@@ -183,7 +183,13 @@ _STOP = {
         ]
     ),
 }
-_OF_THE = re.compile(r"\s*(?:of\s+(?:the|these|those|its|their)|von\s+den)\s+(?=\S)", re.IGNORECASE)
+_OF_THE = re.compile(
+    r"\s*(?:of\s+(?:the|these|those|its|their)|of\s+(?:them|whom)\s+(?:were|are|was)|von\s+den)\s+(?=\S)",
+    re.IGNORECASE,
+)
+_EN_ARTICLE = re.compile(r"(?:^|[\s(\"“])An?\s+$")  # 'A 5,000-strong force': no model 'A 5'
+_VAGUE_OF = re.compile(r"\s*von\s+(?=[A-ZÄÖÜ])")  # 'Hunderte von Menschen'
+_HYPHEN_START = re.compile(r"-(?=[^\W\d])")
 _PARTICIPLE_UNITS = frozenset({"wounded", "injured", "dead", "killed", "verletzte", "verwundete", "tote"})
 _CONNECTORS = frozenset({"oder", "und", "or", "and", "bzw.", "sowie", "beziehungsweise"})
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w.,-]*")
@@ -196,11 +202,16 @@ _MODEL_PREFIX = re.compile(
     r"Geran|Schahed|Shahed|Lancet|Storm Shadow|ATACMS|HIMARS|KN|Hwasong|Kinschal|Kinzhal|Zirkon|Iskander|"
     r"Tornado|Taurus|Gripen|Nummer|Kalibr|Onyx|Oniks|P|Ch|X|Kh|Jak|Yak|An|Il|Tupolew|Sukhoi|Suchoi)\s*$"
 )
+# Hyphenated compounds that still count something: '5,000-strong', '100-Milliarden-Euro-Topf'.
+_HYPHEN_UNIT = (
+    r"(?:strong|köpfig\w*|Mann\b|Milliarden|Millionen|Mrd|Mio|Euro|Dollar|Pfund|Rubel|Tonnen|billion|million)"
+)
 _AFTER_TRAP = re.compile(
     r"^(?:\s*(?:%|Prozent|prozentig|percent|per\s*cent|Prozentpunkte|percentage|Jahre\s+alt|years?\s+old|"
     r"Uhr|o'clock|a\.m\.|p\.m\.|am\b|pm\b|Grad|degrees|km/h|Meter|Metern|metres|meters|Kilometer\w*|"
     r"kilometres?|kilometers?|miles?|Meilen|Jahrhundert|century|Jahre\b|Jahren\b|years\b|Tage\b|Tagen\b|"
-    r"days\b|Stunden\b|hours\b|Minuten\b|minutes\b|Wochen\b|weeks\b|Monate\w*|months\b)|-[^\W\d]|-?[Jj]ährig|\.\s*[A-ZÄÖÜ]\w*\s+\d{4})"
+    r"days\b|Stunden\b|hours\b|Minuten\b|minutes\b|Wochen\b|weeks\b|Monate\w*|months\b)"
+    rf"|-(?!{_HYPHEN_UNIT})[^\W\d]|-?[Jj]ährig|\.\s*[A-ZÄÖÜ]\w*\s+\d{{4}})"
 )
 _TOLL = {
     "de": re.compile(
@@ -406,14 +417,16 @@ def _published(value: datetime | date | None) -> datetime | None:
 # -- figures -------------------------------------------------------------------------------------
 
 
-def _find_unit(ctx: _Context, pos: int, limit: int) -> tuple[int, int] | None:
+def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tuple[int, int] | None:
     """(unit index, end) of the counted noun after a number, adjectives in between allowed."""
     text, lang = ctx.text, ctx.lang
     unit_re = ctx.lex.unit_re[lang]
     stop = _STOP[lang]
-    partitive = _OF_THE.match(text, pos, limit)
+    partitive = _OF_THE.match(text, pos, limit) or (_VAGUE_OF.match(text, pos, limit) if vague else None)
     if partitive:
         pos = partitive.end()
+    elif hyphen := _HYPHEN_START.match(text, pos, limit):
+        pos = hyphen.end()
     prev_cap = False
     for _ in range(5):
         while pos < limit and text[pos] in " \t\u00a0\u202f":
@@ -484,7 +497,11 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
         if text[n.start] == "0" and n.end - n.start > 1 and text[n.start + 1].isdigit():
             return True  # '0471 ...': a phone or file number
         before = text[max(lo, n.start - 20) : n.start]
-        if _MODEL_PREFIX.search(before) and not ctx.lex.qualifier_before_re[ctx.lang].search(before):
+        if (
+            _MODEL_PREFIX.search(before)
+            and not ctx.lex.qualifier_before_re[ctx.lang].search(before)
+            and not (ctx.lang == "en" and _EN_ARTICLE.search(before))
+        ):
             return True
         if after.startswith(".") and len(after) > 2 and after[1] == " " and n.value < 100 and n.scale == 1:
             return ctx.lang == "de"  # German ordinal: "3. Brigade"
@@ -500,7 +517,7 @@ def _figures_in(
         if _is_trap(ctx, n, sent.start):
             continue
         qual_after, after_end = _qualifier_after(ctx, n.end)
-        unit = _find_unit(ctx, after_end, sent.end)
+        unit = _find_unit(ctx, after_end, sent.end, n.vague)
         if qual_after is None and unit is not None:
             qual_after, _ = _qualifier_after(ctx, unit[1])  # "1,150 soldiers or more"
         qual, begin = _qualifier_before(ctx, sent.start, n.start)

@@ -117,7 +117,7 @@ def _build(lang: Lang) -> re.Pattern[str]:
         )
     pattern = (
         rf"(?P<cur>{_CURRENCY})?\s?{_NOT_BEFORE}(?P<num>{digits})"
-        rf"(?:(?P<att>{_ATTACHED_SCALE})(?![\w])|\s*(?P<scale>{scale})(?![\w]))?"
+        rf"(?:(?P<att>{_ATTACHED_SCALE})(?![\w])|(?:\s*|-)(?P<scale>{scale})(?![\w]))?"
         rf"(?![\w]|[.,:/]\d)"
         rf"|(?<![\w-]){words}(?:\s+(?P<wscale>{scale})(?![\w]))?"
         rf"|(?<![\w-]){vague}"
