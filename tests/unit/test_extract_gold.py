@@ -46,16 +46,16 @@ def test_heldout_gold_does_not_regress() -> None:
     gold = DATA / "heldout.gold.jsonl"
     report = evaluate_gold_file(gold)
     text = format_report(report)
-    assert report.articles >= 38, text
-    assert report.recall >= 0.94, text
+    assert report.articles >= 44, text
+    assert report.recall >= 0.93, text
     assert report.precision >= 0.98, text
-    floors = {  # 38 articles since the 6 blind ones (blind6.gold.jsonl) joined, harder on fields
+    floors = {  # 44 articles since blind6b (measured before tuning: recall 0.80, precision 0.96) joined
         "qualifier": 0.98,
         "unit": 0.975,
-        "metric": 0.775,
-        "subject": 0.70,  # 5 figures newly found by the broader lexicon (crew, seafarers, ...) miss it
-        "source": 0.625,
-        "period": 0.91,
+        "metric": 0.78,
+        "subject": 0.69,
+        "source": 0.615,
+        "period": 0.92,
     }
     for name, score in report.fields.items():
         assert score.accuracy >= floors[name], f"{name}\n{text}"
