@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from claimwatch_ingest.app import create_app
+from claimwatch_ingest.seen import InMemorySeenArticles, Seen, SeenUnavailableError
 from claimwatch_ingest.settings import IngestSettings
 from claimwatch_schemas import Article, article_id_for
 
@@ -175,3 +176,31 @@ async def test_with_a_token_set_writes_need_the_bearer_token(authorization: str 
     assert response.status_code == status
     assert len(publisher.published) == (1 if status == 202 else 0)
     assert health.status_code == 200
+
+
+class FlakySeenArticles(InMemorySeenArticles):
+    """Remembers like the real store, but stops answering at the n-th reservation (a Redis hiccup)."""
+
+    def __init__(self, fail_at: int) -> None:
+        super().__init__()
+        self.calls = 0
+        self.fail_at = fail_at
+
+    async def reserve(self, article: Article) -> Seen:
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise SeenUnavailableError("redis: connection reset")
+        return await super().reserve(article)
+
+
+async def test_a_store_failure_mid_batch_frees_the_reservations_so_a_retry_is_published() -> None:
+    publisher = FakePublisher()
+    seen = FlakySeenArticles(fail_at=3)
+    app = create_app(publisher, IngestSettings(), seen)
+    batch = [{"id": f"b{n}", "text": f"{DE} {n}"} for n in range(3)]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ingest") as client:
+        refused = await client.post("/articles", json=batch)
+        retried = await client.post("/articles", json=batch)
+    assert refused.status_code == 503
+    assert (retried.status_code, retried.json()["ids"]) == (202, ["b0", "b1", "b2"])
+    assert [a.id for a in publisher.published] == ["b0", "b1", "b2"]

@@ -112,6 +112,26 @@ def create_app(
 
     async def publish_new(articles: list[Article]) -> Response:
         fresh: list[Article] = []
+        published = False
+        try:
+            response = await reserve_and_publish(articles, fresh)
+            published = response.status_code == 202
+            return response
+        finally:
+            if not published:
+                # Whatever stopped us (a refusal, the broker, Redis, a cancelled request), the
+                # reservations of articles that were not published must not turn a retry into
+                # a "duplicate": free them, best effort.
+                await release_all(fresh)
+
+    async def release_all(articles: list[Article]) -> None:
+        for article in articles:
+            try:
+                await remembered.release(article)
+            except SeenUnavailableError as error:
+                log.warning("could not free the reservation of %s: %s", article.id, error)
+
+    async def reserve_and_publish(articles: list[Article], fresh: list[Article]) -> Response:
         duplicates: list[str] = []
         conflicts: list[Problem] = []
         for index, article in enumerate(articles):
@@ -122,11 +142,9 @@ def create_app(
                 duplicates.append(str(article.id))
             else:
                 conflicts.append(Problem(f"{index}/id", f"id {article.id!r} was used for another text"))
-        if conflicts or not fresh:
-            for article in fresh:
-                await remembered.release(article)
-            if conflicts:
-                return problem_response(409, "Article id conflict", "nothing was published", conflicts)
+        if conflicts:
+            return problem_response(409, "Article id conflict", "nothing was published", conflicts)
+        if not fresh:
             return problem_response(
                 409,
                 "Duplicate article",
@@ -137,8 +155,6 @@ def create_app(
             await publisher.publish(fresh)
         except PublishError as error:
             log.warning("could not publish (%s); answering 503", error)
-            for article in fresh:
-                await remembered.release(article)
             return problem_response(
                 503, "Broker unavailable", f"nothing was accepted: {error}", headers={"Retry-After": "5"}
             )
