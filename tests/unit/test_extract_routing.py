@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from claimwatch_extract import extractor
 from claimwatch_extract.routing import route_article
 
 
@@ -24,3 +27,21 @@ def test_missing_value_is_a_dead_letter_not_a_crash() -> None:
     routed = route_article(b"k", None)
     assert routed.dead_letter is not None
     assert routed.dead_letter.value == b""
+
+
+def test_an_extraction_bug_dead_letters_the_article_instead_of_dropping_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # monkeypatch stands in for a bug: no real input is known to make extraction fail.
+    def broken(*_: object, **__: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(extractor, "extract_claims", broken)
+    raw = b'{"id": "a1", "language": "de", "text": "Russland hat 1150 Soldaten verloren."}'
+    routed = route_article(b"a1", raw)
+    assert routed.claims == []
+    assert routed.dead_letter is not None
+    assert (routed.dead_letter.value, routed.dead_letter.headers["claimwatch-error"]) == (
+        raw,
+        b"extraction_failed",
+    )

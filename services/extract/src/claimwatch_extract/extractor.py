@@ -27,7 +27,7 @@ from .sentences import Sentence, quote_spans, split_sentences
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["ok", "unsupported_language"]
+Outcome = Literal["ok", "unsupported_language", "extraction_failed"]
 
 
 @dataclass(frozen=True)
@@ -402,7 +402,8 @@ def extract_article(article: Article) -> Extraction:
         claims = extract_claims(article.text, language, article.id, _published(article.published_at))
     except Exception:  # the contract is "never raises": a bug must not stop the stream
         log.exception("extraction failed for article %s", article.id)
-        claims = []
+        # Not an article without figures: the outcome says so, and the worker dead-letters it.
+        return Extraction(article_id=article.id, language=language, outcome="extraction_failed", claims=[])
     return Extraction(article_id=article.id, language=language, outcome="ok", claims=claims)
 
 

@@ -41,7 +41,10 @@ def route_article(key: bytes | None, value: bytes | None) -> Routed:
     except ValidationError as error:
         reason = "; ".join(f"{'/'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in error.errors())
         return Routed(dead_letter=dead_letter(key, raw, "invalid_article", reason))
-    extraction = extract_article(article)
+    try:
+        extraction = extract_article(article)
+    except Exception as error:  # a bug anywhere in extraction: dead-letter the record, keep the stream
+        return Routed(dead_letter=dead_letter(key, raw, "extraction_failed", repr(error)))
     if extraction.outcome != "ok":
         return Routed(
             dead_letter=dead_letter(key, raw, extraction.outcome, f"article {extraction.article_id}")
