@@ -4,7 +4,8 @@
 - else, where a Docker engine answers, testcontainers' Kafka and Redis;
 - else the embedded Tansu broker and a redis-server of our own on free ports.
 
-Each test gets its own topics (unique names) and its own Redis database.
+Each test gets its own topics (unique names) and its own Redis database (one of 1-15, emptied
+for it; db 0 is never touched).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 import redis.asyncio as aioredis
 
 from claimwatch.embedded import embedded_servers, ensure_topics
@@ -29,7 +31,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 class Servers:
     kafka_bootstrap: str
     redis_url: str
-    redis_is_ours: bool
 
 
 def _docker_answers() -> bool:
@@ -47,7 +48,7 @@ def servers() -> Iterator[Servers]:
     kafka = os.environ.get("CLAIMWATCH_TEST_KAFKA_BOOTSTRAP")
     redis_url = os.environ.get("CLAIMWATCH_TEST_REDIS_URL")
     if kafka and redis_url:
-        yield Servers(kafka, redis_url, redis_is_ours=False)
+        yield Servers(kafka, redis_url)
         return
     if _docker_answers():
         from testcontainers.kafka import KafkaContainer
@@ -56,10 +57,10 @@ def servers() -> Iterator[Servers]:
         with KafkaContainer() as kafka_container, RedisContainer() as redis_container:
             host = redis_container.get_container_host_ip()
             port = redis_container.get_exposed_port(6379)
-            yield Servers(kafka_container.get_bootstrap_server(), f"redis://{host}:{port}/0", True)
+            yield Servers(kafka_container.get_bootstrap_server(), f"redis://{host}:{port}/0")
         return
     with embedded_servers(kafka_bootstrap=kafka, redis_url=redis_url) as started:
-        yield Servers(started.kafka_bootstrap, started.redis_url, redis_is_ours=redis_url is None)
+        yield Servers(started.kafka_bootstrap, started.redis_url)
 
 
 _redis_databases = itertools.count(1)
@@ -67,23 +68,34 @@ _redis_databases = itertools.count(1)
 
 @pytest.fixture
 def redis_url(servers: Servers) -> str:
-    """A Redis URL with a database of this test's own (numbered, never db 0)."""
-    database = next(_redis_databases) % 16 or 1
+    """A Redis URL with a database of this test's own, emptied for it: one of 1-15, never db 0.
+
+    The databases 1-15 belong to the tests: those of the server the tests started, or of the
+    server named by CLAIMWATCH_TEST_REDIS_URL, which is handed over for that by naming it.
+    """
+    database = next(_redis_databases) % 15 + 1
     base = servers.redis_url.rsplit("/", 1)[0]
-    return f"{base}/{database}"
+    url = f"{base}/{database}"
+    with redis.Redis.from_url(url) as client:
+        client.flushdb()
+    return url
 
 
 @pytest.fixture
-async def redis_client(redis_url: str, servers: Servers) -> AsyncIterator[aioredis.Redis]:
+async def redis_client(redis_url: str) -> AsyncIterator[aioredis.Redis]:
     client = aioredis.Redis.from_url(redis_url, decode_responses=False)
-    if servers.redis_is_ours:
-        await client.flushdb()
-    elif await client.dbsize():
-        pytest.fail(f"{redis_url} is not empty; refusing to use a database this test did not create")
     yield client
-    if servers.redis_is_ours:
-        await client.flushdb()
+    await client.flushdb()
     await client.aclose()
+
+
+@pytest.fixture(autouse=True)
+def _no_claimwatch_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests set what they need; a CLAIMWATCH_* variable exported in the developer's shell (a token,
+    a broker) must not change what they test. CLAIMWATCH_TEST_* (the servers to use) stay."""
+    for name in list(os.environ):
+        if name.startswith("CLAIMWATCH_") and not name.startswith("CLAIMWATCH_TEST_"):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture

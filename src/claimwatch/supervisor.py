@@ -62,7 +62,8 @@ class Supervisor:
         """Services that have stopped by themselves, with their exit codes."""
         return {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = 15.0) -> dict[str, int]:
+        """SIGTERM to all, SIGKILL to what is still running after `timeout`; the exit codes."""
         for process in self.processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -76,5 +77,7 @@ class Supervisor:
                 process.wait()
         for thread in self._threads:
             thread.join(timeout=2)
+        codes = {name: process.returncode for name, process in self.processes.items()}
         self.processes.clear()
         self._threads.clear()
+        return codes
