@@ -23,7 +23,7 @@ from claimwatch_extract.extractor import extract_article
 from claimwatch_ingest.parsing import ArticleInputError, articles_from_file, articles_from_stdin_text
 from claimwatch_ingest.publisher import KafkaArticlePublisher
 from claimwatch_schemas import Article, ConnectionSettings
-from claimwatch_schemas.settings import exposure_problem, kafka_client_options
+from claimwatch_schemas.settings import exposure_problem, kafka_client_options, redact_url
 
 app = typer.Typer(
     name="claimwatch",
@@ -101,7 +101,7 @@ def up(
             typer.echo(
                 "claimwatch is up:\n"
                 f"  kafka   {stack.kafka_bootstrap}  topics {', '.join(stack.settings.all_topics())}\n"
-                f"  redis   {stack.redis_url}\n"
+                f"  redis   {redact_url(stack.redis_url)}\n"
                 f"  ingest  {stack.ingest_url}  (POST /articles)\n"
                 f"  alert   {stack.alert_url}  (GET /figures, /alerts/stream)\n"
                 "Ctrl-C stops everything.",

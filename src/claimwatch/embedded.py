@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import os
 import shutil
 import signal
 import socket
@@ -52,12 +51,16 @@ def wait_for_port(process: subprocess.Popen[bytes], port: int, name: str, timeou
 _PR_SET_PDEATHSIG = 1
 
 
+# Looked up once here: between fork and exec (where die_with_parent runs, while other threads
+# of the parent exist) the child should only make the system call, not load libraries.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
 def die_with_parent() -> None:
     """Run in a child before exec: Linux sends it SIGTERM when its parent dies, even by SIGKILL,
     so a killed `claimwatch up` leaves no broker, Redis or service behind."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def tansu_binary() -> str:
@@ -106,25 +109,25 @@ class EmbeddedServers:
 
 def start_tansu(port: int, workdir: Path) -> subprocess.Popen[bytes]:
     url = f"tcp://127.0.0.1:{port}"
-    log = (workdir / "tansu.log").open("wb")
-    process = subprocess.Popen(
-        [
-            tansu_binary(),
-            "broker",
-            "--listener-url",
-            url,
-            "--advertised-listener-url",
-            url,
-            "--storage-engine",
-            "memory://tansu/",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        cwd=workdir,
-        start_new_session=True,
-        preexec_fn=die_with_parent,
-    )
+    with (workdir / "tansu.log").open("wb") as log:  # the child keeps its own copy of the handle
+        process = subprocess.Popen(
+            [
+                tansu_binary(),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+                "--storage-engine",
+                "memory://tansu/",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=workdir,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
     wait_for_port(process, port, "tansu broker")
     return process
 
@@ -208,10 +211,3 @@ async def ensure_topics(bootstrap: str, topics: list[str], partitions: int, **cl
 def ensure_topics_sync(bootstrap: str, topics: list[str], partitions: int, **client_options: object) -> None:
     """`client_options`: aiokafka's, e.g. `kafka_client_options(settings)` for SASL/TLS."""
     asyncio.run(ensure_topics(bootstrap, topics, partitions, **client_options))
-
-
-def child_environment(**overrides: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(overrides)
-    env.setdefault("PYTHONUNBUFFERED", "1")
-    return env

@@ -237,14 +237,21 @@ async def test_killed_after_the_state_step_delivers_exactly_the_missing_alerts_o
                 restarted.kill()
         await read_alerts(alerts_consumer, on_kafka)
 
-    expected = [("new", NATO_KEY, 600_000), ("changed", NATO_KEY, 700_000), ("new", KP_KEY, 1000)]
-    assert [
-        (r.alert().kind.value, r.alert().figure_key, r.alert().value) for r in receiver.requests
-    ] == expected
-    assert [(a.kind.value, a.figure_key, a.value) for a in on_kafka] == expected
+    # Claims of different figures are on different partitions: only each figure's own alerts
+    # come in a fixed order.
+    expected = {NATO_KEY: [("new", 600_000), ("changed", 700_000)], KP_KEY: [("new", 1000)]}
+    assert per_figure([r.alert() for r in receiver.requests]) == expected
+    assert per_figure(on_kafka) == expected
     keys_sent = [r.headers["claimwatch-idempotency-key"] for r in receiver.requests]
-    assert keys_sent == [a.alert_id for a in on_kafka]
+    assert sorted(keys_sent) == sorted(a.alert_id for a in on_kafka)
     assert len(set(keys_sent)) == 3
+
+
+def per_figure(alerts: list[Alert]) -> dict[str, list[tuple[str, float]]]:
+    grouped: dict[str, list[tuple[str, float]]] = {}
+    for alert in alerts:
+        grouped.setdefault(alert.figure_key, []).append((alert.kind.value, alert.value))
+    return grouped
 
 
 KP = {"subject": "KP", "metric": "deployed", "source": "südkoreanischer Geheimdienst"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
@@ -167,7 +168,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def alerts(
         follow: Annotated[
-            bool, typer.Option("--follow", "-f", help="Keep printing new alerts (SSE).")
+            bool,
+            typer.Option(
+                "--follow", "-f", help="Print the feed's alerts, then each new one as it comes (SSE)."
+            ),
         ] = False,
         failed: Annotated[
             bool, typer.Option("--failed", help="Webhook deliveries in the dead-letter stream.")
@@ -292,20 +296,28 @@ def register(app: typer.Typer) -> None:
 
 
 def _follow(last_event_id: str) -> None:
-    """Prints the SSE stream's alerts as JSON lines until interrupted."""
+    """Prints the SSE stream's alerts as JSON lines until interrupted; reconnects after a lost
+    connection, resuming after the last alert printed (Last-Event-ID)."""
     try:
-        with (
-            httpx.Client(
-                base_url=AlertClientSettings().alert_url, timeout=httpx.Timeout(30, read=None)
-            ) as client,
-            client.stream("GET", "/alerts/stream", headers={"Last-Event-ID": last_event_id}) as response,
-        ):
-            if response.is_error:
-                typer.echo(f"error: HTTP {response.status_code}", err=True)
-                raise typer.Exit(1)
-            for line in response.iter_lines():
-                if line.startswith("data:"):
-                    typer.echo(line[5:].strip())
+        while True:
+            try:
+                with (
+                    _api(httpx.Timeout(30, read=None)) as client,
+                    client.stream(
+                        "GET", "/alerts/stream", headers={"Last-Event-ID": last_event_id}
+                    ) as response,
+                ):
+                    if response.is_error:
+                        typer.echo(f"error: HTTP {response.status_code}", err=True)
+                        raise typer.Exit(1)
+                    for line in response.iter_lines():
+                        if line.startswith("id:"):
+                            last_event_id = line[3:].strip()
+                        elif line.startswith("data:"):
+                            typer.echo(line[5:].strip())
+            except httpx.HTTPError as error:
+                typer.echo(f"stream lost ({error}); reconnecting after {last_event_id}", err=True)
+                time.sleep(1.0)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
     except httpx.TransportError as error:
