@@ -13,7 +13,6 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import IllegalStateError
-from pydantic import ValidationError
 
 from claimwatch_alert.claim_records import ClaimDeadLetter, claim_dead_letter, route_claim
 from claimwatch_alert.retry import TRANSIENT_ERRORS, Backoff, sleep_unless
@@ -162,7 +161,7 @@ async def _apply(routed: list[tuple[Any, Claim]], apply: ApplyBatch) -> list[Cla
         return []
     except TRANSIENT_ERRORS:
         raise
-    except (ValueError, ValidationError, RuntimeError):
+    except Exception:  # any bug: find the claims that cause it instead of stopping the stream
         log.exception("a batch of %d claims could not be applied; applying them one by one", len(routed))
     letters: list[ClaimDeadLetter] = []
     for record, claim in routed:
@@ -170,7 +169,7 @@ async def _apply(routed: list[tuple[Any, Claim]], apply: ApplyBatch) -> list[Cla
             await apply([claim])
         except TRANSIENT_ERRORS:
             raise
-        except (ValueError, ValidationError, RuntimeError) as error:
+        except Exception as error:
             # A claim the state cannot take (a bug, or state it contradicts): park it, keep the stream going.
             log.exception("claim %s could not be applied; dead-lettering it", claim.claim_id)
             letters.append(

@@ -28,7 +28,9 @@ cost does not grow with the number of sources either; figure records stay bounde
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -197,7 +199,7 @@ class FigureStore:
         families = _unique([family_of(key) for key in figure_keys])
         claim_ids = _unique([claim.claim_id for claim in tracked])
         watched = [keys.figure(key) for key in figure_keys] + [keys.family_values(f) for f in families]
-        for _attempt in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             async with self.client.pipeline(transaction=True) as pipe:
                 try:
                     await pipe.watch(*watched)
@@ -232,8 +234,11 @@ class FigureStore:
                     return batch.decisions
                 except WatchError:
                     log.debug("figures changed during a batch of %d claims; retrying", len(claims))
+                    await asyncio.sleep(random.uniform(0, 0.002 * attempt))  # de-synchronise rivals
                     continue
-        raise RuntimeError(f"could not apply {len(claims)} claims after {MAX_ATTEMPTS} attempts")
+        # Contention, not a bad claim: a WatchError is a RedisError, which the claims loop treats as
+        # transient (it backs off and reads the poll again) instead of dead-lettering good claims.
+        raise WatchError(f"could not apply {len(claims)} claims after {MAX_ATTEMPTS} attempts")
 
     def _queue_writes(self, pipe: Any, batch: BatchDecision) -> None:
         """One EVAL of WRITE_SCRIPT inside MULTI: a single queued command whatever the batch holds."""
