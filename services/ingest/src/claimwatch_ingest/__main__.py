@@ -30,7 +30,12 @@ def build_app(settings: IngestSettings) -> FastAPI:
         settings.kafka_bootstrap, settings.topic_articles, **kafka_client_options(settings)
     )
     redis_client = aioredis.Redis.from_url(settings.redis_url, **redis_client_options(settings))
-    app = create_app(publisher, settings, RedisSeenArticles(redis_client), redis_client)
+    app = create_app(
+        publisher,
+        settings,
+        RedisSeenArticles(redis_client, ttl_seconds=settings.ingest_remember_days * 86_400),
+        redis_client,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -59,6 +59,10 @@ def with_language(articles: list[Article]) -> list[Article]:
     return checked
 
 
+def parse_and_detect(body: bytes, content_type: str, max_batch: int) -> list[Article]:
+    return with_language(articles_from_body(body, content_type, max_batch))
+
+
 def bearer_matches(request: Request, token: str) -> bool:
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
@@ -96,8 +100,10 @@ def create_app(
                 [Problem("body", f"larger than {conf.max_body_bytes} bytes")],
             )
         try:
-            articles = with_language(
-                articles_from_body(body, request.headers.get("content-type", ""), conf.max_batch)
+            # Parsing up to a thousand articles and detecting their languages is CPU work: off the
+            # event loop, so /healthz and other requests keep answering meanwhile.
+            articles = await asyncio.to_thread(
+                parse_and_detect, body, request.headers.get("content-type", ""), conf.max_batch
             )
         except ArticleInputError as error:
             status = {"Unsupported media type": 415, "Batch too large": 413}.get(error.title, 422)

@@ -14,3 +14,8 @@ class IngestSettings(ConnectionSettings):
         default=MAX_ARTICLE_CHARS + 65_536, description="Largest request body the ingest API reads (bytes)."
     )
     max_batch: int = Field(default=1000, ge=1, description="Most articles one request may carry.")
+    ingest_remember_days: int = Field(
+        default=90,
+        ge=0,
+        description="How long the ids of accepted articles are kept to answer duplicates (0: for ever).",
+    )
