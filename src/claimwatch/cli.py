@@ -132,42 +132,56 @@ def ingest(
     articles = read_articles(paths)
     if kafka:
         asyncio.run(_publish_to_kafka(kafka, topic, articles))
-        ids = [str(article.id) for article in articles]
+        for article in articles:
+            typer.echo(article.id)
     else:
-        ids = _post_articles((api or "http://127.0.0.1:8081").rstrip("/") + "/articles", articles)
-    for article_id in ids:
-        typer.echo(article_id)
+        _post_articles((api or "http://127.0.0.1:8081").rstrip("/") + "/articles", articles)
 
 
 INGEST_BATCH = 500
+INGEST_BATCH_BYTES = 1_000_000  # under the API's default body limit (1 MiB of text + 64 KiB)
 
 
-def _post_articles(url: str, articles: list[Article]) -> list[str]:
-    """Posts in batches the API accepts; duplicates are named on stderr, any refusal stops with its reason."""
+def request_batches(articles: list[Article]) -> list[list[dict[str, object]]]:
+    """Articles as JSON bodies the API accepts: at most INGEST_BATCH articles and, but for a single
+    large article, INGEST_BATCH_BYTES each."""
+    batches: list[list[dict[str, object]]] = []
+    size = 0
+    for article in articles:
+        item = article.model_dump(mode="json", exclude_none=True)
+        item_size = len(json.dumps(item, ensure_ascii=False).encode("utf-8")) + 2
+        if not batches or len(batches[-1]) >= INGEST_BATCH or size + item_size > INGEST_BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += item_size
+    return batches
+
+
+def _post_articles(url: str, articles: list[Article]) -> None:
+    """Posts in batches the API accepts, printing each batch's ids as it is accepted; duplicates
+    are named on stderr, a refusal stops with its reason."""
     token = ConnectionSettings().api_token
     headers = {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
-    ids: list[str] = []
     with httpx.Client(timeout=60.0, headers=headers) as client:
-        for first in range(0, len(articles), INGEST_BATCH):
-            batch = articles[first : first + INGEST_BATCH]
-            body = [article.model_dump(mode="json", exclude_none=True) for article in batch]
+        for body in request_batches(articles):
             try:
                 response = client.post(url, json=body)
             except httpx.HTTPError as error:
                 typer.echo(f"error: cannot reach {url}: {error}", err=True)
                 raise typer.Exit(1) from None
             if response.status_code == 409 and response.json().get("title") == "Duplicate article":
-                for article in batch:
-                    typer.echo(f"{article.id}: accepted before, not published again", err=True)
+                for item in body:
+                    typer.echo(f"{item['id']}: accepted before, not published again", err=True)
                 continue
             if response.status_code != 202:
                 typer.echo(f"error: {response.status_code} {response.text}", err=True)
                 raise typer.Exit(1)
             answer = response.json()
-            ids.extend(answer["ids"])
+            for article_id in answer["ids"]:
+                typer.echo(article_id)
             for duplicate in answer.get("duplicates", []):
                 typer.echo(f"{duplicate}: accepted before, not published again", err=True)
-    return ids
 
 
 async def _publish_to_kafka(bootstrap: str, topic: str, articles: list[Article]) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from claimwatch.cli import app
+from claimwatch.cli import INGEST_BATCH, INGEST_BATCH_BYTES, app, request_batches
+from claimwatch_schemas import Article
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_b4aa9eae918a7afd.txt"
@@ -53,3 +54,13 @@ def test_eval_scores_the_seed_gold() -> None:
     assert result.exit_code == 0, result.output
     recall = next(line for line in result.stdout.splitlines() if line.startswith("recall"))
     assert recall.split() == ["recall", "1.000", "15/15"]
+
+
+def test_request_batches_stay_under_the_body_limit_and_the_count() -> None:
+    big = [Article(id=f"big-{n}", text="x" * 600_000) for n in range(3)]
+    small = [Article(id=f"s-{n}", text="Sieben Angriffe.") for n in range(INGEST_BATCH + 1)]
+    batches = request_batches(big + small)
+    sizes = [len(json.dumps(batch).encode()) for batch in batches]
+    assert [len(batch) for batch in batches] == [1, 1, 1 + 499, 2]
+    assert max(sizes) <= INGEST_BATCH_BYTES
+    assert [item["id"] for batch in batches for item in batch] == [a.id for a in big + small]
