@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from claimwatch.embedded import free_port
 from claimwatch_schemas import Alert, Claim, ConnectionSettings, Evidence, Qualifier, claim_id_for, figure_key
 
 T = TypeVar("T")
@@ -84,13 +84,6 @@ async def eventually(probe: Callable[[], Awaitable[T | None]], *, within: float 
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {within:.0f}s (last: {result!r})")
         await asyncio.sleep(0.1)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class AlertProcess:
