@@ -21,7 +21,8 @@ _VERBS_DE = (
     r"|registriert|zählte|zählt|verzeichnete|verzeichnet|warnte|schrieb|schreibt|nannte|nennt|bezifferte"
     r"|beziffert|bezifferten|besagen|besagt|sprach|spricht|gab|gibt|gaben|geht|ging|veröffentlichte"
     r"|informierte|hieß|heißt|zitierte|zitiert|behauptete|behauptet|vermeldete|räumte|dokumentierte"
-    r"|dokumentiert|kündigte|kündigt|so"
+    r"|dokumentiert|kündigte|kündigt|mitteilte|mitteilten|berechnet|berechnete|berechneten|ermittelte"
+    r"|ermittelt|so"
 )
 _VERBS_EN = (
     r"said|says|say|told|tells|reported|reports|estimated|estimates|estimate|claimed|claims|stated"
@@ -50,13 +51,16 @@ _ANAPHOR = {
     "de": re.compile(
         r"(?<![\w])(?:demnach|den\s+Angaben\s+zufolge|nach\s+diesen\s+Angaben|(?:sagte|erklärte|betonte|"
         r"fügte|schrieb|teilte|so)\s+(?:er|sie)|(?:er|sie)\s+(?:sagte|erklärte|betonte|fügte|schrieb|"
-        r"teilte|schätzt|schätzte)|wie\s+(?:er|sie)\s+\w+|hieß\s+es|heißt\s+es)(?![\w])",
+        r"teilte|schätzt|schätzte)|wie\s+(?:er|sie)\s+\w+|hieß\s+es|heißt\s+es|(?:sagte|erklärte|teilte|meldete"
+        r"|berichtete|schrieb|so)\s+(?:die|das|der)\s+(?:Behörde|Organisation|Ministerium|Armee|Militär"
+        r"|Regierung|Polizei|Stelle|Gruppe|Sprecher|Sprecherin|Agentur|Institut|Verwaltung))(?![\w])",
         re.IGNORECASE,
     ),
     "en": re.compile(
         r"(?<![\w])(?:(?:he|she|it|they)\s+(?:said|added|says|wrote|estimated|reported|claimed)|"
         r"said\s+(?:he|she|it|they)|the\s+(?:ministry|agency|statement|report|official|spokesman|"
-        r"spokeswoman|military|army|governor|mayor)\s+(?:said|added|says|reported)|according\s+to\s+"
+        r"spokeswoman|military|army|governor|mayor|authority|organi[sz]ation|group|office|department|institute"
+        r"|service|agency)\s+(?:said|added|says|reported)|according\s+to\s+"
         r"(?:the\s+)?(?:statement|report|ministry|figures|the\s+same\s+source))(?![\w])",
         re.IGNORECASE,
     ),
