@@ -798,6 +798,7 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
 
 _DELIVERABLE = _EQUIPMENT | {"drones", "missiles", "bombs", "weapons"}
 _MONEY = frozenset({"usd", "eur", "gbp"})
+_ALL_MONEY = frozenset({"usd", "eur", "gbp", "rub", "cny", "pln", "uah", "chf", "ils"})
 
 
 def _context_metric(ctx: _Context, fig: _Figure, unit: str) -> str | None:
@@ -887,6 +888,9 @@ def _subject(
     np_countries = _countries(ctx, fig.number.end, fig.np_end)
     if np_countries:
         return np_countries[0][2]
+    unit = lex.units[fig.unit_index].unit if fig.unit_index is not None else ""
+    if unit in _ALL_MONEY and fig.metric not in ("aid", "supplied"):
+        return None  # revenue, budgets, damage: money nobody gave is no party's figure
     own = [(f.number.end, f.np_end) for f in figures if f is not fig]
     excluded = own + ([(source.start, source.end)] if source else [])
     dateline = _DATELINE.match(ctx.text, sent.start, sent.end)
@@ -908,7 +912,6 @@ def _subject(
         ):
             continue
         mentions.append((start, end, code))
-    unit = lex.units[fig.unit_index].unit if fig.unit_index is not None else ""
     if unit in _VICTIM_UNITS and fig.metric in (
         "killed",
         "wounded",
