@@ -34,11 +34,14 @@ _PRE_CUE = {
     "de": re.compile(
         r"(?<![\w])(?:laut|nach\s+(?:Angaben|Schätzungen|Einschätzung|Informationen|Darstellung|Zählung"
         r"|Zahlen|Erkenntnissen|Berechnungen|Daten|(?:einem\s+)?Bericht)(?:\s+(?:von|vom))?|Angaben\s+(?:von|vom)"
+        r"|(?:nach|laut)(?=\s+[A-ZÄÖÜ][\w.]*-(?:Angaben|Zahlen|Schätzungen|Informationen|Daten)(?![\w]))"
+        r"|Quellen?\s*:"
         rf"|{_VERBS_DE})(?![\w])",
         re.IGNORECASE,
     ),
     "en": re.compile(
-        rf"(?<![\w])(?:according\s+to|citing|cited\s+by|(?:figures|data|estimates)\s+from|{_VERBS_EN})(?![\w])",
+        rf"(?<![\w])(?:according\s+to|citing|cited\s+by|(?:figures|data|estimates)\s+from|Sources?\s*:|{_VERBS_EN})"
+        r"(?![\w])",
         re.IGNORECASE,
     ),
 }
@@ -75,6 +78,8 @@ _NEXT_SENTENCE = {
         re.IGNORECASE,
     ),
 }
+
+_SOURCE_LINE = re.compile(r"^\s*(?:Quellen?|Sources?)\s*:")
 
 _NAME_TOKEN = r"(?<![\w-])[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
 _PERSON = re.compile(
@@ -453,7 +458,7 @@ class Attributor:
         for cue in pre_cues:
             word = cue.group(0).lower()
             inverted = lang == "en" and not word.startswith(
-                ("according", "citing", "cited", "figures", "data", "estimates")
+                ("according", "citing", "cited", "figures", "data", "estimates", "source")
             )
             if (
                 inverted
@@ -520,6 +525,10 @@ class Attributor:
         if lang != "de" or re.match(r"(?:Er|Sie|Es)\s", text[lo : lo + 4]):
             return False  # 'Er verwies darauf, dass ...': the pronoun's own verb decides
         return _REPORTED_SPEECH.search(text, lo, hi) is not None
+
+    def source_line(self, sentence: str) -> bool:
+        """A fact box's closing line: 'Quelle: Nato', 'Source: UNHCR'."""
+        return _SOURCE_LINE.match(sentence) is not None
 
     def next_sentence_cue(self, sentence: str, lang: Lang) -> bool:
         return _NEXT_SENTENCE[lang].match(sentence) is not None

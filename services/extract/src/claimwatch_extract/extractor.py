@@ -798,6 +798,7 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
 
 _DELIVERABLE = _EQUIPMENT | {"drones", "missiles", "bombs", "weapons"}
 _MONEY = frozenset({"usd", "eur", "gbp"})
+_FACT_LINE = 80  # longest line of a fact box
 _ALL_MONEY = frozenset({"usd", "eur", "gbp", "rub", "cny", "pln", "uah", "chf", "ils"})
 
 
@@ -994,6 +995,14 @@ def _sentence_source(
         source = next((s for s in reversed(memory[-3:]) if s is not None), None)
     if source is None and memory and attributor.reported_speech(ctx.text, sent.start, sent.end, ctx.lang):
         source = next((s for s in reversed(memory[-2:]) if s is not None), None)
+    fact_line = len(sent.text) <= _FACT_LINE and not sent.text.rstrip().endswith(".")
+    if source is None and figures and fact_line:  # a fact box names its source in its last line
+        for nxt in ctx.sentences[index + 1 : index + 8]:
+            if attributor.source_line(nxt.text):
+                source = attributor.find(ctx.text, nxt.start, nxt.end, ctx.lang, [])
+                break
+            if len(nxt.text) > _FACT_LINE or nxt.text.rstrip().endswith("."):
+                break
     if source is None and figures and memory and memory[-1] is not None and _CONTINUES.search(sent.text):
         source = memory[-1]  # 'Innerhalb Syriens gelten weitere 7,4 Millionen Menschen als vertrieben.'
     return source

@@ -284,7 +284,9 @@ def lexicons() -> Compiled:
         re.IGNORECASE,
     )
     place_alt = "|".join(f"(?P<p{i}>{'|'.join(re.escape(n) for n in p.names)})" for i, p in enumerate(places))
-    named_alt = [(f"s{i}", [rf"(?:{p})(?![\w-])" for p in s.patterns]) for i, s in enumerate(sources.named)]
+    # a name ends at a word end, or before '-Angaben' ('nach UN-Angaben')
+    named_end = r"(?:(?![\w-])|(?=-(?:Angaben|Zahlen|Schätzungen|Informationen|Daten)(?![\w])))"
+    named_alt = [(f"s{i}", [rf"(?:{p}){named_end}" for p in s.patterns]) for i, s in enumerate(sources.named)]
     body_groups: dict[Lang, re.Pattern[str]] = {}
     for lang in LANGS:
         body_groups[lang] = _alternation(
