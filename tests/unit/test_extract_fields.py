@@ -122,6 +122,14 @@ def test_unit_metric_subject(text: str, lang: Lang, unit: str, metric: str, subj
         ("Russia lost 1,270 soldiers, according to NATO.", "en", "NATO"),
         ("Russia lost 1,270 soldiers, Ukraine's General Staff said.", "en", "Ukrainian General Staff"),
         ("Russia has lost 1,270 soldiers, analyst Michael Kofman estimated.", "en", "Michael Kofman"),
+        ("Nach UN-Angaben sind 20.000 Menschen aus der Stadt geflohen.", "de", "UN"),
+        ("Die Weltbank beziffert die Schäden auf 4 Milliarden Dollar.", "de", "Weltbank"),
+        ("Russia lost 1,270 soldiers, Qatar's foreign ministry said.", "en", "Qatari Foreign Ministry"),
+        (
+            "Landeshauptfrau Anna Beispiel sagte, 900 Gebäude seien beschädigt worden.",
+            "de",
+            "Anna Beispiel",
+        ),
     ],
 )
 def test_sources(text: str, lang: Lang, source: str | None) -> None:
@@ -133,6 +141,15 @@ def test_source_carries_to_the_next_sentence_by_anaphor() -> None:
         "Laut der NATO verlor Russland 1000 Panzer. Demnach wurden zudem 500 Drohnen zerstört.", "de"
     )
     assert [c.source for c in found] == ["NATO", "NATO"]
+
+
+def test_fact_box_takes_the_source_of_its_last_line() -> None:
+    found = claims("Verluste im Überblick\nPanzer: 1.200\nDrohnen: 3.400\nQuelle: Nato\n", "de")
+    assert [(c.value, c.source) for c in found] == [(1200, "NATO"), (3400, "NATO")]
+
+
+def test_budget_money_has_no_subject() -> None:
+    assert one("Russland nahm 2024 rund 100 Milliarden Dollar aus dem Ölexport ein.", "de").subject is None
 
 
 @pytest.mark.parametrize(
