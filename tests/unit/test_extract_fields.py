@@ -95,6 +95,14 @@ def test_unit_metric_subject(text: str, lang: Lang, unit: str, metric: str, subj
     assert (c.unit, c.metric, c.subject) == (unit, metric, subject)
 
 
+def test_out_of_is_a_partitive() -> None:
+    found = claims("Ukraine downs 24 out of 37 Russian missiles, the air force says.", "en")
+    assert [(c.value, c.unit, c.metric) for c in found] == [
+        (24, "missiles", "intercepted"),
+        (37, "missiles", "launched"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "lang", "source"),
     [

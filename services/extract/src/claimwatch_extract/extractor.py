@@ -242,7 +242,7 @@ _VERB_BEFORE = {
     ),
 }
 _PARTITIVE = re.compile(
-    r"^\s+(?:of|von|der)\s+(?:the\s+|den\s+|insgesamt\s+|total\s+|all\s+)?"
+    r"^\s+(?:(?:out\s+)?of|von|der)\s+(?:the\s+|den\s+|insgesamt\s+|total\s+|all\s+|a\s+total\s+of\s+)?"
     r"(?:(?:etwa|rund|knapp|fast|about|around|some|nearly|almost)\s+)?$",
     re.IGNORECASE,
 )
