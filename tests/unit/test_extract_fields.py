@@ -144,6 +144,19 @@ def test_sources(text: str, lang: Lang, source: str | None) -> None:
     assert one(text, lang).source == source
 
 
+def test_a_capitalised_first_word_is_no_speaker() -> None:
+    assert one("Early reports from a volunteer group put the death toll at 61.", "en").source is None
+
+
+def test_the_army_said_points_back_only_to_an_army() -> None:
+    found = claims(
+        "The health ministry said 61 people were killed. "
+        "The army said on Saturday that 78 civilians were killed in the attack.",
+        "en",
+    )
+    assert [(c.value, c.source) for c in found] == [(61, "health ministry"), (78, "military")]
+
+
 def test_source_carries_to_the_next_sentence_by_anaphor() -> None:
     found = claims(
         "Laut der NATO verlor Russland 1000 Panzer. Demnach wurden zudem 500 Drohnen zerstört.", "de"

@@ -973,7 +973,9 @@ def _sentence_source(
             hi = max(hi, _sentence_end(ctx, q_end))
     if attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
         remembered = next((s for s in reversed(memory[-3:]) if s is not None), None)
-        if remembered is not None:
+        if remembered is not None and attributor.refers_to(
+            ctx.text, sent.start, sent.end, ctx.lang, remembered
+        ):
             return remembered
     source = attributor.find(ctx.text, lo, hi, ctx.lang, exclude)
     if source is not None and attributor.is_bare(source.name):
@@ -992,7 +994,11 @@ def _sentence_source(
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
             source = attributor.find(ctx.text, nxt.start, nxt.end, ctx.lang, [])
     if source is None and attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
-        source = next((s for s in reversed(memory[-3:]) if s is not None), None)
+        remembered = next((s for s in reversed(memory[-3:]) if s is not None), None)
+        if remembered is not None and attributor.refers_to(
+            ctx.text, sent.start, sent.end, ctx.lang, remembered
+        ):
+            source = remembered
     if source is None and memory and attributor.reported_speech(ctx.text, sent.start, sent.end, ctx.lang):
         source = next((s for s in reversed(memory[-2:]) if s is not None), None)
     fact_line = len(sent.text) <= _FACT_LINE and not sent.text.rstrip().endswith(".")
