@@ -232,3 +232,17 @@ def test_claims_are_deterministic_and_ordered() -> None:
     first = claims(text, "de")
     assert first == claims(text, "de")
     assert [c.evidence.start for c in first] == sorted(c.evidence.start for c in first)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Bei Angriffen im Gazastreifen sind mindestens 38 Menschen getötet worden, darunter elf Kinder.",
+            "de",
+        ),
+        ("More than 120 people, including 24 children, are feared dead.", "en"),
+    ],
+)
+def test_a_part_of_a_toll_shares_its_metric(text: str, lang: Lang) -> None:
+    assert [(c.unit, c.metric) for c in claims(text, lang)] == [("people", "killed"), ("children", "killed")]

@@ -1125,6 +1125,13 @@ def _has_cue(ctx: _Context, sent: Sentence) -> bool:
     return _CUE.search(sent.text) is not None
 
 
+_SUBSET_GAP = re.compile(
+    r"[,(–-]\s*(?:darunter|unter\s+ihnen|davon|including|among\s+them|among\s+whom|of\s+whom)"
+    r"(?:\s+(?:auch|mindestens|at\s+least|more\s+than|mehr\s+als))?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
     """'über 10.000 Panzern und 20.000 gepanzerten Fahrzeugen': the qualifier and metric carry over."""
     for prev, fig in itertools.pairwise(figures):
@@ -1138,6 +1145,25 @@ def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
             unit = ctx.lex.units[fig.unit_index] if fig.unit_index is not None else None
             if unit is not None:
                 fig.metric = unit.remap.get(prev.metric, prev.metric)
+    for prev, fig in itertools.pairwise(figures):
+        # "38 Menschen getötet, darunter elf Kinder": a part of a toll shares its metric
+        if (
+            fig.metric is None
+            and prev.metric in _CASUALTY
+            and _SUBSET_GAP.search(ctx.text, prev.np_end, fig.start)
+            and fig.unit_index is not None
+            and ctx.lex.units[fig.unit_index].unit in _PERSON_UNITS
+        ):
+            fig.metric = prev.metric
+            fig.antecedent = fig.antecedent or prev
+        elif (  # "More than 120 people, including 24 children, are feared dead"
+            prev.metric is None
+            and fig.metric in _CASUALTY
+            and _SUBSET_GAP.search(ctx.text, prev.np_end, fig.start)
+            and prev.unit_index is not None
+            and ctx.lex.units[prev.unit_index].unit in _PERSON_UNITS
+        ):
+            prev.metric = fig.metric
     for prev, fig in reversed(list(itertools.pairwise(figures))):
         # "14 Panzer, 31 Artilleriesysteme und 45 Drohnen zerstört": the verb closes the list
         if (
