@@ -246,3 +246,24 @@ def test_claims_are_deterministic_and_ordered() -> None:
 )
 def test_a_part_of_a_toll_shares_its_metric(text: str, lang: Lang) -> None:
     assert [(c.unit, c.metric) for c in claims(text, lang)] == [("people", "killed"), ("children", "killed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "The toll rose to 61, with 35 civilians killed in El Fasher and 26 in Zamzam.",
+            "en",
+            [(61, "people", "killed"), (35, "civilians", "killed"), (26, "civilians", "killed")],
+        ),
+        (
+            "In Charkiw wurden 12 Menschen getötet, in Sumy 5.",
+            "de",
+            [(12, "people", "killed"), (5, "people", "killed")],
+        ),
+    ],
+)
+def test_a_bare_number_for_another_place_repeats_the_figure(
+    text: str, lang: Lang, expected: list[tuple[float, str, str]]
+) -> None:
+    assert [(c.value, c.unit, c.metric) for c in claims(text, lang)] == expected

@@ -595,6 +595,10 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
                 fig.unit_index = figures[i + 1].unit_index
                 fig.antecedent, fig.elliptic = figures[i + 1], True
                 continue
+        if prev is not None and _gapped_by_place(text, sent.start, fig.start, n.end):
+            # '35 civilians killed in El Fasher and 26 in Zamzam', '12 Tote in Charkiw, in Sumy 5'
+            fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
+            continue
         before = text[max(sent.start, n.start - 120) : fig.start]
         counted = _counted_before(ctx, before, max(sent.start, n.start - 120))
         if counted is not None:
@@ -640,6 +644,22 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             and not _BARE_TRAP.match(text, n.end)
         ):  # 'rund 8,8 Millionen innerhalb des Landes vertrieben', 'Of those, around 6.2 million'
             fig.unit_index, fig.antecedent, fig.elliptic = antecedent.unit_index, antecedent, True
+
+
+_PLACE_NAME = r"(?:the\s+|der\s+|dem\s+|den\s+)?[A-ZÄÖÜ][\w'’-]*(?:\s+[A-ZÄÖÜ][\w'’-]*)?"
+_PLACE_AFTER_COORD = re.compile(r"(?:,|\bund|\band|\bsowie|\bwhile)\s+$")
+_PLACE_AFTER = re.compile(
+    rf"\s+(?:in|im|bei|near|in\s+and\s+around)\s+{_PLACE_NAME}(?=\s*(?:[,.;)]|$|\s+(?:und|and)\s))"
+)
+_PLACE_BEFORE = re.compile(rf"(?:,|\bund|\band)\s+(?:in|im|bei)\s+{_PLACE_NAME}\s+$")
+
+
+def _gapped_by_place(text: str, lo: int, start: int, end: int) -> bool:
+    """A bare number that repeats the previous figure for another place."""
+    before = text[max(lo, start - 40) : start]
+    if _PLACE_BEFORE.search(before):
+        return True
+    return _PLACE_AFTER_COORD.search(before) is not None and _PLACE_AFTER.match(text, end) is not None
 
 
 # A bare number followed by these counts something else: money, a share, a time, a price.
@@ -1146,6 +1166,9 @@ def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
             if unit is not None:
                 fig.metric = unit.remap.get(prev.metric, prev.metric)
     for prev, fig in itertools.pairwise(figures):
+        if fig.metric is None and fig.elliptic and fig.antecedent is prev and prev.metric is not None:
+            fig.metric = prev.metric  # '35 civilians killed in El Fasher and 26 in Zamzam'
+            continue
         # "38 Menschen getötet, darunter elf Kinder": a part of a toll shares its metric
         if (
             fig.metric is None
