@@ -267,3 +267,34 @@ def test_a_bare_number_for_another_place_repeats_the_figure(
     text: str, lang: Lang, expected: list[tuple[float, str, str]]
 ) -> None:
     assert [(c.value, c.unit, c.metric) for c in claims(text, lang)] == expected
+
+
+def test_a_daily_report_with_its_running_total() -> None:
+    found = claims(
+        "Russia has lost about 1,320 soldiers in the past 24 hours, bringing its total losses since "
+        "the full-scale invasion to 812,560, Ukraine's General Staff said. Russia also lost 12 tanks, "
+        "28 armored fighting vehicles and 41 artillery systems.",
+        "en",
+    )
+    assert [(c.value, c.unit, c.metric, c.period) for c in found] == [
+        (1320, "soldiers", "lost", "P1D"),
+        (812_560, "soldiers", "lost", None),
+        (12, "tanks", "lost", None),
+        (28, "armored_vehicles", "lost", None),
+        (41, "artillery_systems", "lost", None),
+    ]
+
+
+def test_a_verb_before_and_belongs_to_the_figure_it_closes() -> None:
+    found = claims("Roughly 300 North Korean soldiers had been killed and 2,700 injured.", "en")
+    assert [(c.value, c.metric) for c in found] == [(300, "killed"), (2700, "wounded")]
+
+
+def test_including_a_bare_number_is_part_of_the_tracked_figure() -> None:
+    found = claims(
+        "Air defences destroyed 47 Ukrainian drones over seven regions, including 19 over Kursk.", "en"
+    )
+    assert [(c.value, c.unit, c.metric) for c in found if c.tracked] == [
+        (47, "drones", "intercepted"),
+        (19, "drones", "intercepted"),
+    ]

@@ -328,6 +328,7 @@ class _Figure:
     elliptic: bool = False
     antecedent: _Figure | None = None
     by_enemy: bool = False  # "Ukrainian forces destroyed 14 tanks": the tanks are the other side's
+    noun_start: int | None = None  # where the counted noun itself begins
     period: str | None = None
 
 
@@ -418,8 +419,9 @@ def _published(value: datetime | date | None) -> datetime | None:
 # -- figures -------------------------------------------------------------------------------------
 
 
-def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tuple[int, int] | None:
-    """(unit index, end) of the counted noun after a number, adjectives in between allowed."""
+def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tuple[int, int, int] | None:
+    """(unit index, end, start of the noun) of the counted noun after a number, adjectives in
+    between allowed."""
     text, lang = ctx.text, ctx.lang
     unit_re = ctx.lex.unit_re[lang]
     stop = _STOP[lang]
@@ -436,7 +438,7 @@ def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tupl
             return None
         m = unit_re.match(text, pos, limit)
         if m and m.lastgroup and not (lang == "de" and text[pos].islower() and " " not in m.group(0)):
-            return int(m.lastgroup[1:]), m.end()
+            return int(m.lastgroup[1:]), m.end(), m.start()
         word = _WORD.match(text, pos, limit)
         if word is None:
             return None
@@ -524,13 +526,14 @@ def _figures_in(
         qual, begin = _qualifier_before(ctx, sent.start, n.start)
         if n.currency and unit is None:
             cur_unit = next((i for i, u in enumerate(ctx.lex.units) if u.unit == n.currency), None)
-            unit = (cur_unit, n.end) if cur_unit is not None else None
+            unit = (cur_unit, n.end, n.end) if cur_unit is not None else None
         fig = _Figure(
             number=n,
             start=begin,
             end=unit[1] if unit else n.end,
             np_end=unit[1] if unit else n.end,
             unit_index=unit[0] if unit else None,
+            noun_start=unit[2] if unit else None,
             sentence=sent_index,
         )
         if n.value_max is not None:
@@ -595,6 +598,20 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
                 fig.unit_index = figures[i + 1].unit_index
                 fig.antecedent, fig.elliptic = figures[i + 1], True
                 continue
+        whole = next(
+            (
+                f
+                for f in reversed(figures[:i])
+                if f.unit_index is not None and lex.units[f.unit_index].tracked
+            ),
+            None,
+        )
+        if whole is not None and (
+            _TOTAL_TO.search(text, max(sent.start, fig.start - 90), fig.start)
+            or _SUBSET_GAP.search(text, whole.np_end, fig.start)
+        ):  # 'bringing its total losses to 812,560', '47 drones over seven regions, including 19 over Kursk'
+            fig.unit_index, fig.antecedent, fig.elliptic = whole.unit_index, whole, True
+            continue
         if prev is not None and _gapped_by_place(text, sent.start, fig.start, n.end):
             # '35 civilians killed in El Fasher and 26 in Zamzam', '12 Tote in Charkiw, in Sumy 5'
             fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
@@ -646,6 +663,11 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             fig.unit_index, fig.antecedent, fig.elliptic = antecedent.unit_index, antecedent, True
 
 
+_TOTAL_TO = re.compile(
+    r"(?<![\w])(?:bringing|brings|brought|raising|raises|pushing|taking|bringt|brachte|erhöht\w*|steigt|stieg)"
+    r"(?:\s+[\w'’-]+){0,9}?\s+(?:to|auf)\s+$",
+    re.IGNORECASE,
+)
 _PLACE_NAME = r"(?:the\s+|der\s+|dem\s+|den\s+)?[A-ZÄÖÜ][\w'’-]*(?:\s+[A-ZÄÖÜ][\w'’-]*)?"
 _PLACE_AFTER_COORD = re.compile(r"(?:,|\bund|\band|\bsowie|\bwhile)\s+$")
 _PLACE_AFTER = re.compile(
@@ -741,6 +763,9 @@ def _counted_before(ctx: _Context, before: str, offset: int) -> int | None:
 # -- metric ------------------------------------------------------------------------------------
 
 
+_COORD_AFTER_VERB = re.compile(r"\s*(?:,\s*)?(?:and|und|sowie|while|whereas|as\s+well\s+as)\s", re.IGNORECASE)
+
+
 def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> None:
     lex = ctx.lex
     triggers: list[tuple[int, int, int]] = []
@@ -753,12 +778,17 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
         for i, fig in enumerate(figures):
             if fig.unit_index is not None and not lex.units[fig.unit_index].tracked:
                 continue  # "32 Staaten haben ... geliefert": the verb belongs to the next figure
+            if fig.noun_start is not None and fig.noun_start <= t_start and t_end < fig.np_end:
+                best = None  # 'armored fighting vehicles': a word of the noun itself says nothing
+                break
             if fig.number.start <= t_start and t_end <= fig.np_end:
                 dist = 0
             elif t_start >= fig.np_end:
                 dist = t_start - fig.np_end
             else:
                 dist = fig.start - t_end + 3  # the verb tends to follow the noun phrase
+                if i and _COORD_AFTER_VERB.match(ctx.text, t_end, fig.start):
+                    dist += 60  # '300 soldiers had been killed and 2,700 injured': the verb closed
             if dist < 0:
                 dist = 0
             if best is None or dist < best[0]:
@@ -972,7 +1002,9 @@ def _period(ctx: _Context, fig: _Figure, sent: Sentence) -> str | None:
     m = ctx.lex.period_re[ctx.lang].search(ctx.text, sent.start, sent.end)
     if m is None or not m.lastgroup:
         return None
-    if _TOTAL_CUE.search(ctx.text, max(sent.start, fig.start - 30), fig.start):
+    if _TOTAL_CUE.search(ctx.text, max(sent.start, fig.start - 30), fig.start) or _TOTAL_TO.search(
+        ctx.text, max(sent.start, fig.start - 90), fig.start
+    ):
         return None
     return ctx.lex.periods[int(m.lastgroup[1:])].period
 
@@ -1165,10 +1197,11 @@ def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
             unit = ctx.lex.units[fig.unit_index] if fig.unit_index is not None else None
             if unit is not None:
                 fig.metric = unit.remap.get(prev.metric, prev.metric)
+    for i, fig in enumerate(figures):
+        whole = fig.antecedent
+        if fig.metric is None and fig.elliptic and whole is not None and any(f is whole for f in figures[:i]):
+            fig.metric = whole.metric  # '35 civilians killed in El Fasher and 26 in Zamzam'
     for prev, fig in itertools.pairwise(figures):
-        if fig.metric is None and fig.elliptic and fig.antecedent is prev and prev.metric is not None:
-            fig.metric = prev.metric  # '35 civilians killed in El Fasher and 26 in Zamzam'
-            continue
         # "38 Menschen getötet, darunter elf Kinder": a part of a toll shares its metric
         if (
             fig.metric is None
