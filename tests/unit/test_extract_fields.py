@@ -88,6 +88,20 @@ def test_qualifier_and_metric_carry_over_a_list() -> None:
         ("Germany will send 14 tanks to Ukraine.", "en", "tanks", "supplied", "DE"),
         ("North Korea has sent 10,000 troops to Russia.", "en", "soldiers", "deployed", "KP"),
         ("Ukrainian forces destroyed 14 tanks near Bakhmut.", "en", "tanks", "lost", "RU"),
+        (
+            "Some 11,000 North Korean soldiers are in Russia's Kursk region.",
+            "en",
+            "soldiers",
+            "deployed",
+            "KP",
+        ),
+        (
+            "Derzeit sind rund 11.000 nordkoreanische Soldaten in der Region Kursk.",
+            "de",
+            "soldiers",
+            "deployed",
+            "KP",
+        ),
     ],
 )
 def test_unit_metric_subject(text: str, lang: Lang, unit: str, metric: str, subject: str) -> None:

@@ -763,6 +763,14 @@ def _counted_before(ctx: _Context, before: str, offset: int) -> int | None:
 # -- metric ------------------------------------------------------------------------------------
 
 
+_PRESENT_IN = re.compile(
+    r"\s+(?:are|were|remain|remained|have\s+been|had\s+been|sind|seien|waren|befinden\s+sich|befanden\s+sich)"
+    r"\s+(?:now\s+|still\s+|currently\s+|already\s+|derzeit\s+|inzwischen\s+|bereits\s+|noch\s+)?"
+    r"(?:in|im|inside|on\s+the\s+ground\s+in|an\s+der\s+Front)\s",
+    re.IGNORECASE,
+)
+_IN_PLACE = re.compile(r"\s+(?:in|im|inside)\s")
+_BE_BEFORE = re.compile(r"(?<![\w])(?:sind|seien|waren|stehen|befinden\s+sich|are|were)\s+(?:\w+\s+){0,2}$")
 _COORD_AFTER_VERB = re.compile(r"\s*(?:,\s*)?(?:and|und|sowie|while|whereas|as\s+well\s+as)\s", re.IGNORECASE)
 
 
@@ -837,6 +845,19 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             and unit.unit in ("soldiers",)
         ):
             metric = "planned_deployment" if metric in ("deployed", None) else metric
+        if (
+            metric is None
+            and unit is not None
+            and unit.unit == "soldiers"
+            and (
+                _PRESENT_IN.match(ctx.text, fig.np_end)
+                or (
+                    _IN_PLACE.match(ctx.text, fig.np_end)
+                    and _BE_BEFORE.search(ctx.text, max(sent.start, fig.start - 25), fig.start)
+                )
+            )
+        ):
+            metric = "deployed"  # '11,000 North Korean soldiers are in the Kursk region'
         if metric is not None and unit is not None:
             metric = unit.remap.get(metric, metric)
         fig.metric = metric
