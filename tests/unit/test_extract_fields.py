@@ -148,6 +148,11 @@ def test_out_of_is_a_partitive() -> None:
         ("Die Weltbank beziffert die Schäden auf 4 Milliarden Dollar.", "de", "Weltbank"),
         ("Russia lost 1,270 soldiers, Qatar's foreign ministry said.", "en", "Qatari Foreign Ministry"),
         (
+            "South Korea's National Intelligence Service said 300 North Korean soldiers had been killed.",
+            "en",
+            "South Korean intelligence",
+        ),
+        (
             "Landeshauptfrau Anna Beispiel sagte, 900 Gebäude seien beschädigt worden.",
             "de",
             "Anna Beispiel",
