@@ -771,6 +771,7 @@ _PRESENT_IN = re.compile(
 )
 _IN_PLACE = re.compile(r"\s+(?:in|im|inside)\s")
 _BE_BEFORE = re.compile(r"(?<![\w])(?:sind|seien|waren|stehen|befinden\s+sich|are|were)\s+(?:\w+\s+){0,2}$")
+_GROUND_EQUIPMENT = frozenset({"tanks", "armored_vehicles", "artillery_systems", "vehicles"})
 _COORD_AFTER_VERB = re.compile(r"\s*(?:,\s*)?(?:and|und|sowie|while|whereas|as\s+well\s+as)\s", re.IGNORECASE)
 
 
@@ -1271,6 +1272,8 @@ def _claim(
         metric = "supplied"  # 'Teil des Pakets sind 18 Kampfpanzer': equipment in aid is delivered
     if not unit.tracked:
         metric = "count"
+    if metric == "intercepted" and unit.unit in _GROUND_EQUIPMENT:
+        metric, fig.by_enemy = "lost", True  # 'Panzer abgeschossen': the shooter's enemy lost them
     prev_place, (fallback, fallback_victim), giver, carried = earlier
     location = _location(ctx, fig, figures, sent)
     if location is None and unit.unit in (*_VICTIM_UNITS, "attacks"):
