@@ -318,3 +318,48 @@ def test_including_a_bare_number_is_part_of_the_tracked_figure() -> None:
         (47, "drones", "intercepted"),
         (19, "drones", "intercepted"),
     ]
+
+
+def test_a_daily_report_fact_box_with_deltas() -> None:
+    found = claims(
+        "Russia's combat losses, according to the General Staff of Ukraine's Armed Forces:\n"
+        "Tanks: 10,942 (+3)\n"
+        "Armored fighting vehicles: 22,803 (+9)\n",
+        "en",
+    )
+    assert [(c.value, c.unit, c.metric, c.subject, c.period, c.source) for c in found] == [
+        (10_942, "tanks", "lost", "RU", None, "Ukrainian General Staff"),
+        (3, "tanks", "lost", "RU", "P1D", "Ukrainian General Staff"),
+        (22_803, "armored_vehicles", "lost", "RU", None, "Ukrainian General Staff"),
+        (9, "armored_vehicles", "lost", "RU", "P1D", "Ukrainian General Staff"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Seoul puts North Korean casualties at 4,900.", "en", (4900, "soldiers", "killed_or_wounded")),
+        ("Russia's losses in personnel have reached 1,010,370.", "en", (1_010_370, "soldiers", "lost")),
+        ("51 killed in past 24 hours as strikes continue", "en", (51, "people", "killed")),
+        ("Die Verluste der russischen Armee stiegen auf 1.010.370.", "de", (1_010_370, "soldiers", "lost")),
+    ],
+)
+def test_a_bare_number_takes_the_noun_linked_to_it(
+    text: str, lang: Lang, expected: tuple[float, str, str]
+) -> None:
+    c = one(text, lang)
+    assert (c.value, c.unit, c.metric) == expected
+
+
+def test_up_from_and_remain_repeat_the_figure() -> None:
+    found = claims(
+        "Losses averaged 1,180 soldiers per day in May, up from 1,060 in April. "
+        "The quake killed 2,886 people, while 373 remain missing.",
+        "en",
+    )
+    assert [(c.value, c.unit, c.metric) for c in found] == [
+        (1180, "soldiers", "lost"),
+        (1060, "soldiers", "lost"),
+        (2886, "people", "killed"),
+        (373, "people", "missing"),
+    ]
