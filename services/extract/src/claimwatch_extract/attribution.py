@@ -138,6 +138,16 @@ _NEXT_SENTENCE = {
 }
 
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"“]\s*)$")
+_PARTY_CLAIM = {
+    "de": re.compile(
+        r"(?<![\w])(?:(?:[Nn]ach|[Ll]aut)\s+(?P<adj>[\w-]+isch(?:en|er|e))\s+(?:Angaben|Zahlen|Schätzungen|Zählung"
+        r"|Darstellung|Informationen)|(?P<adj2>[\w-]+isch(?:en|er|e))\s+(?:Angaben|Zahlen|Schätzungen)\s+zufolge)(?![\w])"
+    ),
+    "en": re.compile(
+        r"(?<![\w])according\s+to\s+(?P<adj>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:figures|data|estimates|claims|accounts)"
+        r"(?![\w])(?P<adj2>)"
+    ),
+}
 _SOURCE_LINE = re.compile(r"^\s*(?:Quellen?|Sources?)\s*:")
 
 _NAME_TOKEN = r"(?<![\w-])[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
@@ -487,6 +497,26 @@ class Attributor:
                 )
         return out
 
+    def _party_claim(self, text: str, lo: int, hi: int, lang: Lang) -> _Candidate | None:
+        """A party's own figures, named by its adjective: 'nach russischen Angaben' -> Russland,
+        'according to Ukrainian figures' -> Ukraine."""
+        m = _PARTY_CLAIM[lang].search(text, lo, hi)
+        if m is None:
+            return None
+        group = "adj" if m.group("adj") else "adj2"
+        adjective = m.group(group)
+        code: str | None = None
+        if lang == "de":
+            found = self.lex.adjective_re.fullmatch(adjective)
+            code = found.lastgroup if found else None
+        else:
+            code = next((c.code for c in self.lex.countries.values() if adjective in c.demonyms_en), None)
+        if code is None:
+            return None
+        country = self.lex.countries[code]
+        name = _plain_name(country.names_de[0]) if lang == "de" else country.place
+        return _Candidate(name, m.start(group), m.end(group), False, f"{code.lower()}_government")
+
     def _nominative(self, name: str, lang: Lang) -> str:
         """'Südkoreas' -> 'Südkorea', "Ukraine's" -> 'Ukraine'."""
         if name.endswith(("'s", "’s")):
@@ -507,7 +537,8 @@ class Attributor:
         post = scan.post[bisect.bisect_left(scan.post_starts, lo) : bisect.bisect_left(scan.post_starts, hi)]
         pre_cues = [c for c in pre if c.end() <= hi]
         post_cues = [c for c in post if c.end() <= hi]
-        if not pre_cues and not post_cues:
+        party = self._party_claim(text, lo, hi, lang)
+        if not pre_cues and not post_cues and party is None:
             return None
         best: tuple[int, Source] | None = None
 
@@ -518,6 +549,8 @@ class Attributor:
             if best is None or dist < best[0]:
                 best = (dist, Source(cand.name, cand.start, cand.end, cand.id, cand.person))
 
+        if party is not None:  # 'nach ukrainischen Angaben', 'according to Russian figures'
+            consider(0, party)
         own = _OWN[lang].search(text, lo, hi)
         if own:  # "nach eigenen Angaben": the actor of the sentence is the source
             actors = [c for c in bodies if c.start < own.start()]
@@ -617,6 +650,11 @@ class Attributor:
 
     def next_sentence_cue(self, sentence: str, lang: Lang) -> bool:
         return _NEXT_SENTENCE[lang].match(sentence) is not None
+
+
+def _plain_name(pattern: str) -> str:
+    """A lexicon name pattern as plain text: '(?:der |die )?Ukraine' -> 'Ukraine'."""
+    return re.sub(r"\(\?:[^)]*\)[?*]|\([^)]*\)[?*]|[\\^$]", "", pattern).strip()
 
 
 def resolve_person(name: str, text: str) -> str:
