@@ -366,3 +366,48 @@ def test_up_from_and_remain_repeat_the_figure() -> None:
         (2886, "people", "killed"),
         (373, "people", "missing"),
     ]
+
+
+def test_military_nouns_elided_compounds_and_a_comma_closing_a_verb() -> None:
+    found = claims(
+        "Mehr als 1.500 Hisbollah-Kämpfer wurden getötet, fünf Blauhelme verletzt. "
+        "Die USA liefern mehrere Hundert Aufklärungs- und Kampfdrohnen.",
+        "de",
+    )
+    assert [(c.value, c.unit, c.metric) for c in found] == [
+        (1500, "soldiers", "killed"),
+        (5, "soldiers", "wounded"),
+        (100, "drones", "supplied"),
+    ]
+
+
+def test_a_qualifier_does_not_cross_a_comma_and() -> None:
+    found = claims("The package includes about a dozen interceptors, and five peacekeepers were hurt.", "en")
+    assert [(c.value, c.unit, c.qualifier) for c in found] == [
+        (12, "missiles", Qualifier.ABOUT),
+        (5, "soldiers", Qualifier.EXACT),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Brent kostete 75,40 US-Dollar je Barrel.", "de"),
+        ("Die Aktie des Rüstungskonzerns stieg auf 1 786 Euro.", "de"),
+        ("The shares closed at $12.35 on Monday.", "en"),
+    ],
+)
+def test_prices_are_no_figures(text: str, lang: Lang) -> None:
+    assert claims(text, lang) == []
+
+
+def test_a_sentence_ending_in_a_number_is_no_ordinal() -> None:
+    found = claims(
+        "In Thailand stieg die Zahl der Todesopfer auf 21. In Bangkok stürzte ein Hochhaus ein.", "de"
+    )
+    assert [(c.value, c.unit, c.metric) for c in found] == [(21, "people", "killed")]
+
+
+def test_a_year_is_no_range_start() -> None:
+    found = claims("Oil revenue rose in 2025 to 8.48 trillion roubles.", "en")
+    assert [(c.value, c.value_max, c.unit) for c in found] == [(8.48e12, None, "rub")]

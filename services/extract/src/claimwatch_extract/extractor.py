@@ -251,6 +251,8 @@ _ELLIPTIC_VERB = re.compile(
     r"seien|ist|currently|also|bereits|already|worden|zudem|remain|remained|still|noch|gelten|galten|als)\s+){0,3}",
     re.IGNORECASE,
 )
+_ELIDED_AND = re.compile(r"\s+(?:und|oder|bzw\.|sowie)\s")
+_PLAIN_AND = re.compile(r"\s+(?:und|and|oder|or)\s+", re.IGNORECASE)
 _COORD_GAP = re.compile(
     r"^\s*(?:,|,?\s*(?:und|sowie|and|or|oder|as\s+well\s+as|plus))?\s*(?:,\s*)?$", re.IGNORECASE
 )
@@ -450,6 +452,9 @@ def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tupl
         if low in stop and low not in _CONNECTORS:
             return None
         prev_cap = token[0].isupper()
+        if lang == "de" and token.endswith("-") and _ELIDED_AND.match(text, word.end(), limit):
+            pos = word.end()  # 'Aufklärungs- und Kampfdrohnen': the compound's head comes later
+            continue
         if lang == "de" and token[0].isupper() and low not in _CONNECTORS:
             return None
         pos = word.end()
@@ -497,6 +502,8 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
         return True  # "seit 2022 Waffen geliefert"
     if n.currency and n.value < 1000 and _PRICE_AFTER.match(text, n.end):
         return True  # '$5 a month', '$90 a barrel': a price
+    if _is_price(text, lo, n):
+        return True
     if not n.is_word:
         if text[n.start] == "0" and n.end - n.start > 1 and text[n.start + 1].isdigit():
             return True  # '0471 ...': a phone or file number
@@ -508,8 +515,40 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
         ):
             return True
         if after.startswith(".") and len(after) > 2 and after[1] == " " and n.value < 100 and n.scale == 1:
-            return ctx.lang == "de"  # German ordinal: "3. Brigade"
+            # German ordinal: "3. Brigade", "21. Februar"; not a figure that ends a sentence
+            return ctx.lang == "de" and _DE_SENTENCE_OPENER.match(after, 2) is None
     return False
+
+
+_CENTS = re.compile(r"\d[.,]\d\d$")
+_CURRENCY_AFTER = re.compile(
+    r"\s*(?:US-)?(?:Dollar|Euro|Franken|Pfund|Rubel|dollars?|euros?|pounds?|roubles?|rubles?)\b"
+)
+_PRICE_WORDS = re.compile(
+    r"(?:Preis\w*|kostet\w*|Kurs\w*|notiert\w*|Aktie\w*|Barrel|Brent|WTI|Feinunze|Liter|Börse\w*|"
+    r"price\w*|cost\w*|shares?|barrel|ounce|litre|liter|traded|trading|stock\w*)",
+    re.IGNORECASE,
+)
+
+
+def _is_price(text: str, lo: int, n: NumberMention) -> bool:
+    """'75,40 US-Dollar je Barrel', 'die Aktie stieg auf 1 786 Euro': prices are no figures."""
+    if n.scale > 1 or n.is_word:
+        return False
+    money = n.currency is not None or _CURRENCY_AFTER.match(text, n.end) is not None
+    if not money:
+        return False
+    if _CENTS.search(text, n.start, n.end) and n.value < 10_000:
+        return True
+    return _PRICE_WORDS.search(text, max(lo, n.start - 60), min(len(text), n.end + 40)) is not None
+
+
+_DE_SENTENCE_OPENER = re.compile(
+    r"(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Einer|In|Im|Am|An|Auf|Aus|Bei|Nach|Seit|Laut|Mit|Zudem|Auch|Damit|"
+    r"Dabei|Doch|Es|Er|Sie|Wir|Man|Bis|Wie|Zuvor|Zuletzt|Insgesamt|Weitere|Außerdem|Allein|Unter|Nun|Zugleich|"
+    r"Demnach|Dies|Diese|Dieser|Darunter|Davon|Viele|Mehr|Rund|Etwa|Mindestens|Bislang|Bisher|Zum|Zur|Vor|Über|"
+    r"Während|Unterdessen|Inzwischen|Gleichzeitig)\s"
+)
 
 
 def _figures_in(
@@ -855,7 +894,10 @@ _PRESENT_IN = re.compile(
 _IN_PLACE = re.compile(r"\s+(?:in|im|inside)\s")
 _BE_BEFORE = re.compile(r"(?<![\w])(?:sind|seien|waren|stehen|befinden\s+sich|are|were)\s+(?:\w+\s+){0,2}$")
 _GROUND_EQUIPMENT = frozenset({"tanks", "armored_vehicles", "artillery_systems", "vehicles"})
-_COORD_AFTER_VERB = re.compile(r"\s*(?:,\s*)?(?:and|und|sowie|while|whereas|as\s+well\s+as)\s", re.IGNORECASE)
+_COORD_AFTER_VERB = re.compile(
+    r"\s*(?:,\s*(?:(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)?|(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)",
+    re.IGNORECASE,
+)
 
 
 def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> None:
@@ -884,7 +926,8 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
                 dist = t_start - fig.np_end
             else:
                 dist = fig.start - t_end + 3  # the verb tends to follow the noun phrase
-                if i and _COORD_AFTER_VERB.match(ctx.text, t_end, fig.start):
+                closing = _COORD_AFTER_VERB.match(ctx.text, t_end, fig.start)
+                if i and closing and (not lex.metrics[index].plan or closing.group(0).strip() != ","):
                     dist += 60  # '300 soldiers had been killed and 2,700 injured': the verb closed
             if dist < 0:
                 dist = 0
@@ -1322,7 +1365,11 @@ def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
         gap = ctx.text[prev.np_end : fig.start]
         if not _COORD_GAP.match(gap):
             continue
-        if fig.qualifier is None and prev.qualifier not in (None, Qualifier.EXACT, Qualifier.RANGE):
+        if (
+            fig.qualifier is None
+            and prev.qualifier not in (None, Qualifier.EXACT, Qualifier.RANGE)
+            and _PLAIN_AND.fullmatch(gap)
+        ):  # 'über 10.000 Panzern und 20.000 Fahrzeugen'; not over ', and five peacekeepers'
             fig.qualifier = prev.qualifier
         if fig.metric is None and prev.metric is not None:
             fig.metric = prev.metric
