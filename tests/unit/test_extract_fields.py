@@ -411,3 +411,22 @@ def test_a_sentence_ending_in_a_number_is_no_ordinal() -> None:
 def test_a_year_is_no_range_start() -> None:
     found = claims("Oil revenue rose in 2025 to 8.48 trillion roubles.", "en")
     assert [(c.value, c.value_max, c.unit) for c in found] == [(8.48e12, None, "rub")]
+
+
+def test_a_bare_body_takes_its_country_from_earlier_in_the_article() -> None:
+    found = claims(
+        "The Israeli military said it struck 40 targets. Four soldiers were killed, the military said.", "en"
+    )
+    assert [(c.value, c.source) for c in found] == [(40, "Israeli military"), (4, "Israeli military")]
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The UN migration agency IOM said 65,000 people have fled.", "IOM"),
+        ("Gaza's health ministry said 61,158 people had been killed.", "Gaza health ministry"),
+        ("Save the Children said around 190 children arrived alone.", "Save the Children"),
+    ],
+)
+def test_named_sources(text: str, source: str) -> None:
+    assert one(text, "en").source == source

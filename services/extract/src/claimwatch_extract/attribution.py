@@ -148,6 +148,7 @@ _PARTY_CLAIM = {
         r"(?![\w])(?P<adj2>)"
     ),
 }
+_GAZA_BEFORE = re.compile(r"Gaza(?:'s|’s)?\s+$")
 _SOURCE_LINE = re.compile(r"^\s*(?:Quellen?|Sources?)\s*:")
 
 _NAME_TOKEN = r"(?<![\w-])[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
@@ -374,6 +375,8 @@ class Attributor:
                 stem = re.sub(r"[()?:|\\]", "", country.adjective_de.split("|")[0]).replace("US-", "")
             return f"{stem}{_DE_STRONG[body.gender]} {body.nominative}", start
         if code is None:
+            if _GAZA_BEFORE.search(text, max(0, m.start() - 10), m.start()):
+                return f"Gaza {body.canonical}", start  # the usual name of Gaza's bodies in English copy
             return body.canonical, start
         country = self.lex.countries[code]
         demonym = country.demonyms_en[0] if country.demonyms_en else code
@@ -612,6 +615,18 @@ class Attributor:
         if source.id:
             return source.id
         return slug(name)
+
+    def fuller_before(self, text: str, lang: Lang, source: Source, pos: int) -> Source | None:
+        """The same body named with its country earlier in the article: 'the military said'
+        after 'the Israeli military' is the Israeli military."""
+        if source.id is None:
+            return None
+        scan = self._scan(text, lang)
+        last = bisect.bisect_left(scan.starts, pos)
+        for cand in reversed(scan.candidates[:last]):
+            if cand.id and cand.id != source.id and cand.id.endswith("_" + source.id) and not cand.person:
+                return Source(cand.name, source.start, source.end, cand.id, False)
+        return None
 
     def is_bare(self, name: str) -> bool:
         """A body named without its country ('General Staff'), to be completed from context."""

@@ -1212,6 +1212,8 @@ def _sentence_source(
         )
         if fuller is not None:
             source = Source(fuller.name, source.start, source.end, fuller.id, fuller.person)
+        else:
+            source = attributor.fuller_before(ctx.text, ctx.lang, source, sent.start) or source
     if source is None and index + 1 < len(ctx.sentences):
         nxt = ctx.sentences[index + 1]
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
