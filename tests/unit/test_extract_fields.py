@@ -430,3 +430,13 @@ def test_a_bare_body_takes_its_country_from_earlier_in_the_article() -> None:
 )
 def test_named_sources(text: str, source: str) -> None:
     assert one(text, "en").source == source
+
+
+def test_victims_of_a_disaster_belong_to_the_place() -> None:
+    c = one("In Mandalay wurden mehr als 4.500 Menschen verletzt.", "de")
+    assert (c.subject, c.location) == ("MM", "Mandalay")
+
+
+def test_the_islamic_republic_is_iran() -> None:
+    c = one("Die Islamische Republik hat rund 370 ballistische Raketen abgefeuert.", "de")
+    assert (c.unit, c.metric, c.subject) == ("missiles", "launched", "IR")
