@@ -440,3 +440,16 @@ def test_victims_of_a_disaster_belong_to_the_place() -> None:
 def test_the_islamic_republic_is_iran() -> None:
     c = one("Die Islamische Republik hat rund 370 ballistische Raketen abgefeuert.", "de")
     assert (c.unit, c.metric, c.subject) == ("missiles", "launched", "IR")
+
+
+def test_a_list_that_goes_on_after_a_loss_sentence() -> None:
+    found = claims(
+        "Insgesamt beziffert Kiew die russischen Verluste auf 1.161.420 Soldaten. "
+        "Dazu kommen nach ukrainischer Zählung 11.328 Panzer und 23.541 gepanzerte Kampffahrzeuge.",
+        "de",
+    )
+    assert [(c.value, c.metric, c.subject, c.location) for c in found] == [
+        (1_161_420, "lost", "RU", None),
+        (11_328, "lost", "RU", None),
+        (23_541, "lost", "RU", None),
+    ]

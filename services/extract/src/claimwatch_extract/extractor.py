@@ -1005,6 +1005,12 @@ _FACT_LINE = 80  # longest line of a fact box
 _ALL_MONEY = frozenset({"usd", "eur", "gbp", "rub", "cny", "pln", "uah", "chf", "ils"})
 
 
+_LIST_GOES_ON = re.compile(
+    r"(?:Dazu\s+kommen|Hinzu\s+kommen|Dazu\s+zählen|Außerdem|Zudem|Ferner|Also\s+lost|In\s+addition|Plus|Added\s+to\s+this)\b",
+    re.IGNORECASE,
+)
+
+
 def _fact_box_header(ctx: _Context, index: int) -> int | None:
     """The sentence that opens the fact box line `index` belongs to ('Russia's losses so far:')."""
     for i in range(index - 1, max(-1, index - 16), -1):
@@ -1025,6 +1031,14 @@ def _context_metric(ctx: _Context, fig: _Figure, unit: str) -> str | None:
         header = _fact_box_header(ctx, fig.sentence)
         if header is not None and "lost" in ctx.metrics_of(header) and unit not in _MONEY:
             return "lost"
+    if (
+        fig.sentence
+        and unit not in _MONEY
+        and _LIST_GOES_ON.match(ctx.sentences[fig.sentence].text)
+        and "lost" in ctx.metrics_of(fig.sentence - 1)
+    ):
+        return "lost"  # '... verlor 1.161.420 Soldaten. Dazu kommen 11.328 Panzer, ...'
+
     if unit in _PERSON_UNITS:
         return _people_context_metric(ctx, fig)
     if unit not in _DELIVERABLE and unit not in _MONEY:
@@ -1090,6 +1104,10 @@ def _location(ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentenc
         if best is None or dist < best[0]:
             best = (dist, place.name)
     return best[1] if best else None
+
+
+def _names_place(lex: Compiled, name: str, place: str) -> bool:
+    return any(p.name == place and name in p.names for p in lex.places)
 
 
 def _place_country(ctx: _Context, name: str | None) -> str | None:
@@ -1435,6 +1453,8 @@ def _claim(
         metric, fig.by_enemy = "lost", True  # 'Panzer abgeschossen': the shooter's enemy lost them
     prev_place, (fallback, fallback_victim), giver, carried = earlier
     location = _location(ctx, fig, figures, sent)
+    if location is not None and source is not None and _names_place(lex, source.name, location):
+        location = None  # 'beziffert Kiew die Verluste': the capital speaks, nothing happened there
     if location is None and unit.unit in (*_VICTIM_UNITS, "attacks"):
         location = prev_place
     subject = _subject(ctx, fig, figures, sent, source, location)
