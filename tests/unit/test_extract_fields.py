@@ -429,6 +429,10 @@ def test_a_bare_body_takes_its_country_from_earlier_in_the_article() -> None:
         ("The UN migration agency IOM said 65,000 people have fled.", "IOM"),
         ("Gaza's health ministry said 61,158 people had been killed.", "Gaza health ministry"),
         ("Save the Children said around 190 children arrived alone.", "Save the Children"),
+        ("IDF: 4 soldiers killed", "Israeli military"),
+        ("About 5.9 million refugees were recorded, according to the U.N. refugee agency UNHCR.", "UNHCR"),
+        ("A total of 4.3 million people held temporary protection status, Eurostat data show.", "Eurostat"),
+        ("The U.N. human rights monitoring mission has verified the deaths of 14,775 civilians.", "OHCHR"),
     ],
 )
 def test_named_sources(text: str, source: str) -> None:

@@ -29,7 +29,7 @@ _VERBS_EN = (
     r"said|says|say|told|tells|reported|reports|estimated|estimates|estimate|claimed|claims|stated"
     r"|announced|announces|wrote|writes|added|adds|confirmed|confirms|counted|recorded"
     r"|documented|registered|noted|warned|tallied|published|cited|assessed|assesses|believes|believed"
-    r"|recorded|according|saying|urged|put|puts"
+    r"|recorded|according|saying|urged|put|puts|show|shows|showed|suggest|suggests|verified|verifies"
 )
 _PRE_CUE = {
     "de": re.compile(
@@ -151,7 +151,7 @@ _PARTY_CLAIM = {
         r"(?![\w])(?P<adj2>)"
     ),
 }
-_GAZA_BEFORE = re.compile(r"Gaza(?:'s|’s)?\s+$")
+_GAZA_BEFORE = re.compile(r"(?:Gaza(?:'s|’s)?|the\s+territory(?:'s|’s))\s+$")
 _SOURCE_LINE = re.compile(r"^\s*(?:Quellen?|Sources?)\s*:")
 
 _NAME_TOKEN = r"(?<![\w-])[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
@@ -352,7 +352,7 @@ class Attributor:
         """A body with its country: display name as the language writes it, id '<cc>_<body>'."""
         body = self.lex.bodies[int((m.lastgroup or "b0")[1:])]
         found = self._country_before(text, m.start(), lang)
-        code = found[0] if found else self._country_after(text, m.end(), lang)
+        code = found[0] if found else (self._country_after(text, m.end(), lang) or body.country)
         name, start = self._body_name(text, m, lang, code, found)
         return _Candidate(name, start, m.end(), False, f"{code.lower()}_{body.id}" if code else body.id)
 
@@ -378,7 +378,7 @@ class Attributor:
                 stem = re.sub(r"[()?:|\\]", "", country.adjective_de.split("|")[0]).replace("US-", "")
             return f"{stem}{_DE_STRONG[body.gender]} {body.nominative}", start
         if code is None:
-            if _GAZA_BEFORE.search(text, max(0, m.start() - 10), m.start()):
+            if _GAZA_BEFORE.search(text, max(0, m.start() - 16), m.start()) and "Gaza" in text[: m.start()]:
                 return f"Gaza {body.canonical}", start  # the usual name of Gaza's bodies in English copy
             return body.canonical, start
         country = self.lex.countries[code]

@@ -103,6 +103,7 @@ class BodySource(_Entry):
     gender: Literal["m", "f", "n", "pl"]
     en: list[str]
     canonical: str
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")  # a body of one country ('IDF')
 
     _regexes = field_validator("de", "en")(_check_regexes)
 
