@@ -460,3 +460,25 @@ def test_a_list_that_goes_on_after_a_loss_sentence() -> None:
         (11_328, "lost", "RU", None),
         (23_541, "lost", "RU", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Alle vier Moskauer Flughäfen wurden geschlossen.", "de", [(4, "flughaefen")]),
+        ("Die Stadt richtete 12 Notunterkünfte ein.", "de", [(12, "notunterkuenfte")]),
+        (
+            "All four Moscow airports were closed and nearly 300 temporary shelters opened.",
+            "en",
+            [(4, "airports"), (300, "shelters")],
+        ),
+        ("Er ist 45 Jahre alt und kam vor zwei Jahrzehnten, zwei Drittel davon in Kiew.", "de", []),
+        ("The bill passed with 311 votes after 22 months of war.", "en", []),
+    ],
+)
+def test_any_other_counted_noun_is_a_plain_count(
+    text: str, lang: Lang, expected: list[tuple[float, str]]
+) -> None:
+    found = claims(text, lang)
+    assert [(c.value, c.unit) for c in found] == expected
+    assert all(not c.tracked and c.metric == "count" and c.subject is None for c in found)

@@ -332,6 +332,7 @@ class _Figure:
     by_enemy: bool = False  # "Ukrainian forces destroyed 14 tanks": the tanks are the other side's
     noun_start: int | None = None  # where the counted noun itself begins ...
     noun_end: int | None = None  # ... and ends
+    noun: str | None = None  # the counted noun of a plain count outside the unit lexicon
     period: str | None = None
 
 
@@ -593,6 +594,8 @@ def _figures_in(
     _resolve_ellipses(ctx, figures, sent, earlier)
     kept: list[_Figure] = []
     for fig in figures:
+        if fig.unit_index is None and not fig.number.weak:
+            _plain_noun(ctx, fig, sent)
         if fig.unit_index is None:
             continue
         if fig.number.weak and fig.qualifier is None and not _has_noun_trigger(ctx, fig):
@@ -601,6 +604,41 @@ def _figures_in(
             continue
         kept.append(fig)
     return kept
+
+
+def _plain_noun(ctx: _Context, fig: _Figure, sent: Sentence) -> None:
+    """Any other counted noun makes a plain count: 'vier Flughäfen', 'nearly 300 temporary shelters'."""
+    n = fig.number
+    if _looks_like_year(ctx.text, n) or (n.currency is not None):
+        return
+    m = _PLAIN_NOUN[ctx.lang].match(ctx.text, n.end, sent.end)
+    if m is None:
+        return
+    noun = m.group("noun")
+    if any(w.lower() in ctx.lex.not_counted for w in m.group(0).split()):
+        return
+    if ctx.lang == "en" and n.value != 1 and not noun.endswith("s"):
+        return
+    if _MEASURE_AFTER.match(ctx.text, m.end(), sent.end):
+        return  # '3 Meter hohe', 'two-thirds of'
+    fig.unit_index = ctx.lex.other_unit
+    fig.noun = re.sub(r"[^a-z0-9]+", "_", noun.lower().translate(_ASCII)).strip("_")
+    fig.end = fig.np_end = fig.noun_end = m.end()
+    fig.noun_start = m.start("noun")
+
+
+_PLAIN_NOUN = {
+    "de": re.compile(
+        r"\s+(?:(?:[a-zäöüß][\w-]*(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+er(?=\s+[A-ZÄÖÜ]))\s+){0,2}(?P<noun>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*)(?![\w-])"
+    ),
+    "en": re.compile(
+        r"\s+(?:(?:(?:[a-z]+-)?[a-z]+(?:ed|al|ic|ive|ous|ary|ian|ese|ish|ern|ary|ing|ful|less|ble|ant|ent|y)|[A-Z][a-z]+)\s+){0,2}(?P<noun>[a-z][a-z-]{2,})(?![\w-])"
+    ),
+}
+_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_MEASURE_AFTER = re.compile(
+    r"\s*(?:hoch|hohe\w*|lang\w*|breit\w*|tief\w*|alt\w*|old|long|high|wide|deep|tall)\b"
+)
 
 
 def _has_noun_trigger(ctx: _Context, fig: _Figure) -> bool:
@@ -1483,19 +1521,20 @@ def _claim(
     ):
         period = carried  # the night's attack, told over the following sentences
     tracked = unit.tracked and metric != "count"
+    unit_name = fig.noun or unit.unit
     n = fig.number
     start, end = fig.start, fig.end
     return Claim(
         claim_id=claim_id_for(article_id, start, end),
         article_id=article_id,
         figure_key=figure_key(
-            subject=subject, metric=metric, unit=unit.unit, period=period, source=source_id
+            subject=subject, metric=metric, unit=unit_name, period=period, source=source_id
         ),
         value=n.value,
         value_max=n.value_max,
         qualifier=fig.qualifier or Qualifier.EXACT,
         vague=n.vague,
-        unit=unit.unit,
+        unit=unit_name,
         metric=metric,
         subject=subject,
         source=source_name,

@@ -179,6 +179,14 @@ def _entries(name: str, key: str, model: type[_T]) -> list[_T]:
     return out
 
 
+def _words(name: str, key: str) -> frozenset[str]:
+    data = _read(name)
+    words = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise LexiconError(f"lexicon file {name}: expected a list of words under '{key}'")
+    return frozenset(w.lower() for w in words)
+
+
 def _whole(name: str, model: type[SourcesFile] | type[QualifiersFile]) -> Any:
     data = _read(name)
     try:
@@ -231,6 +239,8 @@ class Compiled:
     qualifier_after_re: dict[Lang, re.Pattern[str]]
     periods: list[PeriodEntry]
     period_re: dict[Lang, re.Pattern[str]]
+    other_unit: int  # the entry for counted nouns outside the lexicon ('unit: other')
+    not_counted: frozenset[str]  # words that never make a plain count ('Jahre', 'votes')
 
 
 def _phrase_alt(phrases: list[str]) -> str:
@@ -241,6 +251,8 @@ def _phrase_alt(phrases: list[str]) -> str:
 def lexicons() -> Compiled:
     """Every lexicon, validated and compiled; the first call pays, later calls are free."""
     units = _entries("units.yaml", "units", UnitEntry)
+    if not any(u.unit == "other" for u in units):
+        raise LexiconError("lexicon file units.yaml: the entry 'unit: other' (plain counts) is missing")
     metrics = _entries("metrics.yaml", "metrics", MetricEntry)
     countries = _entries("countries.yaml", "countries", CountryEntry)
     places = _entries("places.yaml", "places", PlaceEntry)
@@ -340,4 +352,6 @@ def lexicons() -> Compiled:
             )
             for lang in LANGS
         },
+        other_unit=next(i for i, u in enumerate(units) if u.unit == "other"),
+        not_counted=_words("not_counted.yaml", "not_counted"),
     )
