@@ -482,3 +482,38 @@ def test_any_other_counted_noun_is_a_plain_count(
     found = claims(text, lang)
     assert [(c.value, c.unit) for c in found] == expected
     assert all(not c.tracked and c.metric == "count" and c.subject is None for c in found)
+
+
+def test_another_and_over_a_region_repeat_the_figure() -> None:
+    found = claims(
+        "Russia launched 112 drones; 81 were shot down and another 35 were lost. "
+        "Air defences downed 140 drones, 94 over the Moscow region.",
+        "en",
+    )
+    assert [(c.value, c.unit) for c in found] == [
+        (112, "drones"),
+        (81, "drones"),
+        (35, "drones"),
+        (140, "drones"),
+        (94, "drones"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("More than half a million people have fled.", "en", [(500_000, "people", "displaced")]),
+        ("Ein kambodschanischer Soldat wurde getötet.", "de", [(1, "soldiers", "killed")]),
+        ("One person was killed in the attack.", "en", [(1, "people", "killed")]),
+        ("It was one of the largest attacks since the 11 September 2001 attacks.", "en", []),
+        (
+            "Russia hit nine sites and four air bases.",
+            "en",
+            [(9, "targets", "attacks"), (4, "targets", "attacks")],
+        ),
+    ],
+)
+def test_half_a_million_one_and_targets(
+    text: str, lang: Lang, expected: list[tuple[float, str, str]]
+) -> None:
+    assert [(c.value, c.unit, c.metric) for c in claims(text, lang)] == expected

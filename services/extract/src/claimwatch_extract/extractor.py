@@ -272,7 +272,9 @@ _PRONOUN_PARTITIVE = re.compile(
 )
 _PRICE_AFTER = re.compile(r"\s*(?:(?:a|an|per|each|pro|je)\s+|/\s*)[^\W\d]", re.IGNORECASE)
 _YEAR_BEFORE = re.compile(
-    r"(?<![\w])(?:seit|since|im|in|bis|until|ab|vor|Jahr|year|Ende|Anfang|Mitte|end|early|late|mid|von|from)\s+$",
+    r"(?<![\w])(?:seit|since|im|in|bis|until|ab|vor|Jahr|year|Ende|Anfang|Mitte|end|early|late|mid|von|from"
+    r"|January|February|March|April|May|June|July|August|September|October|November|December|Januar|Februar|März"
+    r"|Juni|Juli|Oktober|Dezember)\s+$",
     re.IGNORECASE,
 )
 _COUNT_OF = re.compile(r"(?:Zahl|Anzahl|number|total)\s+(?:der|of)\s+", re.IGNORECASE)
@@ -641,9 +643,21 @@ _MEASURE_AFTER = re.compile(
 )
 
 
+_ONE_OF = re.compile(r"\s+(?:of|von|der|in)\s", re.IGNORECASE)
+_ANOTHER = re.compile(
+    r"(?<![\w])(?:another|a\s+further|an\s+additional|weitere|weiteren|zusätzlich\w*)\s+"
+    r"(?:(?:about|around|some|nearly|more\s+than|rund|etwa|knapp|mehr\s+als)\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _has_noun_trigger(ctx: _Context, fig: _Figure) -> bool:
     """'einen Toten', 'one person was killed': a casualty word makes 'ein'/'one' a figure."""
-    end = fig.np_end + (40 if ctx.lang == "en" else 0)
+    end = fig.np_end + (40 if ctx.lang == "en" else 25)  # 'ein kambodschanischer Soldat getötet'
+    if _ONE_OF.match(ctx.text, fig.number.end):
+        return False  # 'one of the largest attacks'
+    if ctx.lang == "de" and "," in ctx.text[fig.np_end : end]:
+        end = ctx.text.index(",", fig.np_end)
     for m in ctx.lex.metric_re[ctx.lang].finditer(ctx.text, fig.number.end, min(end, len(ctx.text))):
         if m.lastgroup and ctx.lex.metrics[int(m.lastgroup[1:])].metric in _CASUALTY:
             return True
@@ -698,6 +712,14 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             _TOTAL_TO.search(text, max(sent.start, fig.start - 90), fig.start)
             or _SUBSET_GAP.search(text, whole.np_end, fig.start)
         ):  # 'bringing its total losses to 812,560', '47 drones over seven regions, including 19 over Kursk'
+            fig.unit_index, fig.antecedent, fig.elliptic = whole.unit_index, whole, True
+            continue
+        if (
+            _ANOTHER.search(text, max(sent.start, fig.start - 25), fig.start)
+            and (prev or earlier) is not None
+        ):
+            # 'another 35 were "lost"', 'weitere 900 lägen in den Leichenhallen'
+            whole = prev or earlier
             fig.unit_index, fig.antecedent, fig.elliptic = whole.unit_index, whole, True
             continue
         if prev is not None and _gapped_by_place(text, sent.start, fig.start, n.end):
@@ -770,7 +792,8 @@ _TOTAL_TO = re.compile(
 _PLACE_NAME = r"(?:the\s+|der\s+|dem\s+|den\s+)?[A-ZÄÖÜ][\w'’-]*(?:\s+[A-ZÄÖÜ][\w'’-]*)?"
 _PLACE_AFTER_COORD = re.compile(r"(?:,|\bund|\band|\bsowie|\bwhile)\s+$")
 _PLACE_AFTER = re.compile(
-    rf"\s+(?:in|im|bei|near|in\s+and\s+around)\s+{_PLACE_NAME}(?=\s*(?:[,.;)]|$|\s+(?:und|and)\s))"
+    rf"\s+(?:in|im|bei|near|over|über|in\s+and\s+around)\s+{_PLACE_NAME}"
+    r"(?:\s+(?:region|Region|oblast|area|Gebiet|province|Provinz))?(?=\s*(?:[,.;)]|$|\s+(?:und|and)\s))"
 )
 _PLACE_BEFORE = re.compile(rf"(?:,|\bund|\band)\s+(?:in|im|bei)\s+{_PLACE_NAME}\s+$")
 

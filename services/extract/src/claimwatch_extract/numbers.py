@@ -117,8 +117,13 @@ def _build(lang: Lang) -> re.Pattern[str]:
             r"|hundreds\s+of\s+thousands|tens\s+of\s+thousands|thousands|hundreds|dozens|millions|billions)"
             r"(?![\w])(?:\s+of(?![\w]))?"
         )
+    half = (
+        r"(?P<half>(?:eine[nmr]?\s+)?halbe[nmr]?\s+(?:Million|Milliarde)"
+        r"|(?:a\s+)?half\s+a\s+(?:million|billion))(?![\w])"
+    )
     pattern = (
-        rf"(?P<cur>{_CURRENCY})?\s?{_NOT_BEFORE}(?P<num>{digits})"
+        rf"(?<![\w-]){half}"
+        rf"|(?P<cur>{_CURRENCY})?\s?{_NOT_BEFORE}(?P<num>{digits})"
         rf"(?:(?P<att>{_ATTACHED_SCALE})(?![\w])|(?:\s*|-)(?P<scale>{scale})(?![\w]))?"
         rf"(?![\w]|[.,:/]\d)"
         rf"|(?<![\w-]){words}(?:\s+(?P<wscale>{scale})(?![\w]))?"
@@ -235,6 +240,9 @@ def _currency(raw: str | None) -> str | None:
 
 
 def _mention(m: re.Match[str], lang: Lang) -> NumberMention | None:
+    if m.group("half") is not None:  # 'eine halbe Million', 'half a million'
+        scale = 1e9 if re.search(r"Milliarde|billion", m.group("half"), re.IGNORECASE) else 1e6
+        return NumberMention(m.start(), m.end(), scale / 2, scale=scale, is_word=True)
     if m.group("num") is not None:
         scale = _scale(m.group("att") or m.group("scale"))
         value = parse_digits(m.group("num"), lang) * scale
