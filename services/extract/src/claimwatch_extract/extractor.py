@@ -714,13 +714,10 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
         ):  # 'bringing its total losses to 812,560', '47 drones over seven regions, including 19 over Kursk'
             fig.unit_index, fig.antecedent, fig.elliptic = whole.unit_index, whole, True
             continue
-        if (
-            _ANOTHER.search(text, max(sent.start, fig.start - 25), fig.start)
-            and (prev or earlier) is not None
-        ):
+        repeated = prev or earlier
+        if repeated is not None and _ANOTHER.search(text, max(sent.start, fig.start - 25), fig.start):
             # 'another 35 were "lost"', 'weitere 900 lägen in den Leichenhallen'
-            whole = prev or earlier
-            fig.unit_index, fig.antecedent, fig.elliptic = whole.unit_index, whole, True
+            fig.unit_index, fig.antecedent, fig.elliptic = repeated.unit_index, repeated, True
             continue
         if prev is not None and _gapped_by_place(text, sent.start, fig.start, n.end):
             # '35 civilians killed in El Fasher and 26 in Zamzam', '12 Tote in Charkiw, in Sumy 5'
