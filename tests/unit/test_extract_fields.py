@@ -517,3 +517,18 @@ def test_half_a_million_one_and_targets(
     text: str, lang: Lang, expected: list[tuple[float, str, str]]
 ) -> None:
     assert [(c.value, c.unit, c.metric) for c in claims(text, lang)] == expected
+
+
+def test_qualifiers_stay_with_their_number() -> None:
+    found = claims(
+        "Russia fired 415 drones and more than 40 missiles. They were downed over 11 regions.", "en"
+    )
+    assert [(c.value, c.qualifier) for c in found] == [
+        (415, Qualifier.EXACT),
+        (40, Qualifier.MORE_THAN),
+        (11, Qualifier.EXACT),
+    ]
+
+
+def test_when_something_was_said_is_no_period() -> None:
+    assert one("The ministry said last week that 200 soldiers had been sent.", "en").period is None

@@ -489,9 +489,13 @@ def _qualifier_before(ctx: _Context, lo: int, start: int) -> tuple[Qualifier | N
 
 def _qualifier_after(ctx: _Context, end: int) -> tuple[Qualifier | None, int]:
     m = ctx.lex.qualifier_after_re[ctx.lang].match(ctx.text, end)
-    if m is None:
-        return None, end
+    if m is None or _COMPARATIVE_GOES_ON.match(ctx.text, m.end()):
+        return None, end  # '415 drones and more than 40 missiles': 'more' belongs to the next number
     return ctx.lex.qualifiers_after[ctx.lang].get(m.group(0).strip().lower()), m.end()
+
+
+_COMPARATIVE_GOES_ON = re.compile(r"\s*(?:than|als|\d)", re.IGNORECASE)
+_SPATIAL_OVER = re.compile(r"(?:over|über)\s*$", re.IGNORECASE)
 
 
 def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
@@ -580,6 +584,13 @@ def _figures_in(
             noun_end=unit[1] if unit else None,
             sentence=sent_index,
         )
+        if (
+            qual is Qualifier.MORE_THAN
+            and unit is not None
+            and ctx.lex.units[unit[0]].unit == "regions"
+            and _SPATIAL_OVER.search(ctx.text, begin, n.start)
+        ):
+            qual = Qualifier.EXACT  # 'über 13 Regionen abgeschossen': across, not more than
         if n.value_max is not None:
             fig.qualifier = Qualifier.RANGE
         elif qual is not None and qual is not Qualifier.EXACT:
@@ -1246,7 +1257,14 @@ def _subject(
 
 
 def _period(ctx: _Context, fig: _Figure, sent: Sentence) -> str | None:
-    m = ctx.lex.period_re[ctx.lang].search(ctx.text, sent.start, sent.end)
+    m = next(
+        (
+            found
+            for found in ctx.lex.period_re[ctx.lang].finditer(ctx.text, sent.start, sent.end)
+            if not _SAID_WHEN.search(ctx.text, max(sent.start, found.start() - 20), found.start())
+        ),
+        None,
+    )  # 'the ministry said last week': when it was said, not a rate
     if m is None or not m.lastgroup:
         return None
     if _TOTAL_CUE.search(ctx.text, max(sent.start, fig.start - 30), fig.start) or _TOTAL_TO.search(
@@ -1254,6 +1272,13 @@ def _period(ctx: _Context, fig: _Figure, sent: Sentence) -> str | None:
     ):
         return None
     return ctx.lex.periods[int(m.lastgroup[1:])].period
+
+
+_SAID_WHEN = re.compile(
+    r"(?<![\w])(?:said|says|told|reported|announced|confirmed|added|sagte|sagten|erklärte|berichtete|meldete"
+    r"|bestätigte|teilte\s+(?:\w+\s+)?mit)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # -- sources -----------------------------------------------------------------------------------
