@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 from dataclasses import dataclass
 
 from claimwatch_schemas import slug
 
+from .alternation import Alternation
 from .lexicons import Compiled, Lang
 
 _VERBS_DE = (
@@ -31,23 +33,39 @@ _VERBS_EN = (
     r"|recorded|according|saying|urged|put|puts"
 )
 _PRE_CUE = {
-    "de": re.compile(
-        r"(?<![\w])(?:laut|nach\s+(?:Angaben|Schätzungen|Einschätzung|Informationen|Darstellung|Zählung"
-        r"|Zahlen|Erkenntnissen|Berechnungen|Daten|(?:einem\s+)?Bericht)(?:\s+(?:von|vom))?|Angaben\s+(?:von|vom)"
-        r"|(?:nach|laut)(?=\s+[A-ZÄÖÜ][\w.]*-(?:Angaben|Zahlen|Schätzungen|Informationen|Daten)(?![\w]))"
-        r"|Quellen?\s*:"
-        rf"|{_VERBS_DE})(?![\w])",
-        re.IGNORECASE,
+    "de": Alternation(
+        [
+            "laut",
+            r"nach\s+(?:Angaben|Schätzungen|Einschätzung|Informationen|Darstellung|Zählung|Zahlen|Erkenntnissen"
+            r"|Berechnungen|Daten|(?:einem\s+)?Bericht)(?:\s+(?:von|vom))?",
+            r"Angaben\s+(?:von|vom)",
+            r"(?:nach|laut)(?=\s+[A-ZÄÖÜ][\w.]*-(?:Angaben|Zahlen|Schätzungen|Informationen|Daten)(?![\w]))",
+            r"Quellen?\s*:",
+            *_VERBS_DE.split("|"),
+        ],
+        lead=r"(?<![\w])",
+        tail=r"(?![\w])",
+        flags=re.IGNORECASE,
     ),
-    "en": re.compile(
-        rf"(?<![\w])(?:according\s+to|citing|cited\s+by|(?:figures|data|estimates)\s+from|Sources?\s*:|{_VERBS_EN})"
-        r"(?![\w])",
-        re.IGNORECASE,
+    "en": Alternation(
+        [
+            r"according\s+to",
+            "citing",
+            r"cited\s+by",
+            r"(?:figures|data|estimates)\s+from",
+            r"Sources?\s*:",
+            *_VERBS_EN.split("|"),
+        ],
+        lead=r"(?<![\w])",
+        tail=r"(?![\w])",
+        flags=re.IGNORECASE,
     ),
 }
 _POST_CUE = {
-    "de": re.compile(rf"(?<![\w])(?:zufolge|{_VERBS_DE})(?![\w])", re.IGNORECASE),
-    "en": re.compile(rf"(?<![\w])(?:{_VERBS_EN})(?![\w])", re.IGNORECASE),
+    "de": Alternation(
+        ["zufolge", *_VERBS_DE.split("|")], lead=r"(?<![\w])", tail=r"(?![\w])", flags=re.IGNORECASE
+    ),
+    "en": Alternation(_VERBS_EN.split("|"), lead=r"(?<![\w])", tail=r"(?![\w])", flags=re.IGNORECASE),
 }
 # Cues that point back to the source named in an earlier sentence.
 _ANAPHOR = {
@@ -534,11 +552,27 @@ class Attributor:
         return _NEXT_SENTENCE[lang].match(sentence) is not None
 
 
+# The characters of one or two name tokens and the spaces after them (`_NAME_TOKEN`, `\s`).
+_NAME_RUN_CHARS = frozenset(string.ascii_letters + "ÄÖÜäöüßéèáàóòíìúùçñşšžčćł-'’")
+
+
+def _name_run_start(text: str, pos: int) -> int:
+    """Where the run of name characters and spaces that ends at `pos` begins: a full name in front
+    of a surname lies in it, so a search for one can start there instead of at the text's start."""
+    while pos > 0 and (text[pos - 1] in _NAME_RUN_CHARS or text[pos - 1].isspace()):
+        pos -= 1
+    return pos
+
+
 def resolve_person(name: str, text: str) -> str:
     """A surname alone ('Rutte') becomes the full name the article uses elsewhere ('Mark Rutte')."""
     if " " in name:
         return name
-    m = re.search(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b", text)
+    seen = text.find(name)
+    if seen < 0:
+        return name
+    full = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b")
+    m = full.search(text, _name_run_start(text, seen))
     if m:
         tokens = m.group(1).split()
         while tokens and tokens[0] in _STOP_NAMES:

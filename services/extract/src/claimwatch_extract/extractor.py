@@ -340,19 +340,39 @@ class _Context:
     quotes: list[tuple[int, int]]
     country_hits: list[tuple[int, int, str]]
     place_hits: list[tuple[int, int, int]]
+    sentence_triggers: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     sentence_metrics: dict[int, frozenset[str]] = field(default_factory=dict)
+    sentence_periods: dict[int, str | None] = field(default_factory=dict)
+
+    def triggers_of(self, index: int) -> list[tuple[int, int, int]]:
+        """(start, end, metric index) of the metric words of a sentence (found once per sentence)."""
+        found = self.sentence_triggers.get(index)
+        if found is None:
+            sent = self.sentences[index]
+            found = [
+                (m.start(), m.end(), int(m.lastgroup[1:]))
+                for m in self.lex.metric_re[self.lang].finditer(self.text, sent.start, sent.end)
+                if m.lastgroup
+            ]
+            self.sentence_triggers[index] = found
+        return found
 
     def metrics_of(self, index: int) -> frozenset[str]:
         """The metrics a sentence's words name (computed once per sentence)."""
         found = self.sentence_metrics.get(index)
         if found is None:
-            sent = self.sentences[index]
-            found = frozenset(
-                self.lex.metrics[int(m.lastgroup[1:])].metric
-                for m in self.lex.metric_re[self.lang].finditer(self.text, sent.start, sent.end)
-                if m.lastgroup
-            )
+            found = frozenset(self.lex.metrics[i].metric for _s, _e, i in self.triggers_of(index))
             self.sentence_metrics[index] = found
+        return found
+
+    def period_of(self, index: int) -> str | None:
+        """The period the first period phrase of a sentence names (found once per sentence)."""
+        if index in self.sentence_periods:
+            return self.sentence_periods[index]
+        sent = self.sentences[index]
+        m = self.lex.period_re[self.lang].search(self.text, sent.start, sent.end)
+        found = self.lex.periods[int(m.lastgroup[1:])].period if m is not None and m.lastgroup else None
+        self.sentence_periods[index] = found
         return found
 
     def countries_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -723,10 +743,7 @@ def _counted_before(ctx: _Context, before: str, offset: int) -> int | None:
 
 def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> None:
     lex = ctx.lex
-    triggers: list[tuple[int, int, int]] = []
-    for m in lex.metric_re[ctx.lang].finditer(ctx.text, sent.start, sent.end):
-        if m.lastgroup:
-            triggers.append((m.start(), m.end(), int(m.lastgroup[1:])))
+    triggers = ctx.triggers_of(figures[0].sentence)
     assigned: dict[int, list[tuple[int, int, bool]]] = {i: [] for i in range(len(figures))}
     for t_start, t_end, index in triggers:
         best: tuple[int, int] | None = None
@@ -949,12 +966,10 @@ def _subject(
 
 
 def _period(ctx: _Context, fig: _Figure, sent: Sentence) -> str | None:
-    m = ctx.lex.period_re[ctx.lang].search(ctx.text, sent.start, sent.end)
-    if m is None or not m.lastgroup:
+    period = ctx.period_of(fig.sentence)
+    if period is None or _TOTAL_CUE.search(ctx.text, max(sent.start, fig.start - 30), fig.start):
         return None
-    if _TOTAL_CUE.search(ctx.text, max(sent.start, fig.start - 30), fig.start):
-        return None
-    return ctx.lex.periods[int(m.lastgroup[1:])].period
+    return period
 
 
 # -- sources -----------------------------------------------------------------------------------
@@ -1083,9 +1098,9 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
             earlier, earlier_index = figures[-1], index
             previous_subjects, previous_index = subjects, index
         places.append(sentence_place)
-        found = ctx.lex.period_re[lang].search(text, sent.start, sent.end)
-        if found is not None and found.lastgroup:
-            rate = (index, ctx.lex.periods[int(found.lastgroup[1:])].period)
+        period = ctx.period_of(index)
+        if period is not None:
+            rate = (index, period)
     return _harmonise(_dedupe(claims))
 
 
