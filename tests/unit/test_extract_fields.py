@@ -88,11 +88,34 @@ def test_qualifier_and_metric_carry_over_a_list() -> None:
         ("Germany will send 14 tanks to Ukraine.", "en", "tanks", "supplied", "DE"),
         ("North Korea has sent 10,000 troops to Russia.", "en", "soldiers", "deployed", "KP"),
         ("Ukrainian forces destroyed 14 tanks near Bakhmut.", "en", "tanks", "lost", "RU"),
+        ("Die ukrainische Armee will 2077 russische Panzer abgeschossen haben.", "de", "tanks", "lost", "RU"),
+        (
+            "Some 11,000 North Korean soldiers are in Russia's Kursk region.",
+            "en",
+            "soldiers",
+            "deployed",
+            "KP",
+        ),
+        (
+            "Derzeit sind rund 11.000 nordkoreanische Soldaten in der Region Kursk.",
+            "de",
+            "soldiers",
+            "deployed",
+            "KP",
+        ),
     ],
 )
 def test_unit_metric_subject(text: str, lang: Lang, unit: str, metric: str, subject: str) -> None:
     c = one(text, lang)
     assert (c.unit, c.metric, c.subject) == (unit, metric, subject)
+
+
+def test_out_of_is_a_partitive() -> None:
+    found = claims("Ukraine downs 24 out of 37 Russian missiles, the air force says.", "en")
+    assert [(c.value, c.unit, c.metric) for c in found] == [
+        (24, "missiles", "intercepted"),
+        (37, "missiles", "launched"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -126,6 +149,11 @@ def test_unit_metric_subject(text: str, lang: Lang, unit: str, metric: str, subj
         ("Die Weltbank beziffert die Schäden auf 4 Milliarden Dollar.", "de", "Weltbank"),
         ("Russia lost 1,270 soldiers, Qatar's foreign ministry said.", "en", "Qatari Foreign Ministry"),
         (
+            "South Korea's National Intelligence Service said 300 North Korean soldiers had been killed.",
+            "en",
+            "South Korean intelligence",
+        ),
+        (
             "Landeshauptfrau Anna Beispiel sagte, 900 Gebäude seien beschädigt worden.",
             "de",
             "Anna Beispiel",
@@ -134,6 +162,19 @@ def test_unit_metric_subject(text: str, lang: Lang, unit: str, metric: str, subj
 )
 def test_sources(text: str, lang: Lang, source: str | None) -> None:
     assert one(text, lang).source == source
+
+
+def test_a_capitalised_first_word_is_no_speaker() -> None:
+    assert one("Early reports from a volunteer group put the death toll at 61.", "en").source is None
+
+
+def test_the_army_said_points_back_only_to_an_army() -> None:
+    found = claims(
+        "The health ministry said 61 people were killed. "
+        "The army said on Saturday that 78 civilians were killed in the attack.",
+        "en",
+    )
+    assert [(c.value, c.source) for c in found] == [(61, "health ministry"), (78, "military")]
 
 
 def test_source_carries_to_the_next_sentence_by_anaphor() -> None:
@@ -211,3 +252,69 @@ def test_claims_are_deterministic_and_ordered() -> None:
     first = claims(text, "de")
     assert first == claims(text, "de")
     assert [c.evidence.start for c in first] == sorted(c.evidence.start for c in first)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Bei Angriffen im Gazastreifen sind mindestens 38 Menschen getötet worden, darunter elf Kinder.",
+            "de",
+        ),
+        ("More than 120 people, including 24 children, are feared dead.", "en"),
+    ],
+)
+def test_a_part_of_a_toll_shares_its_metric(text: str, lang: Lang) -> None:
+    assert [(c.unit, c.metric) for c in claims(text, lang)] == [("people", "killed"), ("children", "killed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "The toll rose to 61, with 35 civilians killed in El Fasher and 26 in Zamzam.",
+            "en",
+            [(61, "people", "killed"), (35, "civilians", "killed"), (26, "civilians", "killed")],
+        ),
+        (
+            "In Charkiw wurden 12 Menschen getötet, in Sumy 5.",
+            "de",
+            [(12, "people", "killed"), (5, "people", "killed")],
+        ),
+    ],
+)
+def test_a_bare_number_for_another_place_repeats_the_figure(
+    text: str, lang: Lang, expected: list[tuple[float, str, str]]
+) -> None:
+    assert [(c.value, c.unit, c.metric) for c in claims(text, lang)] == expected
+
+
+def test_a_daily_report_with_its_running_total() -> None:
+    found = claims(
+        "Russia has lost about 1,320 soldiers in the past 24 hours, bringing its total losses since "
+        "the full-scale invasion to 812,560, Ukraine's General Staff said. Russia also lost 12 tanks, "
+        "28 armored fighting vehicles and 41 artillery systems.",
+        "en",
+    )
+    assert [(c.value, c.unit, c.metric, c.period) for c in found] == [
+        (1320, "soldiers", "lost", "P1D"),
+        (812_560, "soldiers", "lost", None),
+        (12, "tanks", "lost", None),
+        (28, "armored_vehicles", "lost", None),
+        (41, "artillery_systems", "lost", None),
+    ]
+
+
+def test_a_verb_before_and_belongs_to_the_figure_it_closes() -> None:
+    found = claims("Roughly 300 North Korean soldiers had been killed and 2,700 injured.", "en")
+    assert [(c.value, c.metric) for c in found] == [(300, "killed"), (2700, "wounded")]
+
+
+def test_including_a_bare_number_is_part_of_the_tracked_figure() -> None:
+    found = claims(
+        "Air defences destroyed 47 Ukrainian drones over seven regions, including 19 over Kursk.", "en"
+    )
+    assert [(c.value, c.unit, c.metric) for c in found if c.tracked] == [
+        (47, "drones", "intercepted"),
+        (19, "drones", "intercepted"),
+    ]

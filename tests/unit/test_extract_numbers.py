@@ -45,6 +45,11 @@ from claimwatch_extract.numbers import find_numbers, parse_english_words, parse_
         ("five or six hundred soldiers", "en", 500, 600, False),
         ("between 2,000 and 3,000 residents", "en", 2000, 3000, False),
         ("10 to 12 million people", "en", 10_000_000, 12_000_000, False),
+        ("50 150 russische Soldaten", "de", 50_150, None, False),
+        ("some 25 000 soldiers", "en", 25_000, None, False),
+        ("über 172'000 Tote", "de", 172_000, None, False),
+        ("146’000 bis 211’000 Soldaten", "de", 146_000, 211_000, False),
+        ("1 250 000 Flüchtlinge", "de", 1_250_000, None, False),
     ],
 )
 def test_number_values(text: str, lang: Lang, value: float, value_max: float | None, vague: bool) -> None:
@@ -105,3 +110,9 @@ def test_own_parser_reads_what_text2num_rejects() -> None:
             text2num(word, lang)
     assert parse_english_words("a dozen") == (12, 12)
     assert parse_german_words("einen") == (1, 1)
+
+
+def test_a_space_groups_thousands_only_before_exactly_three_digits() -> None:
+    assert [m.value for m in find_numbers("Nach 195 Tagen seien 12 1000 gemeldet", "de")] == [195, 12, 1000]
+    assert [m.value for m in find_numbers("from 2022 150 soldiers", "en")] == [2022, 150]
+    assert [m.value for m in find_numbers("rund 7 500,5 Tonnen", "de")] == [7, 500.5]

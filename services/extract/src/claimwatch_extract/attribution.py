@@ -86,6 +86,64 @@ _ANAPHOR = {
         re.IGNORECASE,
     ),
 }
+# What an anaphoric noun can point back to: words of the earlier source's name or id.
+_ANAPHOR_KINDS: dict[str, tuple[str, ...]] = {
+    "army": (
+        "army",
+        "military",
+        "armee",
+        "militär",
+        "forces",
+        "streitkräfte",
+        "idf",
+        "general staff",
+        "generalstab",
+    ),
+    "military": (
+        "army",
+        "military",
+        "armee",
+        "militär",
+        "forces",
+        "streitkräfte",
+        "idf",
+        "general staff",
+        "generalstab",
+    ),
+    "armee": (
+        "army",
+        "military",
+        "armee",
+        "militär",
+        "forces",
+        "streitkräfte",
+        "idf",
+        "general staff",
+        "generalstab",
+    ),
+    "militär": (
+        "army",
+        "military",
+        "armee",
+        "militär",
+        "forces",
+        "streitkräfte",
+        "idf",
+        "general staff",
+        "generalstab",
+    ),
+    "ministry": ("ministry", "ministerium"),
+    "ministerium": ("ministry", "ministerium"),
+    "polizei": ("polizei", "police"),
+    "governor": ("person", "governor", "administration"),
+    "mayor": ("person", "mayor"),
+    "spokesman": ("person", "spokes"),
+    "spokeswoman": ("person", "spokes"),
+    "sprecher": ("person", "sprecher"),
+    "sprecherin": ("person", "sprecher"),
+    "official": ("person", "official"),
+}
+_ANAPHOR_NOUN = re.compile(r"(?<=\s)(?:" + "|".join(_ANAPHOR_KINDS) + r")(?![\w])", re.IGNORECASE)
 _NEXT_SENTENCE = {
     "de": re.compile(
         r"^(?:Das|Dies|Diese\s+Zahlen?|Diese\s+Angaben)\s+(?:teilte|sagte|erklärte|berichtete|meldete|gab|schrieb|bestätigte|kündigte|betonte|berichteten|teilten)",
@@ -97,6 +155,7 @@ _NEXT_SENTENCE = {
     ),
 }
 
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"“]\s*)$")
 _SOURCE_LINE = re.compile(r"^\s*(?:Quellen?|Sources?)\s*:")
 
 _NAME_TOKEN = r"(?<![\w-])[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
@@ -373,13 +432,22 @@ class Attributor:
             and resolve_person(tokens[0], text) == tokens[0]
         ):
             return None  # a capitalised German noun ('Schäden', 'Einnahme') is no one's name
+        name_start = start + m.start() + m.group(0).find(tokens[0])
+        if (
+            lang == "en"
+            and len(tokens) == 1
+            and not stripped
+            and _SENTENCE_OPENING.search(text, max(0, name_start - 3), name_start) is not None
+            and not self.lex.people_re.fullmatch(tokens[0])
+            and resolve_person(tokens[0], text) == tokens[0]
+        ):
+            return None  # 'Early reports from ...': a sentence's first word is capitalised anyway
         if speaks_for is None:  # 'NATO-Sprecherin X', 'NATO spokeswoman X': the title's body
             before = re.search(r"(?:[\w.-]+[ \t]+){1,3}$", segment[: m.start()])
             for word in reversed(before.group(0).split() if before else []):
                 speaks_for = self._institution(word)
                 if speaks_for or not self._titles[lang].fullmatch(word):
                     break
-        name_start = start + m.start() + m.group(0).find(tokens[0])
         return _Candidate(
             name.rstrip("'’s").rstrip("'’") if name.endswith(("'s", "’s")) else name,
             name_start,
@@ -537,6 +605,23 @@ class Attributor:
     def anaphoric(self, text: str, lo: int, hi: int, lang: Lang) -> bool:
         """Whether text[lo:hi] points back to an earlier source ('demnach', 'he said')."""
         return _ANAPHOR[lang].search(text, lo, hi) is not None
+
+    def refers_to(self, text: str, lo: int, hi: int, lang: Lang, earlier: Source) -> bool:
+        """Whether the anaphor in text[lo:hi] can mean `earlier`: 'the army said' points back
+        to an army or a military, never to a health ministry or a person."""
+        m = _ANAPHOR[lang].search(text, lo, hi)
+        if m is None:
+            return False
+        noun = _ANAPHOR_NOUN.search(m.group(0))
+        if noun is None:
+            return True
+        kinds = _ANAPHOR_KINDS.get(noun.group(0).lower())
+        if kinds is None:
+            return True
+        if earlier.person:
+            return "person" in kinds
+        known = f"{earlier.name} {earlier.id or ''}".lower()
+        return any(kind in known for kind in kinds)
 
     def reported_speech(self, text: str, lo: int, hi: int, lang: Lang) -> bool:
         """Whether text[lo:hi] is in the subjunctive of reported speech (German)."""

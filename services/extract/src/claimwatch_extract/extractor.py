@@ -242,7 +242,7 @@ _VERB_BEFORE = {
     ),
 }
 _PARTITIVE = re.compile(
-    r"^\s+(?:of|von|der)\s+(?:the\s+|den\s+|insgesamt\s+|total\s+|all\s+)?"
+    r"^\s+(?:(?:out\s+)?of|von|der)\s+(?:the\s+|den\s+|insgesamt\s+|total\s+|all\s+|a\s+total\s+of\s+)?"
     r"(?:(?:etwa|rund|knapp|fast|about|around|some|nearly|almost)\s+)?$",
     re.IGNORECASE,
 )
@@ -328,6 +328,7 @@ class _Figure:
     elliptic: bool = False
     antecedent: _Figure | None = None
     by_enemy: bool = False  # "Ukrainian forces destroyed 14 tanks": the tanks are the other side's
+    noun_start: int | None = None  # where the counted noun itself begins
     period: str | None = None
 
 
@@ -438,8 +439,9 @@ def _published(value: datetime | date | None) -> datetime | None:
 # -- figures -------------------------------------------------------------------------------------
 
 
-def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tuple[int, int] | None:
-    """(unit index, end) of the counted noun after a number, adjectives in between allowed."""
+def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tuple[int, int, int] | None:
+    """(unit index, end, start of the noun) of the counted noun after a number, adjectives in
+    between allowed."""
     text, lang = ctx.text, ctx.lang
     unit_re = ctx.lex.unit_re[lang]
     stop = _STOP[lang]
@@ -456,7 +458,7 @@ def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tupl
             return None
         m = unit_re.match(text, pos, limit)
         if m and m.lastgroup and not (lang == "de" and text[pos].islower() and " " not in m.group(0)):
-            return int(m.lastgroup[1:]), m.end()
+            return int(m.lastgroup[1:]), m.end(), m.start()
         word = _WORD.match(text, pos, limit)
         if word is None:
             return None
@@ -544,13 +546,14 @@ def _figures_in(
         qual, begin = _qualifier_before(ctx, sent.start, n.start)
         if n.currency and unit is None:
             cur_unit = next((i for i, u in enumerate(ctx.lex.units) if u.unit == n.currency), None)
-            unit = (cur_unit, n.end) if cur_unit is not None else None
+            unit = (cur_unit, n.end, n.end) if cur_unit is not None else None
         fig = _Figure(
             number=n,
             start=begin,
             end=unit[1] if unit else n.end,
             np_end=unit[1] if unit else n.end,
             unit_index=unit[0] if unit else None,
+            noun_start=unit[2] if unit else None,
             sentence=sent_index,
         )
         if n.value_max is not None:
@@ -615,6 +618,24 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
                 fig.unit_index = figures[i + 1].unit_index
                 fig.antecedent, fig.elliptic = figures[i + 1], True
                 continue
+        whole = next(
+            (
+                f
+                for f in reversed(figures[:i])
+                if f.unit_index is not None and lex.units[f.unit_index].tracked
+            ),
+            None,
+        )
+        if whole is not None and (
+            _TOTAL_TO.search(text, max(sent.start, fig.start - 90), fig.start)
+            or _SUBSET_GAP.search(text, whole.np_end, fig.start)
+        ):  # 'bringing its total losses to 812,560', '47 drones over seven regions, including 19 over Kursk'
+            fig.unit_index, fig.antecedent, fig.elliptic = whole.unit_index, whole, True
+            continue
+        if prev is not None and _gapped_by_place(text, sent.start, fig.start, n.end):
+            # '35 civilians killed in El Fasher and 26 in Zamzam', '12 Tote in Charkiw, in Sumy 5'
+            fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
+            continue
         before = text[max(sent.start, n.start - 120) : fig.start]
         counted = _counted_before(ctx, before, max(sent.start, n.start - 120))
         if counted is not None:
@@ -660,6 +681,27 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             and not _BARE_TRAP.match(text, n.end)
         ):  # 'rund 8,8 Millionen innerhalb des Landes vertrieben', 'Of those, around 6.2 million'
             fig.unit_index, fig.antecedent, fig.elliptic = antecedent.unit_index, antecedent, True
+
+
+_TOTAL_TO = re.compile(
+    r"(?<![\w])(?:bringing|brings|brought|raising|raises|pushing|taking|bringt|brachte|erhöht\w*|steigt|stieg)"
+    r"(?:\s+[\w'’-]+){0,9}?\s+(?:to|auf)\s+$",
+    re.IGNORECASE,
+)
+_PLACE_NAME = r"(?:the\s+|der\s+|dem\s+|den\s+)?[A-ZÄÖÜ][\w'’-]*(?:\s+[A-ZÄÖÜ][\w'’-]*)?"
+_PLACE_AFTER_COORD = re.compile(r"(?:,|\bund|\band|\bsowie|\bwhile)\s+$")
+_PLACE_AFTER = re.compile(
+    rf"\s+(?:in|im|bei|near|in\s+and\s+around)\s+{_PLACE_NAME}(?=\s*(?:[,.;)]|$|\s+(?:und|and)\s))"
+)
+_PLACE_BEFORE = re.compile(rf"(?:,|\bund|\band)\s+(?:in|im|bei)\s+{_PLACE_NAME}\s+$")
+
+
+def _gapped_by_place(text: str, lo: int, start: int, end: int) -> bool:
+    """A bare number that repeats the previous figure for another place."""
+    before = text[max(lo, start - 40) : start]
+    if _PLACE_BEFORE.search(before):
+        return True
+    return _PLACE_AFTER_COORD.search(before) is not None and _PLACE_AFTER.match(text, end) is not None
 
 
 # A bare number followed by these counts something else: money, a share, a time, a price.
@@ -741,6 +783,18 @@ def _counted_before(ctx: _Context, before: str, offset: int) -> int | None:
 # -- metric ------------------------------------------------------------------------------------
 
 
+_PRESENT_IN = re.compile(
+    r"\s+(?:are|were|remain|remained|have\s+been|had\s+been|sind|seien|waren|befinden\s+sich|befanden\s+sich)"
+    r"\s+(?:now\s+|still\s+|currently\s+|already\s+|derzeit\s+|inzwischen\s+|bereits\s+|noch\s+)?"
+    r"(?:in|im|inside|on\s+the\s+ground\s+in|an\s+der\s+Front)\s",
+    re.IGNORECASE,
+)
+_IN_PLACE = re.compile(r"\s+(?:in|im|inside)\s")
+_BE_BEFORE = re.compile(r"(?<![\w])(?:sind|seien|waren|stehen|befinden\s+sich|are|were)\s+(?:\w+\s+){0,2}$")
+_GROUND_EQUIPMENT = frozenset({"tanks", "armored_vehicles", "artillery_systems", "vehicles"})
+_COORD_AFTER_VERB = re.compile(r"\s*(?:,\s*)?(?:and|und|sowie|while|whereas|as\s+well\s+as)\s", re.IGNORECASE)
+
+
 def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> None:
     lex = ctx.lex
     triggers = ctx.triggers_of(figures[0].sentence)
@@ -750,12 +804,17 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
         for i, fig in enumerate(figures):
             if fig.unit_index is not None and not lex.units[fig.unit_index].tracked:
                 continue  # "32 Staaten haben ... geliefert": the verb belongs to the next figure
+            if fig.noun_start is not None and fig.noun_start <= t_start and t_end < fig.np_end:
+                best = None  # 'armored fighting vehicles': a word of the noun itself says nothing
+                break
             if fig.number.start <= t_start and t_end <= fig.np_end:
                 dist = 0
             elif t_start >= fig.np_end:
                 dist = t_start - fig.np_end
             else:
                 dist = fig.start - t_end + 3  # the verb tends to follow the noun phrase
+                if i and _COORD_AFTER_VERB.match(ctx.text, t_end, fig.start):
+                    dist += 60  # '300 soldiers had been killed and 2,700 injured': the verb closed
             if dist < 0:
                 dist = 0
             if best is None or dist < best[0]:
@@ -804,6 +863,19 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             and unit.unit in ("soldiers",)
         ):
             metric = "planned_deployment" if metric in ("deployed", None) else metric
+        if (
+            metric is None
+            and unit is not None
+            and unit.unit == "soldiers"
+            and (
+                _PRESENT_IN.match(ctx.text, fig.np_end)
+                or (
+                    _IN_PLACE.match(ctx.text, fig.np_end)
+                    and _BE_BEFORE.search(ctx.text, max(sent.start, fig.start - 25), fig.start)
+                )
+            )
+        ):
+            metric = "deployed"  # '11,000 North Korean soldiers are in the Kursk region'
         if metric is not None and unit is not None:
             metric = unit.remap.get(metric, metric)
         fig.metric = metric
@@ -967,7 +1039,11 @@ def _subject(
 
 def _period(ctx: _Context, fig: _Figure, sent: Sentence) -> str | None:
     period = ctx.period_of(fig.sentence)
-    if period is None or _TOTAL_CUE.search(ctx.text, max(sent.start, fig.start - 30), fig.start):
+    if period is None:
+        return None
+    if _TOTAL_CUE.search(ctx.text, max(sent.start, fig.start - 30), fig.start) or _TOTAL_TO.search(
+        ctx.text, max(sent.start, fig.start - 90), fig.start
+    ):
         return None
     return period
 
@@ -988,7 +1064,9 @@ def _sentence_source(
             hi = max(hi, _sentence_end(ctx, q_end))
     if attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
         remembered = next((s for s in reversed(memory[-3:]) if s is not None), None)
-        if remembered is not None:
+        if remembered is not None and attributor.refers_to(
+            ctx.text, sent.start, sent.end, ctx.lang, remembered
+        ):
             return remembered
     source = attributor.find(ctx.text, lo, hi, ctx.lang, exclude)
     if source is not None and attributor.is_bare(source.name):
@@ -1007,7 +1085,11 @@ def _sentence_source(
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
             source = attributor.find(ctx.text, nxt.start, nxt.end, ctx.lang, [])
     if source is None and attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
-        source = next((s for s in reversed(memory[-3:]) if s is not None), None)
+        remembered = next((s for s in reversed(memory[-3:]) if s is not None), None)
+        if remembered is not None and attributor.refers_to(
+            ctx.text, sent.start, sent.end, ctx.lang, remembered
+        ):
+            source = remembered
     if source is None and memory and attributor.reported_speech(ctx.text, sent.start, sent.end, ctx.lang):
         source = next((s for s in reversed(memory[-2:]) if s is not None), None)
     fact_line = len(sent.text) <= _FACT_LINE and not sent.text.rstrip().endswith(".")
@@ -1134,6 +1216,13 @@ def _has_cue(ctx: _Context, sent: Sentence) -> bool:
     return _CUE.search(sent.text) is not None
 
 
+_SUBSET_GAP = re.compile(
+    r"[,(–-]\s*(?:darunter|unter\s+ihnen|davon|including|among\s+them|among\s+whom|of\s+whom)"
+    r"(?:\s+(?:auch|mindestens|at\s+least|more\s+than|mehr\s+als))?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
     """'über 10.000 Panzern und 20.000 gepanzerten Fahrzeugen': the qualifier and metric carry over."""
     for prev, fig in itertools.pairwise(figures):
@@ -1147,6 +1236,29 @@ def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
             unit = ctx.lex.units[fig.unit_index] if fig.unit_index is not None else None
             if unit is not None:
                 fig.metric = unit.remap.get(prev.metric, prev.metric)
+    for i, fig in enumerate(figures):
+        whole = fig.antecedent
+        if fig.metric is None and fig.elliptic and whole is not None and any(f is whole for f in figures[:i]):
+            fig.metric = whole.metric  # '35 civilians killed in El Fasher and 26 in Zamzam'
+    for prev, fig in itertools.pairwise(figures):
+        # "38 Menschen getötet, darunter elf Kinder": a part of a toll shares its metric
+        if (
+            fig.metric is None
+            and prev.metric in _CASUALTY
+            and _SUBSET_GAP.search(ctx.text, prev.np_end, fig.start)
+            and fig.unit_index is not None
+            and ctx.lex.units[fig.unit_index].unit in _PERSON_UNITS
+        ):
+            fig.metric = prev.metric
+            fig.antecedent = fig.antecedent or prev
+        elif (  # "More than 120 people, including 24 children, are feared dead"
+            prev.metric is None
+            and fig.metric in _CASUALTY
+            and _SUBSET_GAP.search(ctx.text, prev.np_end, fig.start)
+            and prev.unit_index is not None
+            and ctx.lex.units[prev.unit_index].unit in _PERSON_UNITS
+        ):
+            prev.metric = fig.metric
     for prev, fig in reversed(list(itertools.pairwise(figures))):
         # "14 Panzer, 31 Artilleriesysteme und 45 Drohnen zerstört": the verb closes the list
         if (
@@ -1177,6 +1289,8 @@ def _claim(
         metric = "supplied"  # 'Teil des Pakets sind 18 Kampfpanzer': equipment in aid is delivered
     if not unit.tracked:
         metric = "count"
+    if metric == "intercepted" and unit.unit in _GROUND_EQUIPMENT:
+        metric, fig.by_enemy = "lost", True  # 'Panzer abgeschossen': the shooter's enemy lost them
     prev_place, (fallback, fallback_victim), giver, carried = earlier
     location = _location(ctx, fig, figures, sent)
     if location is None and unit.unit in (*_VICTIM_UNITS, "attacks"):

@@ -69,13 +69,15 @@ class NumberMention:
     weak: bool = False  # "ein/einen/one": a figure only with a qualifier or a countable noun
 
 
-_ALT_SPACE = "[\u00a0\u202f\u2009]"
+# Thousands grouped by a plain space ("50 150", dpa-AFX, UN copy) or an apostrophe ("172'000",
+# Swiss copy): only where every group after the first has exactly three digits.
+_GROUP_SEP = "(?:[\u00a0\u202f\u2009'\u2019]| (?=\\d{3}(?![\\d.,]\\d)))"
 _DIGITS = {
     "de": (
-        rf"\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d{{1,3}}(?:{_ALT_SPACE}\d{{3}})+"
+        rf"\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d{{1,3}}(?:{_GROUP_SEP}\d{{3}})+(?!\d)"
         rf"|\d{{1,3}}(?:,\d{{3}}){{2,}}|\d+(?:,\d+)?"
     ),
-    "en": rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:{_ALT_SPACE}\d{{3}})+|\d+(?:\.\d+)?",
+    "en": rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:{_GROUP_SEP}\d{{3}})+(?!\d)|\d+(?:\.\d+)?",
 }
 _SCALE_WORDS = {
     "de": r"Millionen|Million|Mio\.|Mio\b|Milliarden|Milliarde|Mrd\.|Mrd\b|Billionen|Tausend|tausend|Tsd\.",
@@ -143,7 +145,7 @@ _FROM = re.compile(
 
 def parse_digits(raw: str, lang: Lang) -> float:
     """'600.000' (de) and '600,000' (en) are 600000; '1,5' (de) and '1.5' (en) are 1.5."""
-    s = re.sub(_ALT_SPACE, "", raw)
+    s = re.sub(_GROUP_SEP, "", raw)
     if lang == "de":
         if re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}", s):
             return float(s.replace(",", ""))
