@@ -208,9 +208,18 @@ class Alternation:
     """`lead(?:alt1|alt2|...)tail` compiled whole and per first characters; `re.Pattern`'s API."""
 
     def __init__(
-        self, alternatives: Sequence[str], *, lead: str = "", tail: str = "", flags: int = 0
+        self,
+        alternatives: Sequence[str],
+        *,
+        lead: str = "",
+        tail: str = "",
+        flags: int = 0,
+        keep_groups: bool = False,
     ) -> None:
+        """`keep_groups`: every group of the pattern exists in every match (some never match),
+        for callers that read groups by name; else only the groups of the entries tried."""
         self._alternatives = list(alternatives)
+        self._keep_groups = keep_groups
         self._lead, self._tail, self._flags = lead, tail, flags
         self.pattern = self._compile(range(len(self._alternatives)))
         self._entries = [_Entry(a, flags) for a in self._alternatives]
@@ -223,8 +232,12 @@ class Alternation:
         self._by_entries: dict[tuple[int, ...], re.Pattern[str]] = {}
 
     def _compile(self, entries: Sequence[int]) -> re.Pattern[str]:
-        body = "|".join(self._alternatives[i] for i in entries)
-        return re.compile(f"{self._lead}(?:{body}){self._tail}", self._flags)
+        if self._keep_groups:
+            tried = set(entries)
+            alts = [a if i in tried else f"(?!)(?:{a})" for i, a in enumerate(self._alternatives)]
+        else:
+            alts = [self._alternatives[i] for i in entries]
+        return re.compile(f"{self._lead}(?:{'|'.join(alts)}){self._tail}", self._flags)
 
     def _for_key(self, key: str) -> re.Pattern[str] | None:
         """The pattern of the entries a match starting with `key` can come from (None: none)."""
@@ -249,6 +262,24 @@ class Alternation:
             keep = map(self._may_start.__getitem__, index.keys)
             found = index.candidates[id(self)] = list(itertools.compress(index.starts, keep))
         return found
+
+    def candidates(self, text: str) -> list[int] | None:
+        """The word starts and hyphens of `text` a match can start at by their first two
+        characters, whatever the lead (None for a text too short to index)."""
+        index = _index(text)
+        return None if index is None else self._candidates(index)
+
+    def finditer_at(self, text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+        """`finditer(text)`, trying only `starts` (sorted): every position a match can start at."""
+        done = 0  # matches do not overlap: the next one starts at or after the last one's end
+        for p in starts:
+            if p < done:
+                continue
+            sub = self._for_key(text[p : p + _KEY])
+            m = sub.match(text, p) if sub is not None else None
+            if m is not None:
+                yield m
+                done = m.end()
 
     def match(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
         if pos < 0 or pos >= min(endpos, len(text)):

@@ -14,7 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from claimwatch_schemas import Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
@@ -1323,14 +1323,14 @@ def _claim(
     tracked = unit.tracked and metric != "count"
     n = fig.number
     start, end = fig.start, fig.end
-    return Claim(
+    # Every value is of its field's type by construction (tests/unit/test_extract_fields.py checks
+    # that claims validate), so the claim is built without validating it again.
+    return Claim.model_construct(
         claim_id=claim_id_for(article_id, start, end),
         article_id=article_id,
-        figure_key=figure_key(
-            subject=subject, metric=metric, unit=unit.unit, period=period, source=source_id
-        ),
-        value=n.value,
-        value_max=n.value_max,
+        figure_key=_figure_key(subject, metric, unit.unit, period, source_id),
+        value=float(n.value),
+        value_max=None if n.value_max is None else float(n.value_max),
         qualifier=fig.qualifier or Qualifier.EXACT,
         vague=n.vague,
         unit=unit.unit,
@@ -1340,11 +1340,16 @@ def _claim(
         source_id=source_id,
         location=location,
         period=period,
-        evidence=Evidence(text=sent.text, start=start, end=end),
+        evidence=Evidence.model_construct(text=sent.text, start=start, end=end),
         language=ctx.lang,
         published_at=published_at,
         tracked=tracked,
     )
+
+
+@lru_cache(maxsize=4096)
+def _figure_key(subject: str | None, metric: str, unit: str, period: str | None, source: str | None) -> str:
+    return figure_key(subject=subject, metric=metric, unit=unit, period=period, source=source)
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:
@@ -1367,9 +1372,7 @@ def _harmonise(claims: list[Claim]) -> list[Claim]:
     for c in claims:
         better = specific.get((c.value, c.value_max, c.unit, c.subject))
         if c.metric in ("lost", "count") and c.unit in _PERSON_UNITS and better:
-            key = figure_key(
-                subject=c.subject, metric=better, unit=c.unit, period=c.period, source=c.source_id
-            )
+            key = _figure_key(c.subject, better, c.unit, c.period, c.source_id)
             c = c.model_copy(update={"metric": better, "figure_key": key, "tracked": True})
         out.append(c)
     return out
