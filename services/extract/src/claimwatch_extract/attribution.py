@@ -317,6 +317,7 @@ class Attributor:
         adj_alt = "|".join(rf"(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?" for c in lex.countries.values())
         self._de_adj_before = re.compile(rf"(?P<adj>{adj_alt})\s+$", re.IGNORECASE)
         self._titles = lex.title_re
+        self._bare_names = frozenset(n for b in lex.bodies for n in (b.canonical, b.nominative))
         self._last: _Scan | None = None
 
     # -- candidates ---------------------------------------------------------------------------
@@ -600,7 +601,7 @@ class Attributor:
 
     def is_bare(self, name: str) -> bool:
         """A body named without its country ('General Staff'), to be completed from context."""
-        return any(name in (b.canonical, b.nominative) for b in self.lex.bodies)
+        return name in self._bare_names
 
     def anaphoric(self, text: str, lo: int, hi: int, lang: Lang) -> bool:
         """Whether text[lo:hi] points back to an earlier source ('demnach', 'he said')."""
@@ -649,8 +650,25 @@ def _name_run_start(text: str, pos: int) -> int:
     return pos
 
 
+# Full names resolved in the article last seen (identity, not equality: one article at a time).
+_resolved: tuple[str, dict[str, str]] | None = None
+
+
 def resolve_person(name: str, text: str) -> str:
     """A surname alone ('Rutte') becomes the full name the article uses elsewhere ('Mark Rutte')."""
+    global _resolved
+    if " " in name:
+        return name
+    memo = _resolved
+    if memo is None or memo[0] is not text:
+        memo = _resolved = (text, {})
+    found = memo[1].get(name)
+    if found is None:
+        found = memo[1][name] = _resolve_person(name, text)
+    return found
+
+
+def _resolve_person(name: str, text: str) -> str:
     if " " in name:
         return name
     seen = text.find(name)

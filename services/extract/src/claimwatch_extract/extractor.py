@@ -21,7 +21,7 @@ from claimwatch_schemas import Article, Claim, Evidence, Qualifier, claim_id_for
 
 from .attribution import Attributor, Source, resolve_person
 from .language import SUPPORTED, detect_language
-from .lexicons import Compiled, Lang, lexicons
+from .lexicons import Compiled, Lang, UnitEntry, lexicons
 from .numbers import NumberMention, find_numbers
 from .sentences import Sentence, quote_spans, split_sentences
 
@@ -753,9 +753,17 @@ def _fact_label(ctx: _Context, fig: _Figure, sent: Sentence, people: int | None)
     return None
 
 
+_generic: tuple[list[UnitEntry], int | None] | None = None  # for the units last asked about
+
+
 def _generic_people(lex: Compiled) -> int | None:
     """The 'people' entry that implies no metric (not hostages, not refugees)."""
-    return next((i for i, u in enumerate(lex.units) if u.unit == "people" and not u.metric), None)
+    global _generic
+    found = _generic
+    if found is None or found[0] is not lex.units:
+        index = next((i for i, u in enumerate(lex.units) if u.unit == "people" and not u.metric), None)
+        found = _generic = (lex.units, index)
+    return found[1]
 
 
 def _looks_like_year(text: str, n: NumberMention) -> bool:
@@ -1062,7 +1070,8 @@ def _sentence_source(
         if q_start < hi and q_end > lo:  # the quote's speaker may be named outside the sentence
             lo = min(lo, _sentence_start(ctx, q_start))
             hi = max(hi, _sentence_end(ctx, q_end))
-    if attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
+    anaphoric = attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang)
+    if anaphoric:
         remembered = next((s for s in reversed(memory[-3:]) if s is not None), None)
         if remembered is not None and attributor.refers_to(
             ctx.text, sent.start, sent.end, ctx.lang, remembered
@@ -1084,7 +1093,7 @@ def _sentence_source(
         nxt = ctx.sentences[index + 1]
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
             source = attributor.find(ctx.text, nxt.start, nxt.end, ctx.lang, [])
-    if source is None and attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
+    if source is None and anaphoric:
         remembered = next((s for s in reversed(memory[-3:]) if s is not None), None)
         if remembered is not None and attributor.refers_to(
             ctx.text, sent.start, sent.end, ctx.lang, remembered
