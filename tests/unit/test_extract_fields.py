@@ -142,6 +142,9 @@ def test_out_of_is_a_partitive() -> None:
             "ukrainischer Generalstab",
         ),
         ("Berichten zufolge gibt es mindestens einen Toten in Kiew.", "de", None),
+        ("Nach ukrainischen Angaben verlor Russland 1.200 Soldaten.", "de", "Ukraine"),
+        ("Russland soll israelischen Angaben zufolge 1.200 Soldaten verloren haben.", "de", "Israel"),
+        ("Russia lost 1,200 soldiers, according to Ukrainian figures.", "en", "Ukraine"),
         ("Russia lost 1,270 soldiers, according to NATO.", "en", "NATO"),
         ("Russia lost 1,270 soldiers, Ukraine's General Staff said.", "en", "Ukrainian General Staff"),
         ("Russia has lost 1,270 soldiers, analyst Michael Kofman estimated.", "en", "Michael Kofman"),
@@ -334,4 +337,137 @@ def test_claims_are_valid_models() -> None:
         assert Claim.model_validate_json(claim.model_dump_json()).model_dump(mode="json") == claim.model_dump(
             mode="json"
         )
-        assert type(claim.value) is float and type(claim.evidence.start) is int
+        assert type(claim.value) is float
+        assert type(claim.evidence.start) is int
+
+
+def test_a_daily_report_fact_box_with_deltas() -> None:
+    found = claims(
+        "Russia's combat losses, according to the General Staff of Ukraine's Armed Forces:\n"
+        "Tanks: 10,942 (+3)\n"
+        "Armored fighting vehicles: 22,803 (+9)\n",
+        "en",
+    )
+    assert [(c.value, c.unit, c.metric, c.subject, c.period, c.source) for c in found] == [
+        (10_942, "tanks", "lost", "RU", None, "Ukrainian General Staff"),
+        (3, "tanks", "lost", "RU", "P1D", "Ukrainian General Staff"),
+        (22_803, "armored_vehicles", "lost", "RU", None, "Ukrainian General Staff"),
+        (9, "armored_vehicles", "lost", "RU", "P1D", "Ukrainian General Staff"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Seoul puts North Korean casualties at 4,900.", "en", (4900, "soldiers", "killed_or_wounded")),
+        ("Russia's losses in personnel have reached 1,010,370.", "en", (1_010_370, "soldiers", "lost")),
+        ("51 killed in past 24 hours as strikes continue", "en", (51, "people", "killed")),
+        ("Die Verluste der russischen Armee stiegen auf 1.010.370.", "de", (1_010_370, "soldiers", "lost")),
+    ],
+)
+def test_a_bare_number_takes_the_noun_linked_to_it(
+    text: str, lang: Lang, expected: tuple[float, str, str]
+) -> None:
+    c = one(text, lang)
+    assert (c.value, c.unit, c.metric) == expected
+
+
+def test_up_from_and_remain_repeat_the_figure() -> None:
+    found = claims(
+        "Losses averaged 1,180 soldiers per day in May, up from 1,060 in April. "
+        "The quake killed 2,886 people, while 373 remain missing.",
+        "en",
+    )
+    assert [(c.value, c.unit, c.metric) for c in found] == [
+        (1180, "soldiers", "lost"),
+        (1060, "soldiers", "lost"),
+        (2886, "people", "killed"),
+        (373, "people", "missing"),
+    ]
+
+
+def test_military_nouns_elided_compounds_and_a_comma_closing_a_verb() -> None:
+    found = claims(
+        "Mehr als 1.500 Hisbollah-Kämpfer wurden getötet, fünf Blauhelme verletzt. "
+        "Die USA liefern mehrere Hundert Aufklärungs- und Kampfdrohnen.",
+        "de",
+    )
+    assert [(c.value, c.unit, c.metric) for c in found] == [
+        (1500, "soldiers", "killed"),
+        (5, "soldiers", "wounded"),
+        (100, "drones", "supplied"),
+    ]
+
+
+def test_a_qualifier_does_not_cross_a_comma_and() -> None:
+    found = claims("The package includes about a dozen interceptors, and five peacekeepers were hurt.", "en")
+    assert [(c.value, c.unit, c.qualifier) for c in found] == [
+        (12, "missiles", Qualifier.ABOUT),
+        (5, "soldiers", Qualifier.EXACT),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Brent kostete 75,40 US-Dollar je Barrel.", "de"),
+        ("Die Aktie des Rüstungskonzerns stieg auf 1 786 Euro.", "de"),
+        ("The shares closed at $12.35 on Monday.", "en"),
+    ],
+)
+def test_prices_are_no_figures(text: str, lang: Lang) -> None:
+    assert claims(text, lang) == []
+
+
+def test_a_sentence_ending_in_a_number_is_no_ordinal() -> None:
+    found = claims(
+        "In Thailand stieg die Zahl der Todesopfer auf 21. In Bangkok stürzte ein Hochhaus ein.", "de"
+    )
+    assert [(c.value, c.unit, c.metric) for c in found] == [(21, "people", "killed")]
+
+
+def test_a_year_is_no_range_start() -> None:
+    found = claims("Oil revenue rose in 2025 to 8.48 trillion roubles.", "en")
+    assert [(c.value, c.value_max, c.unit) for c in found] == [(8.48e12, None, "rub")]
+
+
+def test_a_bare_body_takes_its_country_from_earlier_in_the_article() -> None:
+    found = claims(
+        "The Israeli military said it struck 40 targets. Four soldiers were killed, the military said.", "en"
+    )
+    assert [(c.value, c.source) for c in found] == [(40, "Israeli military"), (4, "Israeli military")]
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The UN migration agency IOM said 65,000 people have fled.", "IOM"),
+        ("Gaza's health ministry said 61,158 people had been killed.", "Gaza health ministry"),
+        ("Save the Children said around 190 children arrived alone.", "Save the Children"),
+    ],
+)
+def test_named_sources(text: str, source: str) -> None:
+    assert one(text, "en").source == source
+
+
+def test_victims_of_a_disaster_belong_to_the_place() -> None:
+    c = one("In Mandalay wurden mehr als 4.500 Menschen verletzt.", "de")
+    assert (c.subject, c.location) == ("MM", "Mandalay")
+
+
+def test_the_islamic_republic_is_iran() -> None:
+    c = one("Die Islamische Republik hat rund 370 ballistische Raketen abgefeuert.", "de")
+    assert (c.unit, c.metric, c.subject) == ("missiles", "launched", "IR")
+
+
+def test_a_list_that_goes_on_after_a_loss_sentence() -> None:
+    found = claims(
+        "Insgesamt beziffert Kiew die russischen Verluste auf 1.161.420 Soldaten. "
+        "Dazu kommen nach ukrainischer Zählung 11.328 Panzer und 23.541 gepanzerte Kampffahrzeuge.",
+        "de",
+    )
+    assert [(c.value, c.metric, c.subject, c.location) for c in found] == [
+        (1_161_420, "lost", "RU", None),
+        (11_328, "lost", "RU", None),
+        (23_541, "lost", "RU", None),
+    ]

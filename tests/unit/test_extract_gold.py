@@ -47,15 +47,15 @@ def test_heldout_gold_does_not_regress() -> None:
     report = evaluate_gold_file(gold)
     text = format_report(report)
     assert report.articles >= 44, text
-    assert report.recall >= 0.93, text
+    assert report.recall >= 0.95, text
     assert report.precision >= 0.98, text
     floors = {  # 44 articles since blind6b (measured before tuning: recall 0.80, precision 0.96) joined
         "qualifier": 0.98,
-        "unit": 0.975,
+        "unit": 0.97,
         "metric": 0.78,
         "subject": 0.705,
         "source": 0.675,
-        "period": 0.92,
+        "period": 0.915,
     }
     for name, score in report.fields.items():
         assert score.accuracy >= floors[name], f"{name}\n{text}"

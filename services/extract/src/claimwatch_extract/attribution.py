@@ -156,6 +156,17 @@ _NEXT_SENTENCE = {
 }
 
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"“]\s*)$")
+_PARTY_CLAIM = {
+    "de": re.compile(
+        r"(?<![\w])(?:(?:[Nn]ach|[Ll]aut)\s+(?P<adj>[\w-]+isch(?:en|er|e))\s+(?:Angaben|Zahlen|Schätzungen|Zählung"
+        r"|Darstellung|Informationen)|(?P<adj2>[\w-]+isch(?:en|er|e))\s+(?:Angaben|Zahlen|Schätzungen)\s+zufolge)(?![\w])"
+    ),
+    "en": re.compile(
+        r"(?<![\w])according\s+to\s+(?P<adj>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:figures|data|estimates|claims|accounts)"
+        r"(?![\w])(?P<adj2>)"
+    ),
+}
+_GAZA_BEFORE = re.compile(r"Gaza(?:'s|’s)?\s+$")
 _SOURCE_LINE = re.compile(r"^\s*(?:Quellen?|Sources?)\s*:")
 
 _NAME_TOKEN = r"(?<![\w-])[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
@@ -383,6 +394,8 @@ class Attributor:
                 stem = re.sub(r"[()?:|\\]", "", country.adjective_de.split("|")[0]).replace("US-", "")
             return f"{stem}{_DE_STRONG[body.gender]} {body.nominative}", start
         if code is None:
+            if _GAZA_BEFORE.search(text, max(0, m.start() - 10), m.start()):
+                return f"Gaza {body.canonical}", start  # the usual name of Gaza's bodies in English copy
             return body.canonical, start
         country = self.lex.countries[code]
         demonym = country.demonyms_en[0] if country.demonyms_en else code
@@ -506,6 +519,26 @@ class Attributor:
                 )
         return out
 
+    def _party_claim(self, text: str, lo: int, hi: int, lang: Lang) -> _Candidate | None:
+        """A party's own figures, named by its adjective: 'nach russischen Angaben' -> Russland,
+        'according to Ukrainian figures' -> Ukraine."""
+        m = _PARTY_CLAIM[lang].search(text, lo, hi)
+        if m is None:
+            return None
+        group = "adj" if m.group("adj") else "adj2"
+        adjective = m.group(group)
+        code: str | None = None
+        if lang == "de":
+            found = self.lex.adjective_re.fullmatch(adjective)
+            code = found.lastgroup if found else None
+        else:
+            code = next((c.code for c in self.lex.countries.values() if adjective in c.demonyms_en), None)
+        if code is None:
+            return None
+        country = self.lex.countries[code]
+        name = _plain_name(country.names_de[0]) if lang == "de" else country.place
+        return _Candidate(name, m.start(group), m.end(group), False, f"{code.lower()}_government")
+
     def _nominative(self, name: str, lang: Lang) -> str:
         """'Südkoreas' -> 'Südkorea', "Ukraine's" -> 'Ukraine'."""
         if name.endswith(("'s", "’s")):
@@ -526,7 +559,8 @@ class Attributor:
         post = scan.post[bisect.bisect_left(scan.post_starts, lo) : bisect.bisect_left(scan.post_starts, hi)]
         pre_cues = [c for c in pre if c.end() <= hi]
         post_cues = [c for c in post if c.end() <= hi]
-        if not pre_cues and not post_cues:
+        party = self._party_claim(text, lo, hi, lang)
+        if not pre_cues and not post_cues and party is None:
             return None
         best: tuple[int, Source] | None = None
 
@@ -537,6 +571,8 @@ class Attributor:
             if best is None or dist < best[0]:
                 best = (dist, Source(cand.name, cand.start, cand.end, cand.id, cand.person))
 
+        if party is not None:  # 'nach ukrainischen Angaben', 'according to Russian figures'
+            consider(0, party)
         own = _OWN[lang].search(text, lo, hi)
         if own:  # "nach eigenen Angaben": the actor of the sentence is the source
             actors = [c for c in bodies if c.start < own.start()]
@@ -599,6 +635,18 @@ class Attributor:
             return source.id
         return slug(name)
 
+    def fuller_before(self, text: str, lang: Lang, source: Source, pos: int) -> Source | None:
+        """The same body named with its country earlier in the article: 'the military said'
+        after 'the Israeli military' is the Israeli military."""
+        if source.id is None:
+            return None
+        scan = self._scan(text, lang)
+        last = bisect.bisect_left(scan.starts, pos)
+        for cand in reversed(scan.candidates[:last]):
+            if cand.id and cand.id != source.id and cand.id.endswith("_" + source.id) and not cand.person:
+                return Source(cand.name, source.start, source.end, cand.id, False)
+        return None
+
     def is_bare(self, name: str) -> bool:
         """A body named without its country ('General Staff'), to be completed from context."""
         return name in self._bare_names
@@ -636,6 +684,11 @@ class Attributor:
 
     def next_sentence_cue(self, sentence: str, lang: Lang) -> bool:
         return _NEXT_SENTENCE[lang].match(sentence) is not None
+
+
+def _plain_name(pattern: str) -> str:
+    """A lexicon name pattern as plain text: '(?:der |die )?Ukraine' -> 'Ukraine'."""
+    return re.sub(r"\(\?:[^)]*\)[?*]|\([^)]*\)[?*]|[\\^$]", "", pattern).strip()
 
 
 # The characters of one or two name tokens and the spaces after them (`_NAME_TOKEN`, `\s`).

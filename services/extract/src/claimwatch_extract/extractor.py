@@ -248,9 +248,11 @@ _PARTITIVE = re.compile(
 )
 _ELLIPTIC_VERB = re.compile(
     r"\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|has\s+been|sind|waren|was|are|is|"
-    r"seien|ist|currently|also|bereits|already|worden|zudem)\s+){0,3}",
+    r"seien|ist|currently|also|bereits|already|worden|zudem|remain|remained|still|noch|gelten|galten|als)\s+){0,3}",
     re.IGNORECASE,
 )
+_ELIDED_AND = re.compile(r"\s+(?:und|oder|bzw\.|sowie)\s")
+_PLAIN_AND = re.compile(r"\s+(?:und|and|oder|or)\s+", re.IGNORECASE)
 _COORD_GAP = re.compile(
     r"^\s*(?:,|,?\s*(?:und|sowie|and|or|oder|as\s+well\s+as|plus))?\s*(?:,\s*)?$", re.IGNORECASE
 )
@@ -328,7 +330,8 @@ class _Figure:
     elliptic: bool = False
     antecedent: _Figure | None = None
     by_enemy: bool = False  # "Ukrainian forces destroyed 14 tanks": the tanks are the other side's
-    noun_start: int | None = None  # where the counted noun itself begins
+    noun_start: int | None = None  # where the counted noun itself begins ...
+    noun_end: int | None = None  # ... and ends
     period: str | None = None
 
 
@@ -469,6 +472,9 @@ def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tupl
         if low in stop and low not in _CONNECTORS:
             return None
         prev_cap = token[0].isupper()
+        if lang == "de" and token.endswith("-") and _ELIDED_AND.match(text, word.end(), limit):
+            pos = word.end()  # 'Aufklärungs- und Kampfdrohnen': the compound's head comes later
+            continue
         if lang == "de" and token[0].isupper() and low not in _CONNECTORS:
             return None
         pos = word.end()
@@ -516,6 +522,8 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
         return True  # "seit 2022 Waffen geliefert"
     if n.currency and n.value < 1000 and _PRICE_AFTER.match(text, n.end):
         return True  # '$5 a month', '$90 a barrel': a price
+    if _is_price(text, lo, n):
+        return True
     if not n.is_word:
         if text[n.start] == "0" and n.end - n.start > 1 and text[n.start + 1].isdigit():
             return True  # '0471 ...': a phone or file number
@@ -527,8 +535,40 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
         ):
             return True
         if after.startswith(".") and len(after) > 2 and after[1] == " " and n.value < 100 and n.scale == 1:
-            return ctx.lang == "de"  # German ordinal: "3. Brigade"
+            # German ordinal: "3. Brigade", "21. Februar"; not a figure that ends a sentence
+            return ctx.lang == "de" and _DE_SENTENCE_OPENER.match(after, 2) is None
     return False
+
+
+_CENTS = re.compile(r"\d[.,]\d\d$")
+_CURRENCY_AFTER = re.compile(
+    r"\s*(?:US-)?(?:Dollar|Euro|Franken|Pfund|Rubel|dollars?|euros?|pounds?|roubles?|rubles?)\b"
+)
+_PRICE_WORDS = re.compile(
+    r"(?:Preis\w*|kostet\w*|Kurs\w*|notiert\w*|Aktie\w*|Barrel|Brent|WTI|Feinunze|Liter|Börse\w*|"
+    r"price\w*|cost\w*|shares?|barrel|ounce|litre|liter|traded|trading|stock\w*)",
+    re.IGNORECASE,
+)
+
+
+def _is_price(text: str, lo: int, n: NumberMention) -> bool:
+    """'75,40 US-Dollar je Barrel', 'die Aktie stieg auf 1 786 Euro': prices are no figures."""
+    if n.scale > 1 or n.is_word:
+        return False
+    money = n.currency is not None or _CURRENCY_AFTER.match(text, n.end) is not None
+    if not money:
+        return False
+    if _CENTS.search(text, n.start, n.end) and n.value < 10_000:
+        return True
+    return _PRICE_WORDS.search(text, max(lo, n.start - 60), min(len(text), n.end + 40)) is not None
+
+
+_DE_SENTENCE_OPENER = re.compile(
+    r"(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Einer|In|Im|Am|An|Auf|Aus|Bei|Nach|Seit|Laut|Mit|Zudem|Auch|Damit|"
+    r"Dabei|Doch|Es|Er|Sie|Wir|Man|Bis|Wie|Zuvor|Zuletzt|Insgesamt|Weitere|Außerdem|Allein|Unter|Nun|Zugleich|"
+    r"Demnach|Dies|Diese|Dieser|Darunter|Davon|Viele|Mehr|Rund|Etwa|Mindestens|Bislang|Bisher|Zum|Zur|Vor|Über|"
+    r"Während|Unterdessen|Inzwischen|Gleichzeitig)\s"
+)
 
 
 def _figures_in(
@@ -554,6 +594,7 @@ def _figures_in(
             np_end=unit[1] if unit else n.end,
             unit_index=unit[0] if unit else None,
             noun_start=unit[2] if unit else None,
+            noun_end=unit[1] if unit else None,
             sentence=sent_index,
         )
         if n.value_max is not None:
@@ -618,6 +659,15 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
                 fig.unit_index = figures[i + 1].unit_index
                 fig.antecedent, fig.elliptic = figures[i + 1], True
                 continue
+        if prev is not None and _DAILY_DELTA.search(text, max(sent.start, n.start - 4), n.start):
+            # fact box of a daily report: 'tanks: 10,942 (+3)' -> 3 tanks in the last day
+            fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
+            fig.period = "P1D"
+            continue
+        if prev is not None and _COMPARED_WITH[lang].search(text, max(sent.start, n.start - 30), n.start):
+            # 'up from 1,060 in April', 'nach zuvor 1.060': the same figure at another time
+            fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
+            continue
         whole = next(
             (
                 f
@@ -638,15 +688,26 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             continue
         before = text[max(sent.start, n.start - 120) : fig.start]
         counted = _counted_before(ctx, before, max(sent.start, n.start - 120))
+        if counted is None:
+            counted = _linked_noun_before(ctx, max(sent.start, n.start - 100), fig.start)
         if counted is not None:
             fig.unit_index, fig.elliptic = counted, True
+            continue
+        if (
+            people is not None
+            and prev is None
+            and earlier is None
+            and _HEADLINE_PARTICIPLE[lang].match(text, n.end, sent.end)
+        ):  # headline: '51 killed in past 24 hours', 'Over 1.2 million displaced'
+            fig.unit_index, fig.elliptic = people, True
             continue
         if people is not None and (_TOLL[lang].search(before) or _VERB_BEFORE[lang].search(before)):
             fig.unit_index, fig.elliptic = people, True
             continue
         label = _fact_label(ctx, fig, sent, people)
         if label is not None:  # fact box: 'Tote: mehr als 40.000', 'Hostages taken: 251'
-            fig.unit_index, fig.elliptic = label, True
+            fig.unit_index, fig.elliptic = label[0], True
+            fig.noun_start, fig.noun_end = label[1], label[2]
             continue
         if (
             n.scale >= 1_000_000
@@ -732,8 +793,11 @@ _FIGURE_ANAPHOR = re.compile(
 )
 
 
-def _fact_label(ctx: _Context, fig: _Figure, sent: Sentence, people: int | None) -> int | None:
-    """The counted noun of a fact-box line 'Label: number' ('Getötete Zivilisten: 1.200')."""
+def _fact_label(
+    ctx: _Context, fig: _Figure, sent: Sentence, people: int | None
+) -> tuple[int, int | None, int | None] | None:
+    """The counted noun of a fact-box line 'Label: number' ('Getötete Zivilisten: 1.200'), with
+    the noun's span when the label names it."""
     m = _FACT_LABEL.fullmatch(ctx.text, sent.start, fig.start)
     if m is None:
         return None
@@ -746,11 +810,69 @@ def _fact_label(ctx: _Context, fig: _Figure, sent: Sentence, people: int | None)
             and um.lastgroup
             and not (ctx.lang == "de" and word.group(0)[0].islower() and " " not in um.group(0))
         ):
-            return int(um.lastgroup[1:])
+            return int(um.lastgroup[1:]), um.start(), um.end()
     for mm in ctx.lex.metric_re[ctx.lang].finditer(ctx.text, lo, hi):
         if mm.lastgroup and ctx.lex.metrics[int(mm.lastgroup[1:])].metric in _CASUALTY | {"displaced"}:
-            return people
+            return (people, None, None) if people is not None else None
     return None
+
+
+_DAILY_DELTA = re.compile(r"\(\s*\+\s*$")
+_COMPARED_WITH = {
+    "de": re.compile(
+        r"(?<![\w])(?:nach|von|gegenüber)\s+(?:zuvor|vorher|damals|noch)\s+(?:(?:rund|etwa|knapp|mehr\s+als)\s+)?$",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"(?<![\w])(?:(?:up|down)\s+from|compared\s+(?:with|to))\s+"
+        r"(?:(?:about|around|some|nearly|more\s+than)\s+)?$",
+        re.IGNORECASE,
+    ),
+}
+# A noun, then a verb that links it to the number: 'Seoul puts casualties at 4,900',
+# 'Troop Losses Pass 1,010,000', 'die Verluste stiegen auf 1.010.370'.
+_LINK_TO_NUMBER = {
+    "de": re.compile(
+        r"\s(?:[\w-]+\s+){0,5}?(?P<verb>auf|bei|stieg\w*\s+auf|steigt\s+auf|liegt\s+bei|lag\s+bei|übersteig\w*"
+        r"|überschritt\w*|erreicht\w*)\s+(?:(?:mehr\s+als|über|rund|etwa|knapp|fast|mindestens)\s+)?$",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\s(?:[\w'’-]+\s+){0,5}?(?P<verb>at|pass(?:es|ed)?|reach(?:es|ed)?"
+        r"|(?:rose|risen|rising|climbed|climbing|jumped|increased|grew)\s+to"
+        r"|stands?\s+at|stood\s+at|tops?|topped|exceed(?:s|ed)?|surpass(?:es|ed)?|hit|hits)"
+        r"\s+(?:(?:more\s+than|over|about|around|some|nearly|almost|at\s+least)\s+)?$",
+        re.IGNORECASE,
+    ),
+}
+_LINKABLE_UNITS = frozenset({"soldiers", "people", "civilians", "children"})
+
+
+def _linked_noun_before(ctx: _Context, lo: int, start: int) -> int | None:
+    """The counted noun of a bare number, named before it and linked by a verb."""
+    link = _LINK_TO_NUMBER[ctx.lang].search(ctx.text, lo, start)
+    if link is None:
+        return None
+    unit_re = ctx.lex.unit_re[ctx.lang]
+    found: int | None = None
+    verb = link.start("verb")
+    for word in _WORD.finditer(ctx.text, lo, verb):
+        um = unit_re.match(ctx.text, word.start(), verb)
+        if um and um.lastgroup and ctx.lex.units[int(um.lastgroup[1:])].unit in _LINKABLE_UNITS:
+            found = int(um.lastgroup[1:])
+    return found
+
+
+_HEADLINE_PARTICIPLE = {
+    "de": re.compile(
+        r"\s+(?:\w+\s+)?(?:Tote|getötet|tot|verletzt|verwundet|vermisst|vertrieben|geflohen|obdachlos)(?![\w])",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\s+(?:\w+ly\s+)?(?:killed|dead|wounded|injured|hurt|missing|displaced|flee|fled|evacuated)(?![\w])",
+        re.IGNORECASE,
+    ),
+}
 
 
 _generic: tuple[list[UnitEntry], int | None] | None = None  # for the units last asked about
@@ -800,7 +922,10 @@ _PRESENT_IN = re.compile(
 _IN_PLACE = re.compile(r"\s+(?:in|im|inside)\s")
 _BE_BEFORE = re.compile(r"(?<![\w])(?:sind|seien|waren|stehen|befinden\s+sich|are|were)\s+(?:\w+\s+){0,2}$")
 _GROUND_EQUIPMENT = frozenset({"tanks", "armored_vehicles", "artillery_systems", "vehicles"})
-_COORD_AFTER_VERB = re.compile(r"\s*(?:,\s*)?(?:and|und|sowie|while|whereas|as\s+well\s+as)\s", re.IGNORECASE)
+_COORD_AFTER_VERB = re.compile(
+    r"\s*(?:,\s*(?:(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)?|(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)",
+    re.IGNORECASE,
+)
 
 
 def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> None:
@@ -812,7 +937,12 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
         for i, fig in enumerate(figures):
             if fig.unit_index is not None and not lex.units[fig.unit_index].tracked:
                 continue  # "32 Staaten haben ... geliefert": the verb belongs to the next figure
-            if fig.noun_start is not None and fig.noun_start <= t_start and t_end < fig.np_end:
+            if (
+                fig.noun_start is not None
+                and fig.noun_end is not None
+                and fig.noun_start <= t_start
+                and t_end < fig.noun_end
+            ):
                 best = None  # 'armored fighting vehicles': a word of the noun itself says nothing
                 break
             if fig.number.start <= t_start and t_end <= fig.np_end:
@@ -821,7 +951,8 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
                 dist = t_start - fig.np_end
             else:
                 dist = fig.start - t_end + 3  # the verb tends to follow the noun phrase
-                if i and _COORD_AFTER_VERB.match(ctx.text, t_end, fig.start):
+                closing = _COORD_AFTER_VERB.match(ctx.text, t_end, fig.start)
+                if i and closing and (not lex.metrics[index].plan or closing.group(0).strip() != ","):
                     dist += 60  # '300 soldiers had been killed and 2,700 injured': the verb closed
             if dist < 0:
                 dist = 0
@@ -899,8 +1030,40 @@ _FACT_LINE = 80  # longest line of a fact box
 _ALL_MONEY = frozenset({"usd", "eur", "gbp", "rub", "cny", "pln", "uah", "chf", "ils"})
 
 
+_LIST_GOES_ON = re.compile(
+    r"(?:Dazu\s+kommen|Hinzu\s+kommen|Dazu\s+zählen|Außerdem|Zudem|Ferner|Also\s+lost|In\s+addition|Plus|Added\s+to\s+this)\b",
+    re.IGNORECASE,
+)
+
+
+def _fact_box_header(ctx: _Context, index: int) -> int | None:
+    """The sentence that opens the fact box line `index` belongs to ('Russia's losses so far:')."""
+    for i in range(index - 1, max(-1, index - 16), -1):
+        text = ctx.sentences[i].text
+        if not _is_fact_line(text):
+            return i
+    return None
+
+
+def _is_fact_line(text: str) -> bool:
+    return len(text) <= _FACT_LINE and not text.rstrip().endswith(".") and ":" in text
+
+
 def _context_metric(ctx: _Context, fig: _Figure, unit: str) -> str | None:
-    """A figure no verb speaks of, in a passage about deliveries: equipment supplied, money aid."""
+    """A figure no verb speaks of, in a passage about deliveries: equipment supplied, money aid;
+    a fact-box line takes the loss its header speaks of ('Russia's losses:', 'Tanks: 10,942')."""
+    if _is_fact_line(ctx.sentences[fig.sentence].text):
+        header = _fact_box_header(ctx, fig.sentence)
+        if header is not None and "lost" in ctx.metrics_of(header) and unit not in _MONEY:
+            return "lost"
+    if (
+        fig.sentence
+        and unit not in _MONEY
+        and _LIST_GOES_ON.match(ctx.sentences[fig.sentence].text)
+        and "lost" in ctx.metrics_of(fig.sentence - 1)
+    ):
+        return "lost"  # '... verlor 1.161.420 Soldaten. Dazu kommen 11.328 Panzer, ...'
+
     if unit in _PERSON_UNITS:
         return _people_context_metric(ctx, fig)
     if unit not in _DELIVERABLE and unit not in _MONEY:
@@ -966,6 +1129,10 @@ def _location(ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentenc
         if best is None or dist < best[0]:
             best = (dist, place.name)
     return best[1] if best else None
+
+
+def _names_place(lex: Compiled, name: str, place: str) -> bool:
+    return any(p.name == place and name in p.names for p in lex.places)
 
 
 def _place_country(ctx: _Context, name: str | None) -> str | None:
@@ -1089,6 +1256,8 @@ def _sentence_source(
         )
         if fuller is not None:
             source = Source(fuller.name, source.start, source.end, fuller.id, fuller.person)
+        else:
+            source = attributor.fuller_before(ctx.text, ctx.lang, source, sent.start) or source
     if source is None and index + 1 < len(ctx.sentences):
         nxt = ctx.sentences[index + 1]
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
@@ -1109,6 +1278,10 @@ def _sentence_source(
                 break
             if len(nxt.text) > _FACT_LINE or nxt.text.rstrip().endswith("."):
                 break
+    if source is None and figures and fact_line and _is_fact_line(sent.text):
+        header = _fact_box_header(ctx, index)  # 'Russia's losses, according to the General Staff:'
+        if header is not None and header < len(memory) and ctx.sentences[header].text.rstrip().endswith(":"):
+            source = memory[header]
     if source is None and figures and memory and memory[-1] is not None and _CONTINUES.search(sent.text):
         source = memory[-1]  # 'Innerhalb Syriens gelten weitere 7,4 Millionen Menschen als vertrieben.'
     return source
@@ -1238,7 +1411,11 @@ def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
         gap = ctx.text[prev.np_end : fig.start]
         if not _COORD_GAP.match(gap):
             continue
-        if fig.qualifier is None and prev.qualifier not in (None, Qualifier.EXACT, Qualifier.RANGE):
+        if (
+            fig.qualifier is None
+            and prev.qualifier not in (None, Qualifier.EXACT, Qualifier.RANGE)
+            and _PLAIN_AND.fullmatch(gap)
+        ):  # 'über 10.000 Panzern und 20.000 Fahrzeugen'; not over ', and five peacekeepers'
             fig.qualifier = prev.qualifier
         if fig.metric is None and prev.metric is not None:
             fig.metric = prev.metric
@@ -1302,6 +1479,8 @@ def _claim(
         metric, fig.by_enemy = "lost", True  # 'Panzer abgeschossen': the shooter's enemy lost them
     prev_place, (fallback, fallback_victim), giver, carried = earlier
     location = _location(ctx, fig, figures, sent)
+    if location is not None and source is not None and _names_place(lex, source.name, location):
+        location = None  # 'beziffert Kiew die Verluste': the capital speaks, nothing happened there
     if location is None and unit.unit in (*_VICTIM_UNITS, "attacks"):
         location = prev_place
     subject = _subject(ctx, fig, figures, sent, source, location)

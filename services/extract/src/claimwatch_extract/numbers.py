@@ -282,6 +282,15 @@ def _merge_ranges(text: str, mentions: list[NumberMention], lang: Lang) -> list[
                 (_RANGE_GAP[lang].fullmatch(gap) is not None and not _FROM.search(before))
                 or (between is not None and _AND_GAP.fullmatch(gap) is not None)
             )
+            raw_low = text[m1.start : m1.end]
+            if (
+                ok
+                and raw_low.isdigit()
+                and len(raw_low) == 4
+                and 1900 <= m1.value <= 2100
+                and m2.value > 2100
+            ):
+                ok = False  # 'in 2025 to 8.48 trillion roubles': a year is no range's low end
             if ok:
                 low = m1.value
                 if m2.scale > 1 and m1.scale == 1 and low * m2.scale <= m2.value:
