@@ -24,7 +24,8 @@ _VERBS_DE = (
     r"|beziffert|bezifferten|besagen|besagt|sprach|spricht|gab|gibt|gaben|geht|ging|veröffentlichte"
     r"|informierte|hieß|heißt|zitierte|zitiert|behauptete|behauptet|vermeldete|räumte|dokumentierte"
     r"|dokumentiert|kündigte|kündigt|mitteilte|mitteilten|berechnet|berechnete|berechneten|ermittelte"
-    r"|ermittelt|so"
+    r"|ermittelt|so|rechnet|rechnen|rechnete|rechneten|sprechen|sprachen|melden|berichten|zählen|zählten"
+    r"|gehen|verzeichneten|bilanzierte|bilanziert"
 )
 _VERBS_EN = (
     r"said|says|say|told|tells|reported|reports|estimated|estimates|estimate|claimed|claims|stated"
@@ -155,6 +156,8 @@ _NEXT_SENTENCE = {
     ),
 }
 
+_DE_NOUN_SUFFIX = re.compile(r"(?:ung|heit|keit|schaft|tion|lage|ismus|tät|nis|ment|register\w*|ungen)$")
+_HEADLINE_SOURCE = re.compile(r"(?P<name>[^:\n]{2,40}):\s+\S")
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"“]\s*)$")
 _PARTY_CLAIM = {
     "de": re.compile(
@@ -439,6 +442,8 @@ class Attributor:
             return None
         if any(self._titles[lang].match(t) for t in tokens):
             return None
+        if lang == "de" and any(_DE_NOUN_SUFFIX.search(t) for t in tokens):
+            return None  # 'Grundlage von Erbschaftsregistern' is no one's name
         if (
             lang == "de"
             and len(tokens) == 1
@@ -519,6 +524,22 @@ class Attributor:
                 )
         return out
 
+    def _headline_speaker(
+        self, text: str, lo: int, hi: int, bodies: list[_Candidate], lang: Lang
+    ) -> _Candidate | None:
+        """'UN: Bis zu 1,2 Millionen Menschen auf der Flucht', 'IDF: 4 soldiers killed'."""
+        m = _HEADLINE_SOURCE.match(text, lo, hi)
+        if m is None:
+            return None
+        end = m.end("name")
+        named = [c for c in bodies if c.start == lo and c.end == end and not c.tight]
+        if named:
+            return named[0]
+        person = self._person(text, lo, end, lang, forward=True)
+        if person is not None and person.end == end and self.lex.people_re.fullmatch(person.name):
+            return person  # only a person the lexicon knows: 'Überblick Panzer: 1.200' is a label
+        return None
+
     def _party_claim(self, text: str, lo: int, hi: int, lang: Lang) -> _Candidate | None:
         """A party's own figures, named by its adjective: 'nach russischen Angaben' -> Russland,
         'according to Ukrainian figures' -> Ukraine."""
@@ -559,7 +580,7 @@ class Attributor:
         post = scan.post[bisect.bisect_left(scan.post_starts, lo) : bisect.bisect_left(scan.post_starts, hi)]
         pre_cues = [c for c in pre if c.end() <= hi]
         post_cues = [c for c in post if c.end() <= hi]
-        party = self._party_claim(text, lo, hi, lang)
+        party = self._party_claim(text, lo, hi, lang) or self._headline_speaker(text, lo, hi, bodies, lang)
         if not pre_cues and not post_cues and party is None:
             return None
         best: tuple[int, Source] | None = None
