@@ -326,6 +326,24 @@ def test_including_a_bare_number_is_part_of_the_tracked_figure() -> None:
     ]
 
 
+def test_claims_are_valid_models() -> None:
+    """Claims are built without validation (speed): every field must still be of its type."""
+    text = (
+        "Laut dem ukrainischen Generalstab hat Russland seit Kriegsbeginn rund 600.000 Soldaten verloren. "
+        "Zwischen 20 und 30 Panzer wurden zerstört, teilte die Armee am Montag mit."
+    )
+    found = claims(text, "de") + claims("Hamas said 1,200 people were killed and dozens wounded.", "en")
+    assert found
+    for claim in found:
+        dumped = claim.model_dump()
+        assert Claim.model_validate(dumped).model_dump() == dumped
+        assert Claim.model_validate_json(claim.model_dump_json()).model_dump(mode="json") == claim.model_dump(
+            mode="json"
+        )
+        assert type(claim.value) is float
+        assert type(claim.evidence.start) is int
+
+
 def test_a_daily_report_fact_box_with_deltas() -> None:
     found = claims(
         "Russia's combat losses, according to the General Staff of Ukraine's Armed Forces:\n"

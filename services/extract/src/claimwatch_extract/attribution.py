@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 from dataclasses import dataclass
 
 from claimwatch_schemas import slug
 
+from .alternation import Alternation
 from .lexicons import Compiled, Lang
 
 _VERBS_DE = (
@@ -32,23 +34,39 @@ _VERBS_EN = (
     r"|recorded|according|saying|urged|put|puts|show|shows|showed|suggest|suggests|verified|verifies"
 )
 _PRE_CUE = {
-    "de": re.compile(
-        r"(?<![\w])(?:laut|nach\s+(?:Angaben|Schätzungen|Einschätzung|Informationen|Darstellung|Zählung"
-        r"|Zahlen|Erkenntnissen|Berechnungen|Daten|(?:einem\s+)?Bericht)(?:\s+(?:von|vom))?|Angaben\s+(?:von|vom)"
-        r"|(?:nach|laut)(?=\s+[A-ZÄÖÜ][\w.]*-(?:Angaben|Zahlen|Schätzungen|Informationen|Daten)(?![\w]))"
-        r"|Quellen?\s*:"
-        rf"|{_VERBS_DE})(?![\w])",
-        re.IGNORECASE,
+    "de": Alternation(
+        [
+            "laut",
+            r"nach\s+(?:Angaben|Schätzungen|Einschätzung|Informationen|Darstellung|Zählung|Zahlen|Erkenntnissen"
+            r"|Berechnungen|Daten|(?:einem\s+)?Bericht)(?:\s+(?:von|vom))?",
+            r"Angaben\s+(?:von|vom)",
+            r"(?:nach|laut)(?=\s+[A-ZÄÖÜ][\w.]*-(?:Angaben|Zahlen|Schätzungen|Informationen|Daten)(?![\w]))",
+            r"Quellen?\s*:",
+            *_VERBS_DE.split("|"),
+        ],
+        lead=r"(?<![\w])",
+        tail=r"(?![\w])",
+        flags=re.IGNORECASE,
     ),
-    "en": re.compile(
-        rf"(?<![\w])(?:according\s+to|citing|cited\s+by|(?:figures|data|estimates)\s+from|Sources?\s*:|{_VERBS_EN})"
-        r"(?![\w])",
-        re.IGNORECASE,
+    "en": Alternation(
+        [
+            r"according\s+to",
+            "citing",
+            r"cited\s+by",
+            r"(?:figures|data|estimates)\s+from",
+            r"Sources?\s*:",
+            *_VERBS_EN.split("|"),
+        ],
+        lead=r"(?<![\w])",
+        tail=r"(?![\w])",
+        flags=re.IGNORECASE,
     ),
 }
 _POST_CUE = {
-    "de": re.compile(rf"(?<![\w])(?:zufolge|{_VERBS_DE})(?![\w])", re.IGNORECASE),
-    "en": re.compile(rf"(?<![\w])(?:{_VERBS_EN})(?![\w])", re.IGNORECASE),
+    "de": Alternation(
+        ["zufolge", *_VERBS_DE.split("|")], lead=r"(?<![\w])", tail=r"(?![\w])", flags=re.IGNORECASE
+    ),
+    "en": Alternation(_VERBS_EN.split("|"), lead=r"(?<![\w])", tail=r"(?![\w])", flags=re.IGNORECASE),
 }
 # Cues that point back to the source named in an earlier sentence.
 _ANAPHOR = {
@@ -313,6 +331,7 @@ class Attributor:
         adj_alt = "|".join(rf"(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?" for c in lex.countries.values())
         self._de_adj_before = re.compile(rf"(?P<adj>{adj_alt})\s+$", re.IGNORECASE)
         self._titles = lex.title_re
+        self._bare_names = frozenset(n for b in lex.bodies for n in (b.canonical, b.nominative))
         self._last: _Scan | None = None
 
     # -- candidates ---------------------------------------------------------------------------
@@ -651,7 +670,7 @@ class Attributor:
 
     def is_bare(self, name: str) -> bool:
         """A body named without its country ('General Staff'), to be completed from context."""
-        return any(name in (b.canonical, b.nominative) for b in self.lex.bodies)
+        return name in self._bare_names
 
     def anaphoric(self, text: str, lo: int, hi: int, lang: Lang) -> bool:
         """Whether text[lo:hi] points back to an earlier source ('demnach', 'he said')."""
@@ -693,11 +712,44 @@ def _plain_name(pattern: str) -> str:
     return re.sub(r"\(\?:[^)]*\)[?*]|\([^)]*\)[?*]|[\\^$]", "", pattern).strip()
 
 
+# The characters of one or two name tokens and the spaces after them (`_NAME_TOKEN`, `\s`).
+_NAME_RUN_CHARS = frozenset(string.ascii_letters + "ÄÖÜäöüßéèáàóòíìúùçñşšžčćł-'’")
+
+
+def _name_run_start(text: str, pos: int) -> int:
+    """Where the run of name characters and spaces that ends at `pos` begins: a full name in front
+    of a surname lies in it, so a search for one can start there instead of at the text's start."""
+    while pos > 0 and (text[pos - 1] in _NAME_RUN_CHARS or text[pos - 1].isspace()):
+        pos -= 1
+    return pos
+
+
+# Full names resolved in the article last seen (identity, not equality: one article at a time).
+_resolved: tuple[str, dict[str, str]] | None = None
+
+
 def resolve_person(name: str, text: str) -> str:
     """A surname alone ('Rutte') becomes the full name the article uses elsewhere ('Mark Rutte')."""
+    global _resolved
     if " " in name:
         return name
-    m = re.search(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b", text)
+    memo = _resolved
+    if memo is None or memo[0] is not text:
+        memo = _resolved = (text, {})
+    found = memo[1].get(name)
+    if found is None:
+        found = memo[1][name] = _resolve_person(name, text)
+    return found
+
+
+def _resolve_person(name: str, text: str) -> str:
+    if " " in name:
+        return name
+    seen = text.find(name)
+    if seen < 0:
+        return name
+    full = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b")
+    m = full.search(text, _name_run_start(text, seen))
     if m:
         tokens = m.group(1).split()
         while tokens and tokens[0] in _STOP_NAMES:

@@ -14,14 +14,14 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from claimwatch_schemas import Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
 
 from .attribution import Attributor, Source, resolve_person
 from .language import SUPPORTED, detect_language
-from .lexicons import Compiled, Lang, lexicons
+from .lexicons import Compiled, Lang, UnitEntry, lexicons
 from .numbers import NumberMention, find_numbers
 from .sentences import Sentence, quote_spans, split_sentences
 
@@ -347,19 +347,46 @@ class _Context:
     quotes: list[tuple[int, int]]
     country_hits: list[tuple[int, int, str]]
     place_hits: list[tuple[int, int, int]]
+    sentence_triggers: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     sentence_metrics: dict[int, frozenset[str]] = field(default_factory=dict)
+    sentence_periods: dict[int, str | None] = field(default_factory=dict)
+
+    def triggers_of(self, index: int) -> list[tuple[int, int, int]]:
+        """(start, end, metric index) of the metric words of a sentence (found once per sentence)."""
+        found = self.sentence_triggers.get(index)
+        if found is None:
+            sent = self.sentences[index]
+            found = [
+                (m.start(), m.end(), int(m.lastgroup[1:]))
+                for m in self.lex.metric_re[self.lang].finditer(self.text, sent.start, sent.end)
+                if m.lastgroup
+            ]
+            self.sentence_triggers[index] = found
+        return found
 
     def metrics_of(self, index: int) -> frozenset[str]:
         """The metrics a sentence's words name (computed once per sentence)."""
         found = self.sentence_metrics.get(index)
         if found is None:
-            sent = self.sentences[index]
-            found = frozenset(
-                self.lex.metrics[int(m.lastgroup[1:])].metric
-                for m in self.lex.metric_re[self.lang].finditer(self.text, sent.start, sent.end)
-                if m.lastgroup
-            )
+            found = frozenset(self.lex.metrics[i].metric for _s, _e, i in self.triggers_of(index))
             self.sentence_metrics[index] = found
+        return found
+
+    def period_of(self, index: int) -> str | None:
+        """The period the first period phrase of a sentence names (found once per sentence)."""
+        if index in self.sentence_periods:
+            return self.sentence_periods[index]
+        sent = self.sentences[index]
+        m = next(
+            (
+                hit
+                for hit in self.lex.period_re[self.lang].finditer(self.text, sent.start, sent.end)
+                if not _SAID_WHEN.search(self.text, max(sent.start, hit.start() - 20), hit.start())
+            ),
+            None,
+        )  # 'the ministry said last week': when it was said, not a rate
+        found = self.lex.periods[int(m.lastgroup[1:])].period if m is not None and m.lastgroup else None
+        self.sentence_periods[index] = found
         return found
 
     def countries_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -924,9 +951,17 @@ _HEADLINE_PARTICIPLE = {
 }
 
 
+_generic: tuple[list[UnitEntry], int | None] | None = None  # for the units last asked about
+
+
 def _generic_people(lex: Compiled) -> int | None:
     """The 'people' entry that implies no metric (not hostages, not refugees)."""
-    return next((i for i, u in enumerate(lex.units) if u.unit == "people" and not u.metric), None)
+    global _generic
+    found = _generic
+    if found is None or found[0] is not lex.units:
+        index = next((i for i, u in enumerate(lex.units) if u.unit == "people" and not u.metric), None)
+        found = _generic = (lex.units, index)
+    return found[1]
 
 
 def _looks_like_year(text: str, n: NumberMention) -> bool:
@@ -971,10 +1006,7 @@ _COORD_AFTER_VERB = re.compile(
 
 def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> None:
     lex = ctx.lex
-    triggers: list[tuple[int, int, int]] = []
-    for m in lex.metric_re[ctx.lang].finditer(ctx.text, sent.start, sent.end):
-        if m.lastgroup:
-            triggers.append((m.start(), m.end(), int(m.lastgroup[1:])))
+    triggers = ctx.triggers_of(figures[0].sentence)
     assigned: dict[int, list[tuple[int, int, bool]]] = {i: [] for i in range(len(figures))}
     for t_start, t_end, index in triggers:
         best: tuple[int, int] | None = None
@@ -1257,21 +1289,14 @@ def _subject(
 
 
 def _period(ctx: _Context, fig: _Figure, sent: Sentence) -> str | None:
-    m = next(
-        (
-            found
-            for found in ctx.lex.period_re[ctx.lang].finditer(ctx.text, sent.start, sent.end)
-            if not _SAID_WHEN.search(ctx.text, max(sent.start, found.start() - 20), found.start())
-        ),
-        None,
-    )  # 'the ministry said last week': when it was said, not a rate
-    if m is None or not m.lastgroup:
+    period = ctx.period_of(fig.sentence)
+    if period is None:
         return None
     if _TOTAL_CUE.search(ctx.text, max(sent.start, fig.start - 30), fig.start) or _TOTAL_TO.search(
         ctx.text, max(sent.start, fig.start - 90), fig.start
     ):
         return None
-    return ctx.lex.periods[int(m.lastgroup[1:])].period
+    return period
 
 
 _SAID_WHEN = re.compile(
@@ -1295,7 +1320,8 @@ def _sentence_source(
         if q_start < hi and q_end > lo:  # the quote's speaker may be named outside the sentence
             lo = min(lo, _sentence_start(ctx, q_start))
             hi = max(hi, _sentence_end(ctx, q_end))
-    if attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
+    anaphoric = attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang)
+    if anaphoric:
         remembered = next((s for s in reversed(memory[-3:]) if s is not None), None)
         if remembered is not None and attributor.refers_to(
             ctx.text, sent.start, sent.end, ctx.lang, remembered
@@ -1319,7 +1345,7 @@ def _sentence_source(
         nxt = ctx.sentences[index + 1]
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
             source = attributor.find(ctx.text, nxt.start, nxt.end, ctx.lang, [])
-    if source is None and attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
+    if source is None and anaphoric:
         remembered = next((s for s in reversed(memory[-3:]) if s is not None), None)
         if remembered is not None and attributor.refers_to(
             ctx.text, sent.start, sent.end, ctx.lang, remembered
@@ -1419,9 +1445,9 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
             earlier, earlier_index = figures[-1], index
             previous_subjects, previous_index = subjects, index
         places.append(sentence_place)
-        found = ctx.lex.period_re[lang].search(text, sent.start, sent.end)
-        if found is not None and found.lastgroup:
-            rate = (index, ctx.lex.periods[int(found.lastgroup[1:])].period)
+        period = ctx.period_of(index)
+        if period is not None:
+            rate = (index, period)
     return _harmonise(_dedupe(claims))
 
 
@@ -1569,14 +1595,14 @@ def _claim(
     unit_name = fig.noun or unit.unit
     n = fig.number
     start, end = fig.start, fig.end
-    return Claim(
+    # Every value is of its field's type by construction (tests/unit/test_extract_fields.py checks
+    # that claims validate), so the claim is built without validating it again.
+    return Claim.model_construct(
         claim_id=claim_id_for(article_id, start, end),
         article_id=article_id,
-        figure_key=figure_key(
-            subject=subject, metric=metric, unit=unit_name, period=period, source=source_id
-        ),
-        value=n.value,
-        value_max=n.value_max,
+        figure_key=_figure_key(subject, metric, unit_name, period, source_id),
+        value=float(n.value),
+        value_max=None if n.value_max is None else float(n.value_max),
         qualifier=fig.qualifier or Qualifier.EXACT,
         vague=n.vague,
         unit=unit_name,
@@ -1586,11 +1612,16 @@ def _claim(
         source_id=source_id,
         location=location,
         period=period,
-        evidence=Evidence(text=sent.text, start=start, end=end),
+        evidence=Evidence.model_construct(text=sent.text, start=start, end=end),
         language=ctx.lang,
         published_at=published_at,
         tracked=tracked,
     )
+
+
+@lru_cache(maxsize=4096)
+def _figure_key(subject: str | None, metric: str, unit: str, period: str | None, source: str | None) -> str:
+    return figure_key(subject=subject, metric=metric, unit=unit, period=period, source=source)
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:
@@ -1613,9 +1644,7 @@ def _harmonise(claims: list[Claim]) -> list[Claim]:
     for c in claims:
         better = specific.get((c.value, c.value_max, c.unit, c.subject))
         if c.metric in ("lost", "count") and c.unit in _PERSON_UNITS and better:
-            key = figure_key(
-                subject=c.subject, metric=better, unit=c.unit, period=c.period, source=c.source_id
-            )
+            key = _figure_key(c.subject, better, c.unit, c.period, c.source_id)
             c = c.model_copy(update={"metric": better, "figure_key": key, "tracked": True})
         out.append(c)
     return out

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from claimwatch_schemas import Qualifier
 
+from .alternation import Alternation
+
 Lang = Literal["de", "en"]
 LANGS: tuple[Lang, Lang] = ("de", "en")
 
@@ -203,33 +205,33 @@ _CAPITAL = r"(?=[A-ZÄÖÜ])"  # names are capitalised: other word starts are re
 
 
 def _alternation(
-    groups: list[tuple[str, list[str]]], flags: int = re.IGNORECASE, lead: str = ""
-) -> re.Pattern[str]:
+    groups: list[tuple[str, list[str]]], flags: int = re.IGNORECASE, lead: str = "", tail: str = ""
+) -> Alternation:
     """One regex with a named group per entry; `lastgroup` tells which entry matched.
 
     `lead` (a word-start lookbehind) stands outside the alternation, so that a scan rejects a
     position inside a word at once instead of trying every entry there.
     """
     parts = [f"(?P<{name}>{'|'.join(pats)})" for name, pats in groups if pats]
-    return re.compile(f"{lead}(?:{'|'.join(parts)})" if parts else r"(?!)", flags)
+    return Alternation(parts or [r"(?!)"], lead=lead, tail=tail, flags=flags)
 
 
 @dataclass(frozen=True)
 class Compiled:
     units: list[UnitEntry]
-    unit_re: dict[Lang, re.Pattern[str]]
+    unit_re: dict[Lang, Alternation]
     metrics: list[MetricEntry]
-    metric_re: dict[Lang, re.Pattern[str]]
+    metric_re: dict[Lang, Alternation]
     countries: dict[str, CountryEntry]
-    country_re: dict[Lang, re.Pattern[str]]
-    country_name_re: dict[Lang, re.Pattern[str]]  # names and metonyms only, no demonyms
+    country_re: dict[Lang, Alternation]
+    country_name_re: dict[Lang, Alternation]  # names and metonyms only, no demonyms
     adjective_re: re.Pattern[str]
     places: list[PlaceEntry]
-    place_re: re.Pattern[str]
+    place_re: Alternation
     named_sources: list[NamedSource]
-    named_source_re: re.Pattern[str]
+    named_source_re: Alternation
     bodies: list[BodySource]
-    body_re: dict[Lang, re.Pattern[str]]
+    body_re: dict[Lang, Alternation]
     title_re: dict[Lang, re.Pattern[str]]
     people: list[PersonEntry]
     people_re: re.Pattern[str]
@@ -238,7 +240,7 @@ class Compiled:
     qualifiers_after: dict[Lang, dict[str, Qualifier]]
     qualifier_after_re: dict[Lang, re.Pattern[str]]
     periods: list[PeriodEntry]
-    period_re: dict[Lang, re.Pattern[str]]
+    period_re: dict[Lang, Alternation]
     other_unit: int  # the entry for counted nouns outside the lexicon ('unit: other')
     not_counted: frozenset[str]  # words that never make a plain count ('Jahre', 'votes')
 
@@ -296,11 +298,11 @@ def lexicons() -> Compiled:
         + ")",
         re.IGNORECASE,
     )
-    place_alt = "|".join(f"(?P<p{i}>{'|'.join(re.escape(n) for n in p.names)})" for i, p in enumerate(places))
+    place_alt = [(f"p{i}", [re.escape(n) for n in p.names]) for i, p in enumerate(places)]
     # a name ends at a word end, or before '-Angaben' ('nach UN-Angaben')
     named_end = r"(?:(?![\w-])|(?=-(?:Angaben|Zahlen|Schätzungen|Informationen|Daten)(?![\w])))"
     named_alt = [(f"s{i}", [rf"(?:{p}){named_end}" for p in s.patterns]) for i, s in enumerate(sources.named)]
-    body_groups: dict[Lang, re.Pattern[str]] = {}
+    body_groups: dict[Lang, Alternation] = {}
     for lang in LANGS:
         body_groups[lang] = _alternation(
             [(f"b{i}", [rf"(?:{p}){_END}" for p in getattr(b, lang)]) for i, b in enumerate(sources.bodies)],
@@ -326,7 +328,7 @@ def lexicons() -> Compiled:
         },
         adjective_re=adjective_re,
         places=places,
-        place_re=re.compile(rf"(?<![\w-]){_CAPITAL}(?:{place_alt})(?:s)?(?![\w-])"),
+        place_re=_alternation(place_alt, 0, _WORD_START + _CAPITAL, r"(?:s)?(?![\w-])"),
         named_sources=sources.named,
         named_source_re=_alternation(named_alt, 0, _WORD_START),
         bodies=sources.bodies,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .alternation import Alternation
 from .lexicons import Lang
 
 _DE_ONES = {
@@ -97,7 +98,7 @@ _EN_WORD = _word_alt([*_EN_ONES, *_EN_MULT, "dozen"])
 _NOT_BEFORE = r"(?<![\w.,/:])(?<![A-Za-zÄÖÜäöüß]-)"
 
 
-def _build(lang: Lang) -> re.Pattern[str]:
+def _build(lang: Lang) -> Alternation:
     digits = _DIGITS[lang]
     scale = _SCALE_WORDS[lang]
     if lang == "de":
@@ -121,20 +122,21 @@ def _build(lang: Lang) -> re.Pattern[str]:
         r"(?P<half>(?:eine[nmr]?\s+)?halbe[nmr]?\s+(?:Million|Milliarde)"
         r"|(?:a\s+)?half\s+a\s+(?:million|billion))(?![\w])"
     )
-    pattern = (
-        rf"(?<![\w-]){half}"
-        rf"|(?P<cur>{_CURRENCY})?\s?{_NOT_BEFORE}(?P<num>{digits})"
+    branches = [
+        rf"(?<![\w-]){half}",
+        rf"(?P<cur>{_CURRENCY})?\s?{_NOT_BEFORE}(?P<num>{digits})"
         rf"(?:(?P<att>{_ATTACHED_SCALE})(?![\w])|(?:\s*|-)(?P<scale>{scale})(?![\w]))?"
-        rf"(?![\w]|[.,:/]\d)"
-        rf"|(?<![\w-]){words}(?:\s+(?P<wscale>{scale})(?![\w]))?"
-        rf"|(?<![\w-]){vague}"
-    )
+        rf"(?![\w]|[.,:/]\d)",
+        rf"(?<![\w-]){words}(?:\s+(?P<wscale>{scale})(?![\w]))?",
+        rf"(?<![\w-]){vague}",
+    ]
     # Fail fast inside words: a number starts at a digit, a currency sign or the start of a word.
     gate = r"(?=[\d$€£]|\s[\d$€£]|(?<![\w-])[^\W\d_])"
-    return re.compile(rf"{gate}(?:{pattern})", re.IGNORECASE)
+    return Alternation(branches, lead=gate, flags=re.IGNORECASE, keep_groups=True)
 
 
-_NUMBER_RE: dict[Lang, re.Pattern[str]] = {"de": _build("de"), "en": _build("en")}
+_NUMBER_RE: dict[Lang, Alternation] = {"de": _build("de"), "en": _build("en")}
+_SIGN = re.compile("[$€£]")
 _DE_MORPH_RE = re.compile(_DE_MORPH, re.IGNORECASE)
 _EN_WORD_RE = re.compile(_EN_WORD, re.IGNORECASE)
 _RANGE_GAP = {
@@ -320,7 +322,26 @@ def _merge_ranges(text: str, mentions: list[NumberMention], lang: Lang) -> list[
     return out
 
 
+def _starts(text: str, lang: Lang) -> list[int] | None:
+    """Every position a number can start at (as `_build`'s gate allows), or None (not indexed).
+
+    Word starts (digits and letters after a non-word character), currency signs, and the space
+    before either of them.
+    """
+    words = _NUMBER_RE[lang].candidates(text)
+    if words is None:
+        return None
+    firsts = words + [m.start() for m in _SIGN.finditer(text)]
+    spaces = [
+        p - 1 for p in firsts if p and text[p - 1].isspace() and (text[p].isdecimal() or text[p] in "$€£")
+    ]
+    return sorted(set(firsts + spaces))
+
+
 def find_numbers(text: str, lang: Lang) -> list[NumberMention]:
     """Every number mention in `text`, ranges merged, in text order."""
-    mentions = [mm for m in _NUMBER_RE[lang].finditer(text) if (mm := _mention(m, lang)) is not None]
+    number_re = _NUMBER_RE[lang]
+    starts = _starts(text, lang)
+    found = number_re.finditer(text) if starts is None else number_re.finditer_at(text, starts)
+    mentions = [mm for m in found if (mm := _mention(m, lang)) is not None]
     return _merge_ranges(text, mentions, lang)

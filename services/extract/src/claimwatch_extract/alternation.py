@@ -1,0 +1,317 @@
+"""Big regex alternations that try, at each position, only the entries that can start there.
+
+Python's `re` tries every branch of `(?P<a>...)|(?P<b>...)|...` at every position it scans, and
+cannot skip a branch by its first character when the branch is a named group or the pattern is
+case-insensitive. A lexicon alternation has 50-150 entries, so scanning a 3.5 kB article with
+one cost ~0.2-2 ms. `Alternation` compiles the same pattern once per pair of first characters
+instead, with only the entries a match starting with that pair can come from (in their original
+order, so the first entry to match is the same one), and scans only the positions where a match
+can start (word starts and hyphens, when the pattern's lead is a word-start lookbehind).
+
+Results are those of the whole pattern: same spans, groups and `lastgroup`. Where the first
+characters of an entry cannot be worked out, the entry is tried at every position.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib
+import itertools
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+# The regex parser of the standard library: private but stable within a Python version, and only
+# used to read which characters an entry can start with.
+_parser: Any = importlib.import_module("re._parser")
+_c: Any = importlib.import_module("re._constants")
+
+_MAX = sys.maxsize
+_CATEGORY = {
+    _c.CATEGORY_WORD: r"\w",
+    _c.CATEGORY_NOT_WORD: r"\W",
+    _c.CATEGORY_DIGIT: r"\d",
+    _c.CATEGORY_NOT_DIGIT: r"\D",
+    _c.CATEGORY_SPACE: r"\s",
+    _c.CATEGORY_NOT_SPACE: r"\S",
+}
+_WORDLIKE = frozenset({_c.CATEGORY_WORD, _c.CATEGORY_DIGIT})
+
+
+_WORD, _WORD_OR_HYPHEN, _OTHER = 0, 1, 2  # what characters a class holds at most
+_KEY = 2  # entries are told apart by the first two characters a match can have
+_MAX_KEYS = 50_000  # bound on the characters pairs remembered per alternation
+
+# A class of characters as regex text, and the kind of characters it holds.
+_Class = tuple[str, int]
+
+
+class _UnknownError(Exception):
+    """An entry whose first characters we do not work out."""
+
+
+def _kind(ch: str) -> int:
+    if re.match(r"\w", ch):
+        return _WORD
+    return _WORD_OR_HYPHEN if ch == "-" else _OTHER
+
+
+def _class_item(op: Any, av: Any) -> _Class:
+    if op is _c.LITERAL:
+        return re.escape(chr(av)), _kind(chr(av))
+    if op is _c.RANGE:
+        lo, hi = av
+        return f"{re.escape(chr(lo))}-{re.escape(chr(hi))}", max(_kind(chr(x)) for x in range(lo, hi + 1))
+    if op is _c.CATEGORY and av in _CATEGORY:
+        return _CATEGORY[av], _WORD if av in _WORDLIKE else _OTHER
+    raise _UnknownError
+
+
+def _class(op: Any, av: Any) -> _Class:
+    """The characters one consuming item matches."""
+    if op is _c.LITERAL:
+        return _class_item(op, av)
+    if op is _c.NOT_LITERAL:
+        return f"[^{re.escape(chr(av))}]", _OTHER
+    if op is _c.ANY:
+        return ".", _OTHER
+    negate = any(o is _c.NEGATE for o, _ in av)
+    parts = [_class_item(o, a) for o, a in av if o is not _c.NEGATE]
+    text = "".join(t for t, _ in parts)
+    if negate:
+        return f"[^{text}]", _OTHER
+    return f"[{text}]", max(k for _, k in parts)
+
+
+_CONSUMING = (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN)
+_ZERO_WIDTH = (_c.ASSERT, _c.ASSERT_NOT, _c.AT)
+_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
+
+
+def _prefixes(items: list[Any], k: int, depth: int = 0) -> set[tuple[_Class, ...]]:
+    """The class sequences (at most `k` long) a match of `items` can start with; a shorter one
+    means that anything (or nothing) may follow."""
+    if depth > 60:
+        raise _UnknownError
+    if k == 0 or not items:
+        return {()}
+    (op, av), rest = items[0], items[1:]
+    if op in _ZERO_WIDTH:
+        return _prefixes(rest, k, depth + 1)  # what follows decides
+    if op in _CONSUMING:
+        head = _class(op, av)
+        return {(head, *tail) for tail in _prefixes(rest, k - 1, depth + 1)}
+    if op is _c.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        if add_flags or del_flags:
+            raise _UnknownError
+        return _prefixes([*sub, *rest], k, depth + 1)
+    if op is _c.ATOMIC_GROUP:
+        return _prefixes([*av, *rest], k, depth + 1)
+    if op is _c.BRANCH:
+        return set().union(*(_prefixes([*branch, *rest], k, depth + 1) for branch in av[1]))
+    if op in _REPEATS:
+        low, high, sub = av
+        out = _prefixes(rest, k, depth + 1) if low == 0 else set()
+        if high > 0:
+            again = (op, (max(low - 1, 0), high if high == _c.MAXREPEAT else high - 1, sub))
+            out |= _prefixes([*sub, again, *rest], k, depth + 1)
+        return out
+    raise _UnknownError
+
+
+class _Entry:
+    """What one entry of an alternation can start with."""
+
+    def __init__(self, alternative: str, flags: int) -> None:
+        try:
+            found = _prefixes(list(_parser.parse(alternative, flags)), _KEY)
+        except _UnknownError:
+            found = {()}
+        self.any = () in found  # no first character known: tried everywhere
+        self.kind = _OTHER if self.any else max(seq[0][1] for seq in found)
+        classes = {text: re.compile(text, flags) for seq in found for text, _ in seq}
+        self._sequences = [tuple(classes[text] for text, _ in seq) for seq in found]
+
+    def may_start(self, key: str) -> bool:
+        """Whether a match can begin with `key` (the first one or two characters at a position)."""
+        return any(all(c.match(ch) for c, ch in zip(seq, key, strict=False)) for seq in self._sequences)
+
+
+def _no_word_before(lead: str, flags: int) -> bool:
+    """Whether `lead` begins with a lookbehind that forbids a word character before the match."""
+    items = list(_parser.parse(lead, flags)) if lead else []
+    if not items or items[0][0] is not _c.ASSERT_NOT:
+        return False
+    direction, sub = items[0][1]
+    sub = list(sub)
+    return (
+        direction == -1
+        and len(sub) == 1
+        and sub[0][0] is _c.IN
+        and any(o is _c.CATEGORY and a is _c.CATEGORY_WORD for o, a in sub[0][1])
+    )
+
+
+_WORD_RUN = re.compile(r"\w+")
+_HYPHEN = re.compile("-")
+_MIN_INDEXED = 400  # shorter texts are scanned directly: indexing them costs more than it saves
+
+
+class _Index:
+    """Where a match can start in one text, with the two characters there, and each scan's candidates.
+
+    Those are the starts of word-character runs and the hyphens: a match that no word character
+    may precede and that starts with a word character or a hyphen starts at one of them.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        words = [m.start() for m in _WORD_RUN.finditer(text)]
+        hyphens = [m.start() for m in _HYPHEN.finditer(text)]
+        self.starts = sorted(words + hyphens) if hyphens else words
+        self.keys = [text[p : p + _KEY] for p in self.starts]
+        self.candidates: dict[int, list[int]] = {}
+
+
+_last: _Index | None = None
+
+
+def _index(text: str) -> _Index | None:
+    """The index of `text` (the article being extracted): one at a time, by identity."""
+    global _last
+    index = _last
+    if index is not None and index.text is text:
+        return index
+    if len(text) < _MIN_INDEXED:
+        return None
+    index = _last = _Index(text)
+    return index
+
+
+class _KeyTable(dict[str, bool]):
+    """Whether a match of an alternation can start with a key: filled as keys turn up."""
+
+    def __init__(self, alternation: Alternation) -> None:
+        super().__init__()
+        self._alternation = alternation
+
+    def __missing__(self, key: str) -> bool:
+        found = self._alternation._for_key(key) is not None
+        if len(self) < _MAX_KEYS:
+            self[key] = found
+        return found
+
+
+class Alternation:
+    """`lead(?:alt1|alt2|...)tail` compiled whole and per first characters; `re.Pattern`'s API."""
+
+    def __init__(
+        self,
+        alternatives: Sequence[str],
+        *,
+        lead: str = "",
+        tail: str = "",
+        flags: int = 0,
+        keep_groups: bool = False,
+    ) -> None:
+        """`keep_groups`: every group of the pattern exists in every match (some never match),
+        for callers that read groups by name; else only the groups of the entries tried."""
+        self._alternatives = list(alternatives)
+        self._keep_groups = keep_groups
+        self._lead, self._tail, self._flags = lead, tail, flags
+        self.pattern = self._compile(range(len(self._alternatives)))
+        self._entries = [_Entry(a, flags) for a in self._alternatives]
+        # When no word character may precede a match and every entry starts with a word
+        # character or a hyphen, a match starts where `_Index` looks: scanning there is exact.
+        kind = max((e.kind for e in self._entries), default=_OTHER)
+        self._indexed = _no_word_before(lead, flags) and kind <= _WORD_OR_HYPHEN
+        self._by_key: dict[str, re.Pattern[str] | None] = {}
+        self._may_start = _KeyTable(self)
+        self._by_entries: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    def _compile(self, entries: Sequence[int]) -> re.Pattern[str]:
+        if self._keep_groups:
+            tried = set(entries)
+            alts = [a if i in tried else f"(?!)(?:{a})" for i, a in enumerate(self._alternatives)]
+        else:
+            alts = [self._alternatives[i] for i in entries]
+        return re.compile(f"{self._lead}(?:{'|'.join(alts)}){self._tail}", self._flags)
+
+    def _for_key(self, key: str) -> re.Pattern[str] | None:
+        """The pattern of the entries a match starting with `key` can come from (None: none)."""
+        try:
+            return self._by_key[key]
+        except KeyError:
+            pass
+        entries = tuple(i for i, e in enumerate(self._entries) if e.any or e.may_start(key))
+        pattern = None
+        if entries:
+            pattern = self._by_entries.get(entries)
+            if pattern is None:
+                pattern = self._by_entries[entries] = self._compile(entries)
+        if len(self._by_key) >= _MAX_KEYS:
+            self._by_key.clear()
+        self._by_key[key] = pattern
+        return pattern
+
+    def _candidates(self, index: _Index) -> list[int]:
+        found = index.candidates.get(id(self))
+        if found is None:
+            keep = map(self._may_start.__getitem__, index.keys)
+            found = index.candidates[id(self)] = list(itertools.compress(index.starts, keep))
+        return found
+
+    def candidates(self, text: str) -> list[int] | None:
+        """The word starts and hyphens of `text` a match can start at by their first two
+        characters, whatever the lead (None for a text too short to index)."""
+        index = _index(text)
+        return None if index is None else self._candidates(index)
+
+    def finditer_at(self, text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+        """`finditer(text)`, trying only `starts` (sorted): every position a match can start at."""
+        done = 0  # matches do not overlap: the next one starts at or after the last one's end
+        for p in starts:
+            if p < done:
+                continue
+            sub = self._for_key(text[p : p + _KEY])
+            m = sub.match(text, p) if sub is not None else None
+            if m is not None:
+                yield m
+                done = m.end()
+
+    def match(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
+        if pos < 0 or pos >= min(endpos, len(text)):
+            return self.pattern.match(text, pos, endpos)
+        sub = self._for_key(text[pos : pos + _KEY])
+        return sub.match(text, pos, endpos) if sub is not None else None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = _MAX) -> Iterator[re.Match[str]]:
+        index = _index(text) if self._indexed and pos >= 0 else None
+        if index is None:
+            yield from self.pattern.finditer(text, pos, endpos)
+            return
+        candidates = self._candidates(index)
+        end = min(endpos, len(text))
+        done = pos  # matches do not overlap: the next one starts at or after the last one's end
+        for i in range(bisect.bisect_left(candidates, pos), len(candidates)):
+            p = candidates[i]
+            if p >= end:
+                break
+            if p < done:
+                continue
+            sub = self._for_key(text[p : p + _KEY])
+            m = sub.match(text, p, endpos) if sub is not None else None
+            if m is not None:
+                yield m
+                done = m.end()
+
+    def search(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
+        return next(self.finditer(text, pos, endpos), None)  # the leftmost match, as search finds
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
+        return self.pattern.fullmatch(text, pos, endpos)
+
+
+__all__ = ["Alternation"]

@@ -1,0 +1,63 @@
+"""`Alternation` gives exactly what its whole pattern gives, at every position and in every range."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from claimwatch_extract.alternation import Alternation
+from claimwatch_extract.lexicons import LANGS, lexicons
+
+TEXT = (
+    "Laut dem ukrainischen Generalstab hat Russland seit Kriegsbeginn rund 600.000 Soldaten verloren. "
+    "Die UN-Flüchtlingshilfe meldet 6,2 Millionen Flüchtlinge; nach UN-Angaben sind es mehr. "
+    "Ukraine's General Staff said 1,150 Russian soldiers were killed or wounded, the U.N. said. "
+    "Kiew beziffert die Verluste auf 42 Panzer, -hilfe und Nato-Zahlen; the White House and NATO agreed. "
+    "Selenskyjs Büro, Zelensky's office, Bundesinnenministeriums, the Kremlin: 3 Drohnen abgeschossen. "
+) * 3
+
+
+def _spans(matches: object) -> list[tuple[int, int, str | None]]:
+    return [(m.start(), m.end(), m.lastgroup) for m in matches]  # type: ignore[attr-defined]
+
+
+def _lexicon_alternations() -> list[Alternation]:
+    lex = lexicons()
+    out = [lex.named_source_re, lex.place_re]
+    for lang in LANGS:
+        out += [lex.unit_re[lang], lex.metric_re[lang], lex.country_re[lang], lex.country_name_re[lang]]
+        out += [lex.body_re[lang], lex.period_re[lang]]
+    return out
+
+
+@pytest.mark.parametrize("index", range(14))
+def test_lexicon_alternations_match_their_whole_pattern(index: int) -> None:
+    alternation = _lexicon_alternations()[index]
+    whole = alternation.pattern
+    assert _spans(alternation.finditer(TEXT)) == _spans(whole.finditer(TEXT))
+    rng = random.Random(index)
+    for _ in range(200):
+        lo = rng.randrange(len(TEXT))
+        hi = rng.randrange(lo, len(TEXT) + 1)
+        assert _spans(alternation.finditer(TEXT, lo, hi)) == _spans(whole.finditer(TEXT, lo, hi))
+        a, b = alternation.match(TEXT, lo, hi), whole.match(TEXT, lo, hi)
+        assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup))
+
+
+def test_first_characters_follow_case_folding_and_optional_parts() -> None:
+    alternation = Alternation(
+        [r"(?P<a>(?:Wolodymyr )?Selenskyj)", r"(?P<b>[\w-]*hilfe)", r"(?P<c>kelvin)"],
+        lead=r"(?<![\w-])",
+        flags=re.IGNORECASE,
+    )
+    text = "Wolodymyr Selenskyj, selenskyj; -hilfe und Nothilfe, \u212aelvin " * 40
+    assert _spans(alternation.finditer(text)) == _spans(alternation.pattern.finditer(text))
+    assert len(list(alternation.finditer(text))) == 5 * 40
+
+
+def test_entries_without_known_first_characters_are_tried_everywhere() -> None:
+    alternation = Alternation([r"(?P<a>.x)", r"(?P<b>(?i:y)z)"], lead=r"(?<![\w])")
+    text = "ax bx Yz yz " * 50
+    assert _spans(alternation.finditer(text)) == _spans(alternation.pattern.finditer(text))
