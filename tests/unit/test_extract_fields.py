@@ -550,3 +550,19 @@ def test_qualifiers_stay_with_their_number() -> None:
 
 def test_when_something_was_said_is_no_period() -> None:
     assert one("The ministry said last week that 200 soldiers had been sent.", "en").period is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Pakistan said five Indian jets were shot down.", "en", ("aircraft", "lost")),
+        ("Germany pledged a further €105 million for demining.", "en", ("eur", "aid")),
+        ("Allies have given Kyiv weapons worth more than $100 billion.", "en", ("usd", "supplied")),
+        ("At least 2,900 bodies have been recovered in Goma.", "en", ("people", "killed")),
+        ("Gangs kidnapped 185 people in Port-au-Prince.", "en", ("people", "captured")),
+        ("Russia launched 60 drones; 40 were shot down and another 20 were lost.", "en", ("drones", "lost")),
+    ],
+)
+def test_metric_conventions(text: str, lang: Lang, expected: tuple[str, str]) -> None:
+    c = claims(text, lang)[-1]
+    assert (c.unit, c.metric) == expected

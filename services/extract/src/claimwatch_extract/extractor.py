@@ -997,7 +997,16 @@ _PRESENT_IN = re.compile(
 )
 _IN_PLACE = re.compile(r"\s+(?:in|im|inside)\s")
 _BE_BEFORE = re.compile(r"(?<![\w])(?:sind|seien|waren|stehen|befinden\s+sich|are|were)\s+(?:\w+\s+){0,2}$")
-_GROUND_EQUIPMENT = frozenset({"tanks", "armored_vehicles", "artillery_systems", "vehicles"})
+# Shot down or 'abgeschossen', these are lost by their owner; only drones and missiles are intercepted.
+_OWN_LOSS = re.compile(
+    r"\s+(?:were|was|sind|seien|wurden)\s+(?:(?:also|locally|auch|lokal)\s+)?[\"“„]?(?:lost|verloren)"
+)
+_VALUE_OF = re.compile(
+    r"(?:Wert\s+von|worth|valued\s+at|im\s+Wert)\s+(?:(?:mehr\s+als|more\s+than|über|rund|about)\s+)?\S*$"
+)
+_SHOT_DOWN_IS_LOST = frozenset(
+    {"tanks", "armored_vehicles", "artillery_systems", "vehicles", "aircraft", "helicopters"}
+)
 _COORD_AFTER_VERB = re.compile(
     r"\s*(?:,\s*(?:(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)?|(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)",
     re.IGNORECASE,
@@ -1064,10 +1073,12 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             metric = "aid"
         if metric == "destroyed":
             metric, fig.by_enemy = "lost", True
+        own_loss = _OWN_LOSS.match(ctx.text, fig.np_end, sent.end) is not None  # 'another 20 were lost'
         if (
             metric == "lost"
             and unit is not None
             and unit.unit in ("drones", "missiles")
+            and not own_loss
             and _AIR_DEFENCE.search(ctx.text, sent.start, sent.end)
         ):
             metric = "intercepted"
@@ -1558,8 +1569,14 @@ def _claim(
         metric = "supplied"  # 'Teil des Pakets sind 18 Kampfpanzer': equipment in aid is delivered
     if not unit.tracked:
         metric = "count"
-    if metric == "intercepted" and unit.unit in _GROUND_EQUIPMENT:
+    if metric == "intercepted" and unit.unit in _SHOT_DOWN_IS_LOST:
         metric, fig.by_enemy = "lost", True  # 'Panzer abgeschossen': the shooter's enemy lost them
+    if (
+        metric == "supplied"
+        and unit.unit in _ALL_MONEY
+        and not _VALUE_OF.search(ctx.text, max(sent.start, fig.start - 30), fig.start)
+    ):
+        metric = "aid"  # money handed over is aid; 'weapons worth $100 billion' were supplied
     prev_place, (fallback, fallback_victim), giver, carried = earlier
     location = _location(ctx, fig, figures, sent)
     if location is not None and source is not None and _names_place(lex, source.name, location):
