@@ -566,3 +566,7 @@ def test_when_something_was_said_is_no_period() -> None:
 def test_metric_conventions(text: str, lang: Lang, expected: tuple[str, str]) -> None:
     c = claims(text, lang)[-1]
     assert (c.unit, c.metric) == expected
+
+
+def test_missiles_that_struck_a_place_were_fired_by_its_enemy() -> None:
+    assert one("Zwei ballistische Raketen trafen das Stadtzentrum von Sumy.", "de").subject == "RU"

@@ -1296,6 +1296,12 @@ def _subject(
         if fig.by_enemy and mentions[0][0] < fig.start:
             return lex.countries[code].adversary or code
         return code
+    if fig.metric in ("launched", "attacks") or (
+        fig.metric is None and unit in ("missiles", "drones", "bombs")
+    ):
+        target = _place_country(ctx, location)  # 'two missiles struck Sumy': fired by Ukraine's enemy
+        if target in lex.countries:
+            return lex.countries[target].adversary
     return None
 
 
