@@ -570,3 +570,15 @@ def test_metric_conventions(text: str, lang: Lang, expected: tuple[str, str]) ->
 
 def test_missiles_that_struck_a_place_were_fired_by_its_enemy() -> None:
     assert one("Zwei ballistische Raketen trafen das Stadtzentrum von Sumy.", "de").subject == "RU"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ('India hit nine "terrorist" sites.', "en", (9, "targets")),
+        ("Die Armee tötete mehr als 50 „Terroristen“.", "de", (50, "soldiers")),
+    ],
+)
+def test_quotes_inside_the_noun_phrase(text: str, lang: Lang, expected: tuple[float, str]) -> None:
+    c = one(text, lang)
+    assert (c.value, c.unit) == expected

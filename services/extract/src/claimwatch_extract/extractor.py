@@ -465,8 +465,8 @@ def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tupl
         pos = hyphen.end()
     prev_cap = False
     for _ in range(5):
-        while pos < limit and text[pos] in " \t\u00a0\u202f":
-            pos += 1
+        while pos < limit and text[pos] in ' \t\u00a0\u202f"“”„«»':
+            pos += 1  # spaces, and the quotes of 'nine "terrorist" sites', '50 „Terroristen“'
         if pos >= limit:
             return None
         m = unit_re.match(text, pos, limit)
@@ -667,12 +667,16 @@ def _plain_noun(ctx: _Context, fig: _Figure, sent: Sentence) -> None:
     fig.noun_start = m.start("noun")
 
 
+_QUOTE = '["“”„«»]?'
 _PLAIN_NOUN = {
     "de": re.compile(
-        r"\s+(?:(?:[a-zäöüß][\w-]*(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+er(?=\s+[A-ZÄÖÜ]))\s+){0,2}(?P<noun>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*)(?![\w-])"
+        rf"\s+{_QUOTE}(?:(?:[a-zäöüß][\w-]*(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+er(?=\s+[A-ZÄÖÜ])){_QUOTE}\s+){{0,2}}"
+        rf"{_QUOTE}(?P<noun>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*)(?![\w-])"
     ),
     "en": re.compile(
-        r"\s+(?:(?:(?:[a-z]+-)?[a-z]+(?:ed|al|ic|ive|ous|ary|ian|ese|ish|ern|ary|ing|ful|less|ble|ant|ent|y)|[A-Z][a-z]+)\s+){0,2}(?P<noun>[a-z][a-z-]{2,})(?![\w-])"
+        r"\s+(?:of\s+(?:the|its|their|these|those)\s+)?"
+        rf"(?:{_QUOTE}(?:(?:[a-z]+-)?[a-z]+(?:ed|al|ic|ive|ous|ary|ian|ese|ish|ern|ing|ful|less|ble|ant|ent|y)"
+        rf"|[A-Z][a-z]+){_QUOTE}\s+){{0,2}}{_QUOTE}(?P<noun>[a-z][a-z-]{{2,}})(?![\w-])"
     ),
 }
 _ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
