@@ -484,7 +484,8 @@ def test_a_list_that_goes_on_after_a_loss_sentence() -> None:
     ("text", "lang", "expected"),
     [
         ("Alle vier Moskauer Flughäfen wurden geschlossen.", "de", [(4, "flughaefen")]),
-        ("Die Stadt richtete 12 Notunterkünfte ein.", "de", [(12, "notunterkuenfte")]),
+        ("Die Stadt richtete 12 Feldküchen ein.", "de", [(12, "feldkuechen")]),
+        ("Die Stadt richtete 12 Notunterkünfte ein.", "de", [(12, "shelters")]),
         (
             "All four Moscow airports were closed and nearly 300 temporary shelters opened.",
             "en",
