@@ -207,7 +207,7 @@ def test_budget_money_has_no_subject() -> None:
         ("Russia lost 1,150 soldiers per day.", "en", "P1D"),
         ("Russia launched 112 drones overnight.", "en", "P1D"),
         ("Russia recruits 30,000 soldiers a month.", "en", "P1M"),
-        ("Europa produziert jährlich 2 Millionen Granaten.", "de", "P1Y"),
+        ("Die Ukraine erhielt jährlich 2 Millionen Granaten.", "de", "P1Y"),
         ("Russia fires three million shells a year.", "en", "P1Y"),
         ("Moskau meldete 524 ukrainische Drohnen in drei Tagen.", "de", "P3D"),
         ("Russland hat seit Kriegsbeginn 600.000 Soldaten verloren.", "de", None),
