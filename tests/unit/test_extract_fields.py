@@ -586,3 +586,22 @@ def test_missiles_that_struck_a_place_were_fired_by_its_enemy() -> None:
 def test_quotes_inside_the_noun_phrase(text: str, lang: Lang, expected: tuple[float, str]) -> None:
     c = one(text, lang)
     assert (c.value, c.unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ukraine's air force said Russia launched 35 drones, of which 27 drones were destroyed.",
+            (27, "intercepted", "RU"),
+        ),
+        ("The ministry said 128 drones were destroyed over the Kursk region.", (128, "intercepted", "UA")),
+        ("Außerdem seien 14 Panzer und 45 Drohnen zerstört worden.", (45, "lost", None)),
+    ],
+)
+def test_drones_destroyed_are_shot_down(text: str, expected: tuple[float, str, str | None]) -> None:
+    lang: Lang = "de" if "Panzer" in text else "en"
+    c = claims(text, lang)[-1]
+    assert (c.value, c.metric) == expected[:2]
+    if expected[2] is not None:
+        assert c.subject == expected[2]

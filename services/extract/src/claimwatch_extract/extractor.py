@@ -1011,6 +1011,10 @@ _VALUE_OF = re.compile(
 _SHOT_DOWN_IS_LOST = frozenset(
     {"tanks", "armored_vehicles", "artillery_systems", "vehicles", "aircraft", "helicopters"}
 )
+_LAUNCHER_VERB = re.compile(
+    r"\s+(?:(?:had|has|have|hat|hatte)\s+)?(?:launched|fired|sent|attacked|startete\w*|feuerte\w*|schickte\w*|griff\w*|setzte\w*)\b",
+    re.IGNORECASE,
+)
 _COORD_AFTER_VERB = re.compile(
     r"\s*(?:,\s*(?:(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)?|(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)",
     re.IGNORECASE,
@@ -1075,6 +1079,16 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             and any(lex.metrics[t[2]].metric == "aid" for t in triggers)
         ):
             metric = "aid"
+        if (
+            metric == "destroyed"
+            and unit is not None
+            and unit.unit in ("drones", "missiles")
+            and not any(
+                f.unit_index is not None and lex.units[f.unit_index].unit in _SHOT_DOWN_IS_LOST
+                for f in figures
+            )
+        ):
+            metric = "intercepted"  # drones destroyed are shot down, unless listed with tanks and guns
         if metric == "destroyed":
             metric, fig.by_enemy = "lost", True
         own_loss = _OWN_LOSS.match(ctx.text, fig.np_end, sent.end) is not None  # 'another 20 were lost'
@@ -1284,10 +1298,16 @@ def _subject(
             attacker = lex.countries[mentions[0][2]]
             return attacker.adversary or None
         return None
-    if fig.metric == "intercepted":
-        for start, _end, code in mentions:
+    if fig.metric in ("intercepted", "destroyed"):
+        for start, end, code in mentions:
             if _AGENT_PREP.search(ctx.text, max(sent.start, start - 12), start):
                 return code
+            if _LAUNCHER_VERB.match(ctx.text, end, sent.end):
+                return code  # 'Russia launched 35 drones, of which 27 were destroyed'
+        over = _place_country(ctx, location)
+        if over in lex.countries and lex.countries[over].adversary:
+            return lex.countries[over].adversary  # '128 drones destroyed over the Kursk region'
+
         if mentions:
             first = lex.countries[mentions[0][2]]
             return first.adversary or first.code
