@@ -123,7 +123,13 @@ _NEXT_SENTENCE = {
 
 _DE_NOUN_SUFFIX = re.compile(r"(?:ung|heit|keit|schaft|tion|lage|ismus|tät|nis|ment|register\w*|ungen)$")
 _HEADLINE_SOURCE = re.compile(r"(?P<name>[^:\n]{2,40}):\s+\S")
+_SENTENCE_SUBJECT = re.compile(r"\s*(?:(?:Die|Der|Das|Auch|Zudem)\s+)?")
+_AUXILIARY = re.compile(r"\s+(?:hat|haben|hatte|hatten)\s")
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"“]\s*)$")
+_COMPOUND_CLAIM = re.compile(
+    r"(?<![\w])(?:[Nn]ach|[Ll]aut)\s+(?:(?P<adj>[\w-]+isch(?:en|er|e))\s+)?"
+    r"(?P<head>[A-ZÄÖÜ][a-zäöüß]+?)(?:angaben|zahlen|schätzungen|informationen)(?![\w])"
+)
 _PARTY_CLAIM = {
     "de": re.compile(
         r"(?<![\w])(?:(?:[Nn]ach|[Ll]aut)\s+(?P<adj>[\w-]+isch(?:en|er|e))\s+(?:Angaben|Zahlen|Schätzungen|Zählung"
@@ -149,7 +155,9 @@ _REPORTED_SPEECH = re.compile(
 )
 # English speech verbs in front of their subject need the inversion of a report: ', said the ministry'.
 _EN_INVERSION = re.compile(r"[,\"”’]\s*$")
-_PLACE_PREP = re.compile(r"(?<![\w])(?:in|im|aus|nach|to|for|für|from|of|at|across|into|gegen|against)\s+$")
+_PLACE_PREP = re.compile(
+    r"(?<![\w])(?:in|im|aus|nach|to|for|für|from|of|at|across|into|gegen|against)\s+(?:(?:der|die|dem|den|the)\s+)?$"
+)
 # 'Pistorius sagt Kiew weitere Waffen zu': a pledge, no statement
 _SEPARABLE_ZU = re.compile(r"[^.;:!?]*?\szu[.,;]")
 # A country announcing a package is its giver, not the source of someone else's figure.
@@ -510,6 +518,30 @@ class Attributor:
             return person  # only a person the lexicon knows: 'Überblick Panzer: 1.200' is a label
         return None
 
+    def _compound_claim(self, text: str, lo: int, hi: int, lang: Lang) -> _Candidate | None:
+        """'nach Behördenangaben', 'nach israelischen Armeeangaben': the body in the compound."""
+        if lang != "de":
+            return None
+        m = _COMPOUND_CLAIM.search(text, lo, hi)
+        if m is None:
+            return None
+        body_match = self.lex.body_re["de"].fullmatch(m.group("head")) or self.lex.body_re["de"].fullmatch(
+            m.group("head").removesuffix("s")
+        )
+        if body_match is None or not body_match.lastgroup:
+            return None
+        body = self.lex.bodies[int(body_match.lastgroup[1:])]
+        adjective = m.group("adj")
+        found = self.lex.adjective_re.fullmatch(adjective) if adjective else None
+        code = found.lastgroup if found else None
+        if code is None:
+            return _Candidate(body.nominative, m.start("head"), m.end("head"), False, body.id)
+        stem = re.sub(r"[()?:|\\]", "", self.lex.countries[code].adjective_de.split("|")[0]).replace(
+            "US-", ""
+        )
+        name = f"{stem}{_DE_STRONG[body.gender]} {body.nominative}"
+        return _Candidate(name, m.start("adj"), m.end("head"), False, f"{code.lower()}_{body.id}")
+
     def _party_claim(self, text: str, lo: int, hi: int, lang: Lang) -> _Candidate | None:
         """A party's own figures, named by its adjective: 'nach russischen Angaben' -> Russland,
         'according to Ukrainian figures' -> Ukraine."""
@@ -550,7 +582,11 @@ class Attributor:
         post = scan.post[bisect.bisect_left(scan.post_starts, lo) : bisect.bisect_left(scan.post_starts, hi)]
         pre_cues = [c for c in pre if c.end() <= hi]
         post_cues = [c for c in post if c.end() <= hi]
-        party = self._party_claim(text, lo, hi, lang) or self._headline_speaker(text, lo, hi, bodies, lang)
+        party = (
+            self._compound_claim(text, lo, hi, lang)
+            or self._party_claim(text, lo, hi, lang)
+            or self._headline_speaker(text, lo, hi, bodies, lang)
+        )
         if not pre_cues and not post_cues and party is None:
             return None
         best: tuple[int, Source] | None = None
@@ -564,6 +600,10 @@ class Attributor:
 
         if party is not None:  # 'nach ukrainischen Angaben', 'according to Russian figures'
             consider(0, party)
+        if lang == "de" and post_cues:
+            opener = next((c for c in bodies if _SENTENCE_SUBJECT.fullmatch(text, lo, c.start)), None)
+            if opener is not None and _AUXILIARY.match(text, opener.end):
+                consider(30, opener)  # 'Die Vereinten Nationen haben ... 11.700 Tote registriert'
         own = _OWN[lang].search(text, lo, hi)
         if own:  # "nach eigenen Angaben": the actor of the sentence is the source
             actors = [c for c in bodies if c.start < own.start()]

@@ -372,6 +372,9 @@ class _Context:
             self.sentence_metrics[index] = found
         return found
 
+    def _period_name(self, hit: re.Match[str]) -> str | None:
+        return self.lex.periods[int(hit.lastgroup[1:])].period if hit.lastgroup else None
+
     def period_of(self, index: int) -> str | None:
         """The period the first period phrase of a sentence names (found once per sentence)."""
         if index in self.sentence_periods:
@@ -381,10 +384,11 @@ class _Context:
             (
                 hit
                 for hit in self.lex.period_re[self.lang].finditer(self.text, sent.start, sent.end)
-                if not _SAID_WHEN.search(self.text, max(sent.start, hit.start() - 20), hit.start())
+                if self._period_name(hit) == "P1D"
+                or not _SAID_WHEN.search(self.text, max(sent.start, hit.start() - 20), hit.start())
             ),
             None,
-        )  # 'the ministry said last week': when it was said, not a rate
+        )  # 'the ministry said last week': when it was said, not a rate ('meldete in der Nacht' is)
         found = self.lex.periods[int(m.lastgroup[1:])].period if m is not None and m.lastgroup else None
         self.sentence_periods[index] = found
         return found
