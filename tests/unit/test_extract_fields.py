@@ -618,3 +618,16 @@ def test_drones_destroyed_are_shot_down(text: str, expected: tuple[float, str, s
     assert (c.value, c.metric) == expected[:2]
     if expected[2] is not None:
         assert c.subject == expected[2]
+
+
+def test_a_population_is_a_plain_count_and_gazas_ministry_is_named() -> None:
+    found = claims(
+        "Israel's offensive has killed more than 53,000 Palestinians, according to Gaza's Health Ministry. "
+        "Some 90% of Gaza's population of roughly 2.1 million has been displaced.",
+        "en",
+    )
+    assert [(c.value, c.unit, c.metric, c.tracked) for c in found] == [
+        (53_000, "people", "killed", True),
+        (2_100_000, "people", "count", False),
+    ]
+    assert found[0].source == "Gaza health ministry"

@@ -296,7 +296,7 @@ _OWN = {
 }
 # What may stand between a cue and the source it names: articles, titles, capitalised words.
 _GAP_OK = re.compile(
-    r"\s*(?:(?:der|die|das|dem|den|des|ein|eine|einem|einer|eines|the|a|an|its|[A-ZÄÖÜ][\w.-]*)\s+)*"
+    r"\s*(?:(?:der|die|das|dem|den|des|ein|eine|einem|einer|eines|the|a|an|its|[A-ZÄÖÜ][\w.-]*(?:'s|’s)?)\s+)*"
     r"(?:(?!(?:in|im|am|an|auf|von|mit|bei|zu|of|on|at|to|from|with|by|for|und|and|or|oder)\s)[a-zäöüß]+\s+){0,2}",
 )
 

@@ -769,6 +769,10 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             # '35 civilians killed in El Fasher and 26 in Zamzam', '12 Tote in Charkiw, in Sumy 5'
             fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
             continue
+        if people is not None and _POPULATION_OF.search(text, max(sent.start, fig.start - 40), fig.start):
+            # 'a population of 2.1 million': people, counted, not a casualty figure
+            fig.unit_index, fig.noun, fig.elliptic = lex.other_unit, "people", True
+            continue
         before = text[max(sent.start, n.start - 120) : fig.start]
         counted = _counted_before(ctx, before, max(sent.start, n.start - 120))
         if counted is None:
@@ -901,6 +905,10 @@ def _fact_label(
     return None
 
 
+_POPULATION_OF = re.compile(
+    r"(?:population|Bevölkerung|Einwohnerzahl)\s+(?:of|von)\s+(?:(?:about|around|roughly|some|nearly|more\s+than|rund|etwa|knapp|mehr\s+als|über)\s+)?$",
+    re.IGNORECASE,
+)
 _DAILY_DELTA = re.compile(r"\(\s*\+\s*$")
 _COMPARED_WITH = {
     "de": re.compile(
