@@ -89,6 +89,7 @@ def test_qualifier_and_metric_carry_over_a_list() -> None:
         ("North Korea has sent 10,000 troops to Russia.", "en", "soldiers", "deployed", "KP"),
         ("Ukrainian forces destroyed 14 tanks near Bakhmut.", "en", "tanks", "lost", "RU"),
         ("Die ukrainische Armee will 2077 russische Panzer abgeschossen haben.", "de", "tanks", "lost", "RU"),
+        ("In Litauen sind bislang etwa 400 deutsche Soldaten vor Ort.", "de", "soldiers", "deployed", "DE"),
         (
             "Some 11,000 North Korean soldiers are in Russia's Kursk region.",
             "en",

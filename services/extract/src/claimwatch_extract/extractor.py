@@ -1011,7 +1011,7 @@ _PRESENT_IN = re.compile(
     r"(?:in|im|inside|on\s+the\s+ground\s+in|an\s+der\s+Front)\s",
     re.IGNORECASE,
 )
-_IN_PLACE = re.compile(r"\s+(?:in|im|inside)\s")
+_IN_PLACE = re.compile(r"\s+(?:in|im|inside|vor\s+Ort|on\s+the\s+ground)(?:\s|[.,;])")
 _BE_BEFORE = re.compile(r"(?<![\w])(?:sind|seien|waren|stehen|befinden\s+sich|are|were)\s+(?:\w+\s+){0,2}$")
 # Shot down or 'abgeschossen', these are lost by their owner; only drones and missiles are intercepted.
 _OWN_LOSS = re.compile(
