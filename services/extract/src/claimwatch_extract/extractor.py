@@ -1008,7 +1008,7 @@ def _counted_before(ctx: _Context, before: str, offset: int) -> int | None:
 _PRESENT_IN = re.compile(
     r"\s+(?:are|were|remain|remained|have\s+been|had\s+been|sind|seien|waren|befinden\s+sich|befanden\s+sich)"
     r"\s+(?:now\s+|still\s+|currently\s+|already\s+|derzeit\s+|inzwischen\s+|bereits\s+|noch\s+)?"
-    r"(?:in|im|inside|on\s+the\s+ground\s+in|an\s+der\s+Front)\s",
+    r"(?:in|im|inside|on\s+the\s+ground(?:\s+in)?|an\s+der\s+Front|vor\s+Ort)(?:\s|[.,;])",
     re.IGNORECASE,
 )
 _IN_PLACE = re.compile(r"\s+(?:in|im|inside|vor\s+Ort|on\s+the\s+ground)(?:\s|[.,;])")

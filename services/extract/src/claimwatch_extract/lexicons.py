@@ -293,7 +293,7 @@ def lexicons() -> Compiled:
         return groups
 
     adjective_re = re.compile(
-        r"(?<![\w])(?=[\w-]*isch)(?:"
+        r"(?<![\w])(?=[\w-]*(?:isch|deutsch))(?:"
         + "|".join(rf"(?P<{c.code}>(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?{_END})" for c in countries)
         + ")",
         re.IGNORECASE,
