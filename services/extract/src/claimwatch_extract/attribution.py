@@ -768,14 +768,35 @@ def resolve_person(name: str, text: str) -> str:
     return found
 
 
+def _name_run_end(text: str, pos: int) -> int:
+    while pos < len(text) and (text[pos] in _NAME_RUN_CHARS or text[pos].isspace()):
+        pos += 1
+    return pos
+
+
+def _full_name_before(name: str, text: str, seen: int) -> re.Match[str] | None:
+    """The first 'First Surname' in `text` that ends in `name` (first seen at `seen`)."""
+    full = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b")
+    if not _NAME_RUN_CHARS.issuperset(name):
+        return full.search(text, _name_run_start(text, seen))
+    # A match is made of name characters and spaces: it lies in the run around an occurrence of
+    # `name`, so only those runs are searched (one character past a run for the closing \b).
+    while seen >= 0:
+        end = _name_run_end(text, seen)
+        m = full.search(text, _name_run_start(text, seen), end + 1)
+        if m is not None:
+            return m
+        seen = text.find(name, end)
+    return None
+
+
 def _resolve_person(name: str, text: str) -> str:
     if " " in name:
         return name
     seen = text.find(name)
     if seen < 0:
         return name
-    full = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b")
-    m = full.search(text, _name_run_start(text, seen))
+    m = _full_name_before(name, text, seen)
     if m:
         tokens = m.group(1).split()
         while tokens and tokens[0] in _STOP_NAMES:
