@@ -1,4 +1,4 @@
-"""`python -m bench [--quick] [--large] [--only extraction|peers|e2e|scaling]` (`make bench`).
+"""`python -m bench [--quick] [--large] [--only extraction|peers|e2e|scaling|soak]` (`make bench`).
 
 Prints markdown tables and, as its last line, key=value figures; writes bench/results.json.
 Targets are reported, never asserted: the exit code is 0 whenever the runs completed.
@@ -17,9 +17,11 @@ from bench.corpus import build_corpus
 from bench.extraction import run_extraction
 from bench.peers import run_peers
 from bench.report import Report, figures, key_values, machine, render, to_json, write_json
+from bench.soak import run_soak
 from bench.suites import Step, run_suite
 
-PARTS = ("extraction", "peers", "e2e", "scaling")
+PARTS = ("extraction", "peers", "e2e", "scaling", "soak")
+QUICK_PARTS = ("extraction", "peers", "e2e", "scaling")  # a 10-minute soak is not quick: --only soak
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
@@ -61,8 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small runs, a few minutes in all")
     parser.add_argument("--large", action="store_true", help="also 10^4-article scaling runs (long)")
     parser.add_argument("--only", choices=PARTS, action="append", help="run only this part (repeatable)")
+    parser.add_argument("--soak-seconds", type=float, default=600.0, help="soak: seconds of offer (600)")
+    parser.add_argument("--soak-rate", type=float, default=50.0, help="soak: articles/s offered (50)")
     args = parser.parse_args(argv)
-    parts = set(args.only or PARTS)
+    parts = set(args.only or (QUICK_PARTS if args.quick else PARTS))
     p = plan(args.quick, args.large)
     mode = "quick" if args.quick else ("large" if args.large else "default")
     report = Report(mode=mode)
@@ -91,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as error:  # a service that would not start: say so, keep the other figures
             report.notes.append(f"{part} did not run: {error} (service logs: {log_path})")
             print(f"[{part}] failed: {error}", file=sys.stderr)
+    if "soak" in parts:
+        try:
+            report.soak = run_soak(corpus, seconds=args.soak_seconds, rate=args.soak_rate, log_path=log_path)
+        except Exception as error:
+            report.notes.append(f"soak did not run: {error} (service logs: {log_path})")
+            print(f"[soak] failed: {error}", file=sys.stderr)
     report.notes.append(f"bench took {time.monotonic() - started:.0f}s")
 
     info = machine()

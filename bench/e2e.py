@@ -95,7 +95,7 @@ class RunResult:
         return {name: seconds * 1000 / self.articles for name, seconds in self.cpu.items()}
 
 
-class _Recorder:
+class Recorder:
     """Reads `alerts` while the run goes (to know when it is done), the other topics at the end."""
 
     def __init__(self, bootstrap: str, topics: dict[str, str]) -> None:
@@ -131,12 +131,20 @@ class _Recorder:
             await consumer.stop()
 
     async def read(
-        self, stage: str, wanted: dict[bytes, Track], attr: str, *, until_all: bool, idle: float, cap: float
+        self,
+        stage: str,
+        wanted: dict[bytes, Track],
+        attr: str,
+        *,
+        until_all: bool,
+        idle: float,
+        cap: float,
+        stop: asyncio.Event | None = None,
     ) -> None:
         """Sets `attr` of the track of each record whose key is wanted (first record per key wins).
 
         Stops when every wanted key was seen (until_all) or nothing new came for `idle` seconds,
-        and after `cap` seconds in any case.
+        when `stop` is set, and after `cap` seconds in any case.
         """
         consumer = self._consumer()
         await consumer.start()
@@ -159,7 +167,7 @@ class _Recorder:
                             last_new = time.monotonic()
                 if until_all and seen >= len(wanted):
                     break
-                if time.monotonic() - last_new > idle:
+                if time.monotonic() - last_new > idle or (stop is not None and stop.is_set()):
                     break
         finally:
             await consumer.stop()
@@ -182,7 +190,7 @@ async def _post(
     return response.status_code == 202
 
 
-async def _send_at_rate(
+async def send_at_rate(
     client: httpx.AsyncClient, url: str, items: list[Synthetic], tracks: dict[str, Track], rate: float
 ) -> int:
     """One article per request on a fixed schedule (open loop: late answers do not slow the offer)."""
@@ -246,7 +254,7 @@ async def run_e2e(
     tracks = {item.article.id or "": Track(item.article.id or "", item.figure_key) for item in items}
     by_key = {item.figure_key.encode(): tracks[item.article.id or ""] for item in items}
     by_id = {article_id.encode(): track for article_id, track in tracks.items()}
-    recorder = _Recorder(bootstrap, topics)
+    recorder = Recorder(bootstrap, topics)
     await recorder.mark()
     samples: list[Sample] = []
     stop = asyncio.Event()
@@ -260,7 +268,7 @@ async def run_e2e(
     async with httpx.AsyncClient(timeout=60.0, limits=limits) as client:
         started = time.perf_counter()
         if rate is not None:
-            errors = await _send_at_rate(client, url, items, tracks, rate)
+            errors = await send_at_rate(client, url, items, tracks, rate)
         else:
             errors = await _send_burst(client, url, items, tracks, batch, concurrency)
         send_seconds = time.perf_counter() - started

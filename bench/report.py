@@ -13,6 +13,7 @@ from typing import Any
 
 from bench.extraction import ExtractionResult
 from bench.peers import PeerResult
+from bench.soak import FLAT_MB, KEPT_UP_SECONDS, SERVICES, STORES, SoakResult
 from bench.suites import SuiteResult
 
 MB = 1024 * 1024
@@ -22,6 +23,9 @@ TARGETS = {
     "quantulum3_ratio": (">=", 20.0),
     "e2e_articles_per_s": (">=", 300.0),
     "e2e_rate50_p99_ms": ("<=", 250.0),
+    # issue 6, "memory flat over a 10-minute run at 50 articles/s": the largest RSS growth of
+    # ingest, extract and alert after the warm-up minute (Tansu and Redis keep the data in memory)
+    "soak_service_rss_growth_mb": ("<", FLAT_MB),
 }
 
 
@@ -31,6 +35,7 @@ class Report:
     extraction: ExtractionResult | None = None
     peers: list[PeerResult] = field(default_factory=list)
     suites: list[SuiteResult] = field(default_factory=list)
+    soak: SoakResult | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -176,6 +181,88 @@ def suite_table(s: SuiteResult) -> str:
     return "\n\n".join([table, cpu, mem])
 
 
+def soak_tables(r: SoakResult) -> str:
+    rows = []
+    previous = None
+    for s in r.samples:
+        span = s.at - previous.at if previous is not None else 0.0
+        rows.append(
+            [
+                f"{s.at:.0f}",
+                s.phase,
+                str(s.posted),
+                str(s.accepted),
+                str(s.alerted),
+                str(s.lag),
+                _f(s.window_alerts / span) if span > 0 else "-",
+                f"{_f(_pct(s.window_ms, 50), 0)} / {_f(_pct(s.window_ms, 99), 0)}",
+                *[_f(s.rss.get(n, 0) / MB) for n in SERVICES],
+            ]
+        )
+        previous = s
+    samples = _table(
+        ["t s", "phase", "posted", "accepted", "alerted", "lag", "alerts/s", "accept→alert ms p50 / p99"]
+        + [f"{n} MB" for n in SERVICES],
+        rows,
+    )
+    base, end = r.baseline, r.end
+    growth, per_minute = r.growth_mb(), r.growth_mb_per_minute()
+    mem_rows = []
+    for n in growth:
+        if n in STORES:
+            kb = growth[n] * 1024 / max(1, end.accepted - base.accepted)
+            verdict = f"keeps the data: {_f(kb)} kB per article accepted"
+        else:
+            verdict = "flat" if growth[n] < FLAT_MB else "GROWS"
+            verdict = verdict if r.long_enough else f"{verdict}? (too short to tell)"
+        mem_rows.append(
+            [n, _f(base.rss[n] / MB), _f(end.rss[n] / MB), _f(growth[n]), _f(per_minute[n], 2), verdict]
+        )
+    memory = _table(
+        [
+            "RSS MB",
+            f"after warm-up (t={base.at:.0f}s)",
+            f"end of offer (t={end.at:.0f}s)",
+            "growth MB",
+            "MB/min",
+            f"flat (< {FLAT_MB:g} MB)?",
+        ],
+        mem_rows,
+    )
+    lat = r.latency_after_warm_up()
+    memory_verdict = ("flat" if r.flat else "NOT flat") if r.long_enough else "not judged (run too short)"
+    summary = (
+        f"offered {r.rate:g}/s for {r.seconds:g}s (sent in {r.send_seconds:.1f}s): {r.posted} posted, "
+        f"{r.alerted}/{r.posted} alerted; lag at end of offer {end.lag} "
+        f"({'kept up' if r.kept_up else 'did NOT keep up'}: at most {KEPT_UP_SECONDS:g} s of offer waiting); "
+        f"{_f(r.alerts_per_s)} alerts/s after warm-up; accept→alert after warm-up "
+        f"p50 {_f(lat['p50'], 0)} ms, p99 {_f(lat['p99'], 0)} ms; memory {memory_verdict} "
+        f"(flat: ingest, extract and alert each grow < {FLAT_MB:g} MB after warm-up)"
+    )
+    return "\n\n".join([samples, memory, summary])
+
+
+def soak_figures(r: SoakResult) -> dict[str, float | int | str]:
+    out: dict[str, float | int | str] = {
+        "soak_seconds": round(r.seconds),
+        "soak_rate": int(r.rate) if float(r.rate).is_integer() else r.rate,
+        "soak_posted": r.posted,
+        "soak_alerted": r.alerted,
+        "soak_all_alerted": "yes" if r.alerted == r.posted else "no",
+        "soak_lag_end": r.end.lag,
+        "soak_kept_up": "yes" if r.kept_up else "no",
+        "soak_alerts_per_s": round(r.alerts_per_s, 1),
+        "soak_p99_ms": round(r.latency_after_warm_up()["p99"]),
+    }
+    growth = r.growth_mb()
+    for name, mb in growth.items():
+        out[f"soak_rss_growth_mb_{name}"] = round(mb, 1)
+    services = [mb for name, mb in growth.items() if name not in STORES]
+    if services and r.long_enough:  # else the target row says "not run": too short to judge
+        out["soak_service_rss_growth_mb"] = round(max(services), 1)
+    return out
+
+
 def figures(report: Report) -> dict[str, float | int | str]:
     out: dict[str, float | int | str] = {"mode": report.mode}
     x = report.extraction
@@ -202,10 +289,12 @@ def figures(report: Report) -> dict[str, float | int | str]:
         rate50 = next((r for r in e2e.runs if r.rate == 50), None)
         if rate50 is not None:
             out["e2e_rate50_p99_ms"] = round(rate50.latency()["p99"])
+    if report.soak is not None:
+        out |= soak_figures(report.soak)
     for key, (op, target) in TARGETS.items():
         value = out.get(key)
         if isinstance(value, int | float):
-            met = value >= target if op == ">=" else value <= target
+            met = {">=": value >= target, "<=": value <= target, "<": value < target}[op]
             out[f"target_{key}"] = "met" if met else "missed"
     return out
 
@@ -225,6 +314,11 @@ def render(report: Report, info: dict[str, str]) -> str:
         parts.append(f"{title}\n\n{suite_table(s)}")
         parts += [f"note: {n}" for s_ in [s] for n in s_.notes]
         parts += [f"note ({r.name}): {n}" for r in s.runs for n in r.notes]
+    if report.soak is not None:
+        k = report.soak
+        title = f"soak: {k.partitions} partitions, stack up in {k.startup_seconds:.1f}s, sampled every 30s"
+        parts.append(f"{title}\n\n{soak_tables(k)}")
+        parts += [f"note (soak): {n}" for n in k.notes]
     target_rows = []
     figs = figures(report)
     for key, (op, target) in TARGETS.items():
@@ -316,7 +410,46 @@ def to_json(report: Report, info: dict[str, str]) -> dict[str, Any]:
         }
         for s in report.suites
     ]
+    if report.soak is not None:
+        doc["soak"] = soak_json(report.soak)
     return doc
+
+
+def soak_json(r: SoakResult) -> dict[str, Any]:
+    return {
+        "seconds": r.seconds,
+        "rate": r.rate,
+        "partitions": r.partitions,
+        "startup_seconds": r.startup_seconds,
+        "send_seconds": r.send_seconds,
+        "http_errors": r.http_errors,
+        "posted": r.posted,
+        "alerted": r.alerted,
+        "kept_up": r.kept_up,
+        "alerts_per_s_after_warm_up": r.alerts_per_s,
+        "latency_ms_after_warm_up": r.latency_after_warm_up(),
+        "baseline_at": r.baseline.at,
+        "end_at": r.end.at,
+        "rss_growth_mb": r.growth_mb(),
+        "rss_growth_mb_per_minute": r.growth_mb_per_minute(),
+        "flat": r.flat,
+        "flat_threshold_mb": FLAT_MB,
+        "samples": [
+            {
+                "at": s.at,
+                "phase": s.phase,
+                "posted": s.posted,
+                "accepted": s.accepted,
+                "alerted": s.alerted,
+                "lag": s.lag,
+                "window_alerts": s.window_alerts,
+                "window_accept_to_alert_ms": {"p50": _pct(s.window_ms, 50), "p99": _pct(s.window_ms, 99)},
+                "rss_bytes": s.rss,
+            }
+            for s in r.samples
+        ],
+        "notes": r.notes,
+    }
 
 
 def write_json(path: Path, doc: dict[str, Any]) -> None:

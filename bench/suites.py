@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -46,7 +47,7 @@ class SuiteResult:
     notes: list[str] = field(default_factory=list)
 
 
-class _Numbers:
+class Numbers:
     """Hands out article numbers so that no two runs (or warm-ups) share a figure key."""
 
     def __init__(self, start: int) -> None:
@@ -58,19 +59,19 @@ class _Numbers:
         return first
 
 
-def _topics(stack: RunningStack) -> dict[str, str]:
+def topics_of(stack: RunningStack) -> dict[str, str]:
     s = stack.settings
     return {"articles": s.topic_articles, "claims": s.topic_claims, "alerts": s.topic_alerts}
 
 
-def _run(stack: RunningStack, corpus: Corpus, numbers: _Numbers, step: Step, idle: float) -> RunResult:
+def _run(stack: RunningStack, corpus: Corpus, numbers: Numbers, step: Step, idle: float) -> RunResult:
     items = synthetic_articles(corpus, step.name, numbers.take(step.articles), step.articles)
     return asyncio.run(
         run_e2e(
             name=step.name,
             ingest_url=stack.ingest_url,
             bootstrap=stack.kafka_bootstrap,
-            topics=_topics(stack),
+            topics=topics_of(stack),
             items=items,
             rate=step.rate,
             idle=idle,
@@ -78,10 +79,29 @@ def _run(stack: RunningStack, corpus: Corpus, numbers: _Numbers, step: Step, idl
     )
 
 
-def _warm_up(stack: RunningStack, corpus: Corpus, numbers: _Numbers, count: int, suite: SuiteResult) -> None:
+def warm_up(stack: RunningStack, corpus: Corpus, numbers: Numbers, count: int, notes: list[str]) -> None:
     warm = _run(stack, corpus, numbers, Step(f"warm-up-{numbers.next}", count), idle=60.0)
     if warm.missing:
-        suite.notes.append(f"warm-up: {warm.missing} of {count} articles got no alert")
+        notes.append(f"warm-up: {warm.missing} of {count} articles got no alert")
+
+
+@contextlib.contextmanager
+def bench_stack(
+    corpus: Corpus, partitions: int, log_path: Path
+) -> Iterator[tuple[RunningStack, IO[str], float]]:
+    """Checks the synthetic articles, starts a stack with `partitions` on free ports (service logs
+    appended to `log_path`) and yields it, the log and the seconds it took to come up."""
+    problems = check_synthetic(synthetic_articles(corpus, "check", 0, 20))
+    if problems:
+        raise RuntimeError("synthetic articles do not yield their own figure: " + "; ".join(problems[:3]))
+    started = time.monotonic()
+    # Faust keeps a data dir per worker (default: in the working directory): keep ours out of the repo.
+    os.environ.setdefault("APP_DATADIR", tempfile.mkdtemp(prefix="bench-extract-"))
+    with (
+        log_path.open("a", encoding="utf-8") as log,
+        running_stack(StackSettings(partitions=partitions), free_ports=True, out=log) as stack,
+    ):
+        yield stack, log, time.monotonic() - started
 
 
 def _start_second_worker(stack: RunningStack, log: IO[str]) -> Supervisor:
@@ -119,28 +139,18 @@ def run_suite(
 ) -> SuiteResult:
     """Starts a stack with `partitions`, warms it up, runs `steps` in order (adding a second extract
     worker before the first step that asks for 2) and stops everything."""
-    problems = check_synthetic(synthetic_articles(corpus, "check", 0, 20))
-    if problems:
-        raise RuntimeError("synthetic articles do not yield their own figure: " + "; ".join(problems[:3]))
-    numbers = _Numbers(1000 if part == "e2e" else 500_000)
-    started = time.monotonic()
-    settings = StackSettings(partitions=partitions)
-    # Faust keeps a data dir per worker (default: in the working directory): keep ours out of the repo.
-    os.environ.setdefault("APP_DATADIR", tempfile.mkdtemp(prefix="bench-extract-"))
+    numbers = Numbers(1000 if part == "e2e" else 500_000)
     extra: Supervisor | None = None
-    with (
-        log_path.open("a", encoding="utf-8") as log,
-        running_stack(settings, free_ports=True, out=log) as stack,
-    ):
-        suite = SuiteResult(part, partitions, time.monotonic() - started)
+    with bench_stack(corpus, partitions, log_path) as (stack, log, startup):
+        suite = SuiteResult(part, partitions, startup)
         print(f"[{part}] stack up in {suite.startup_seconds:.1f}s ({partitions} partitions)", file=progress)
         try:
-            _warm_up(stack, corpus, numbers, warmup, suite)
+            warm_up(stack, corpus, numbers, warmup, suite.notes)
             for step in steps:
                 if step.workers > 1 and extra is None:
                     print(f"[{part}] starting a second extract worker", file=progress)
                     extra = _start_second_worker(stack, log)
-                    _warm_up(stack, corpus, numbers, warmup, suite)
+                    warm_up(stack, corpus, numbers, warmup, suite.notes)
                 what = f"{step.rate:g}/s" if step.rate else "burst"
                 print(
                     f"[{part}] {step.name}: {step.articles} articles, {what}, {step.workers} worker(s)",

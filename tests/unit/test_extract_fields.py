@@ -207,6 +207,9 @@ def test_budget_money_has_no_subject() -> None:
         ("Russia lost 1,150 soldiers per day.", "en", "P1D"),
         ("Russia launched 112 drones overnight.", "en", "P1D"),
         ("Russia recruits 30,000 soldiers a month.", "en", "P1M"),
+        ("Die Ukraine erhielt jährlich 2 Millionen Granaten.", "de", "P1Y"),
+        ("Russia fires three million shells a year.", "en", "P1Y"),
+        ("Moskau meldete 524 ukrainische Drohnen in drei Tagen.", "de", "P3D"),
         ("Russland hat seit Kriegsbeginn 600.000 Soldaten verloren.", "de", None),
     ],
 )
@@ -484,7 +487,8 @@ def test_a_list_that_goes_on_after_a_loss_sentence() -> None:
     ("text", "lang", "expected"),
     [
         ("Alle vier Moskauer Flughäfen wurden geschlossen.", "de", [(4, "flughaefen")]),
-        ("Die Stadt richtete 12 Notunterkünfte ein.", "de", [(12, "notunterkuenfte")]),
+        ("Die Stadt richtete 12 Feldküchen ein.", "de", [(12, "feldkuechen")]),
+        ("Die Stadt richtete 12 Notunterkünfte ein.", "de", [(12, "shelters")]),
         (
             "All four Moscow airports were closed and nearly 300 temporary shelters opened.",
             "en",
@@ -550,3 +554,35 @@ def test_qualifiers_stay_with_their_number() -> None:
 
 def test_when_something_was_said_is_no_period() -> None:
     assert one("The ministry said last week that 200 soldiers had been sent.", "en").period is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Pakistan said five Indian jets were shot down.", "en", ("aircraft", "lost")),
+        ("Germany pledged a further €105 million for demining.", "en", ("eur", "aid")),
+        ("Allies have given Kyiv weapons worth more than $100 billion.", "en", ("usd", "supplied")),
+        ("At least 2,900 bodies have been recovered in Goma.", "en", ("people", "killed")),
+        ("Gangs kidnapped 185 people in Port-au-Prince.", "en", ("people", "captured")),
+        ("Russia launched 60 drones; 40 were shot down and another 20 were lost.", "en", ("drones", "lost")),
+    ],
+)
+def test_metric_conventions(text: str, lang: Lang, expected: tuple[str, str]) -> None:
+    c = claims(text, lang)[-1]
+    assert (c.unit, c.metric) == expected
+
+
+def test_missiles_that_struck_a_place_were_fired_by_its_enemy() -> None:
+    assert one("Zwei ballistische Raketen trafen das Stadtzentrum von Sumy.", "de").subject == "RU"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ('India hit nine "terrorist" sites.', "en", (9, "targets")),
+        ("Die Armee tötete mehr als 50 „Terroristen“.", "de", (50, "soldiers")),
+    ],
+)
+def test_quotes_inside_the_noun_phrase(text: str, lang: Lang, expected: tuple[float, str]) -> None:
+    c = one(text, lang)
+    assert (c.value, c.unit) == expected

@@ -465,8 +465,8 @@ def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tupl
         pos = hyphen.end()
     prev_cap = False
     for _ in range(5):
-        while pos < limit and text[pos] in " \t\u00a0\u202f":
-            pos += 1
+        while pos < limit and text[pos] in ' \t\u00a0\u202f"“”„«»':
+            pos += 1  # spaces, and the quotes of 'nine "terrorist" sites', '50 „Terroristen“'
         if pos >= limit:
             return None
         m = unit_re.match(text, pos, limit)
@@ -667,12 +667,16 @@ def _plain_noun(ctx: _Context, fig: _Figure, sent: Sentence) -> None:
     fig.noun_start = m.start("noun")
 
 
+_QUOTE = '["“”„«»]?'
 _PLAIN_NOUN = {
     "de": re.compile(
-        r"\s+(?:(?:[a-zäöüß][\w-]*(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+er(?=\s+[A-ZÄÖÜ]))\s+){0,2}(?P<noun>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*)(?![\w-])"
+        rf"\s+{_QUOTE}(?:(?:[a-zäöüß][\w-]*(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+er(?=\s+[A-ZÄÖÜ])){_QUOTE}\s+){{0,2}}"
+        rf"{_QUOTE}(?P<noun>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*)(?![\w-])"
     ),
     "en": re.compile(
-        r"\s+(?:(?:(?:[a-z]+-)?[a-z]+(?:ed|al|ic|ive|ous|ary|ian|ese|ish|ern|ary|ing|ful|less|ble|ant|ent|y)|[A-Z][a-z]+)\s+){0,2}(?P<noun>[a-z][a-z-]{2,})(?![\w-])"
+        r"\s+(?:of\s+(?:the|its|their|these|those)\s+)?"
+        rf"(?:{_QUOTE}(?:(?:[a-z]+-)?[a-z]+(?:ed|al|ic|ive|ous|ary|ian|ese|ish|ern|ing|ful|less|ble|ant|ent|y)"
+        rf"|[A-Z][a-z]+){_QUOTE}\s+){{0,2}}{_QUOTE}(?P<noun>[a-z][a-z-]{{2,}})(?![\w-])"
     ),
 }
 _ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -997,7 +1001,16 @@ _PRESENT_IN = re.compile(
 )
 _IN_PLACE = re.compile(r"\s+(?:in|im|inside)\s")
 _BE_BEFORE = re.compile(r"(?<![\w])(?:sind|seien|waren|stehen|befinden\s+sich|are|were)\s+(?:\w+\s+){0,2}$")
-_GROUND_EQUIPMENT = frozenset({"tanks", "armored_vehicles", "artillery_systems", "vehicles"})
+# Shot down or 'abgeschossen', these are lost by their owner; only drones and missiles are intercepted.
+_OWN_LOSS = re.compile(
+    r"\s+(?:were|was|sind|seien|wurden)\s+(?:(?:also|locally|auch|lokal)\s+)?[\"“„]?(?:lost|verloren)"
+)
+_VALUE_OF = re.compile(
+    r"(?:Wert\s+von|worth|valued\s+at|im\s+Wert)\s+(?:(?:mehr\s+als|more\s+than|über|rund|about)\s+)?\S*$"
+)
+_SHOT_DOWN_IS_LOST = frozenset(
+    {"tanks", "armored_vehicles", "artillery_systems", "vehicles", "aircraft", "helicopters"}
+)
 _COORD_AFTER_VERB = re.compile(
     r"\s*(?:,\s*(?:(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)?|(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)",
     re.IGNORECASE,
@@ -1064,10 +1077,12 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             metric = "aid"
         if metric == "destroyed":
             metric, fig.by_enemy = "lost", True
+        own_loss = _OWN_LOSS.match(ctx.text, fig.np_end, sent.end) is not None  # 'another 20 were lost'
         if (
             metric == "lost"
             and unit is not None
             and unit.unit in ("drones", "missiles")
+            and not own_loss
             and _AIR_DEFENCE.search(ctx.text, sent.start, sent.end)
         ):
             metric = "intercepted"
@@ -1311,6 +1326,12 @@ def _subject(
         if fig.by_enemy and mentions[0][0] < fig.start:
             return lex.countries[code].adversary or code
         return code
+    if fig.metric in ("launched", "attacks") or (
+        fig.metric is None and unit in ("missiles", "drones", "bombs")
+    ):
+        target = _place_country(ctx, location)  # 'two missiles struck Sumy': fired by Ukraine's enemy
+        if target in lex.countries:
+            return lex.countries[target].adversary
     return None
 
 
@@ -1584,8 +1605,14 @@ def _claim(
         metric = "supplied"  # 'Teil des Pakets sind 18 Kampfpanzer': equipment in aid is delivered
     if not unit.tracked:
         metric = "count"
-    if metric == "intercepted" and unit.unit in _GROUND_EQUIPMENT:
+    if metric == "intercepted" and unit.unit in _SHOT_DOWN_IS_LOST:
         metric, fig.by_enemy = "lost", True  # 'Panzer abgeschossen': the shooter's enemy lost them
+    if (
+        metric == "supplied"
+        and unit.unit in _ALL_MONEY
+        and not _VALUE_OF.search(ctx.text, max(sent.start, fig.start - 30), fig.start)
+    ):
+        metric = "aid"  # money handed over is aid; 'weapons worth $100 billion' were supplied
     prev_place, (fallback, fallback_victim), giver, carried = earlier
     location = _location(ctx, fig, figures, sent)
     if location is not None and source is not None and _names_place(lex, source.name, location):
