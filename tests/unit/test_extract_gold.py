@@ -47,15 +47,15 @@ def test_heldout_gold_does_not_regress() -> None:
     report = evaluate_gold_file(gold)
     text = format_report(report)
     assert report.articles >= 44, text
-    assert report.recall >= 0.95, text
+    assert report.recall >= 0.96, text
     assert report.precision >= 0.97, text  # 0.983 before plain counts of any noun (recall 0.952)
     floors = {  # 44 articles since blind6b (measured before tuning: recall 0.80, precision 0.96) joined
         "qualifier": 0.975,
         "unit": 0.96,
-        "metric": 0.78,
+        "metric": 0.80,
         "subject": 0.705,
-        "source": 0.675,
-        "period": 0.915,
+        "source": 0.68,
+        "period": 0.93,
     }
     for name, score in report.fields.items():
         assert score.accuracy >= floors[name], f"{name}\n{text}"
@@ -66,8 +66,8 @@ def test_heldout_gold_does_not_regress() -> None:
     [  # blind when written (gold committed before the extractor saw them); floors at today's numbers
         ("blind9_de", 0.97, 0.99),  # blind: recall 0.921, precision 0.974
         ("blind9_en", 0.92, 0.98),  # blind: recall 0.826, precision 0.982
-        ("blind10_de", 0.91, 0.99),  # blind: recall 0.810, precision 1.000
-        ("blind10_en", 0.93, 0.98),  # blind: recall 0.812, precision 0.965
+        ("blind10_de", 0.915, 0.99),  # blind: recall 0.810, precision 1.000
+        ("blind10_en", 0.95, 0.98),  # blind: recall 0.812, precision 0.965
     ],
 )
 def test_blind_batches_do_not_regress(name: str, recall: float, precision: float) -> None:

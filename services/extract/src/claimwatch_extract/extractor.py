@@ -1535,6 +1535,10 @@ _SUBSET_GAP = re.compile(
 )
 
 
+def _is_people(ctx: _Context, fig: _Figure) -> bool:
+    return fig.unit_index is not None and ctx.lex.units[fig.unit_index].unit in _PERSON_UNITS
+
+
 def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
     """'über 10.000 Panzern und 20.000 gepanzerten Fahrzeugen': the qualifier and metric carry over."""
     for prev, fig in itertools.pairwise(figures):
@@ -1557,23 +1561,16 @@ def _distribute(ctx: _Context, figures: list[_Figure]) -> None:
         if fig.metric is None and fig.elliptic and whole is not None and any(f is whole for f in figures[:i]):
             fig.metric = whole.metric  # '35 civilians killed in El Fasher and 26 in Zamzam'
     for prev, fig in itertools.pairwise(figures):
-        # "38 Menschen getötet, darunter elf Kinder": a part of a toll shares its metric
-        if (
-            fig.metric is None
-            and prev.metric in _CASUALTY
-            and _SUBSET_GAP.search(ctx.text, prev.np_end, fig.start)
-            and fig.unit_index is not None
-            and ctx.lex.units[fig.unit_index].unit in _PERSON_UNITS
-        ):
+        # A part of a toll shares its metric: "38 Menschen getötet, darunter elf Kinder", and
+        # "More than 120 people, including 24 children, are feared dead"
+        if not (_is_people(ctx, prev) and _is_people(ctx, fig)):
+            continue
+        if not _SUBSET_GAP.search(ctx.text, prev.np_end, fig.start):
+            continue
+        if fig.metric is None and prev.metric in _CASUALTY:
             fig.metric = prev.metric
             fig.antecedent = fig.antecedent or prev
-        elif (  # "More than 120 people, including 24 children, are feared dead"
-            prev.metric is None
-            and fig.metric in _CASUALTY
-            and _SUBSET_GAP.search(ctx.text, prev.np_end, fig.start)
-            and prev.unit_index is not None
-            and ctx.lex.units[prev.unit_index].unit in _PERSON_UNITS
-        ):
+        elif prev.metric is None and fig.metric in _CASUALTY:
             prev.metric = fig.metric
     for prev, fig in reversed(list(itertools.pairwise(figures))):
         # "14 Panzer, 31 Artilleriesysteme und 45 Drohnen zerstört": the verb closes the list
