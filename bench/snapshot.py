@@ -20,6 +20,10 @@ from claimwatch_extract.extractor import extract_article
 from claimwatch_schemas import Article
 
 GOLD = ROOT / "tests" / "data"
+# The final blind set (blind11*) stays unseen: its gold is never read, nor are the held-out texts
+# being written for it (heldout/*_6*.txt), so no snapshot or speed-up can be tuned on it.
+UNSEEN_GOLD = "blind11"
+UNSEEN_ARTICLE = "_6"
 
 
 def _gold_article(article: str, gold: Path) -> Path:
@@ -31,12 +35,21 @@ def _gold_article(article: str, gold: Path) -> Path:
     raise FileNotFoundError(f"gold article {article!r} not found next to {gold}")
 
 
+def _unseen(article: str) -> bool:
+    path = Path(article)
+    return "heldout" in path.parts and UNSEEN_ARTICLE in path.name
+
+
 def _gold_articles() -> Iterator[tuple[str, Article]]:
     for gold in sorted(GOLD.glob("*.gold.jsonl")):
+        if gold.name.startswith(UNSEEN_GOLD):
+            continue
         for line in gold.read_text("utf-8").splitlines():
             if not line.strip():
                 continue
             record = json.loads(line)
+            if _unseen(str(record["article"])):
+                continue
             text = _gold_article(str(record["article"]), gold).read_text("utf-8")
             published = record.get("published")
             when = date.fromisoformat(published) if published else None

@@ -61,3 +61,27 @@ def test_entries_without_known_first_characters_are_tried_everywhere() -> None:
     alternation = Alternation([r"(?P<a>.x)", r"(?P<b>(?i:y)z)"], lead=r"(?<![\w])")
     text = "ax bx Yz yz " * 50
     assert _spans(alternation.finditer(text)) == _spans(alternation.pattern.finditer(text))
+
+
+@pytest.mark.parametrize("index", range(14))
+def test_short_texts_match_their_whole_pattern(index: int) -> None:
+    alternation = _lexicon_alternations()[index]
+    whole = alternation.pattern
+    rng = random.Random(100 + index)
+    for _ in range(300):
+        lo = rng.randrange(len(TEXT))
+        short = TEXT[lo : lo + rng.randrange(1, 120)]  # a new string: not the indexed text
+        assert _spans(alternation.finditer(short)) == _spans(whole.finditer(short))
+        a, b = alternation.search(short), whole.search(short)
+        assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup))
+        a, b = alternation.fullmatch(short), whole.fullmatch(short)
+        assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup))
+
+
+def test_fullmatch_of_every_entry_is_the_whole_pattern_s() -> None:
+    lex = lexicons()
+    names = [n for place in lex.places for n in place.names] + ["Ukraine", "Ukraine's", "NATO", "Kiew", "x"]
+    for alternation in _lexicon_alternations():
+        for name in names:
+            a, b = alternation.fullmatch(name), alternation.pattern.fullmatch(name)
+            assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup))

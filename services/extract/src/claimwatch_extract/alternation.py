@@ -156,23 +156,28 @@ def _no_word_before(lead: str, flags: int) -> bool:
 
 _WORD_RUN = re.compile(r"\w+")
 _HYPHEN = re.compile("-")
-_MIN_INDEXED = 400  # shorter texts are scanned directly: indexing them costs more than it saves
+_MIN_INDEXED = 400  # shorter texts are indexed for one scan only, not remembered
+
+
+def _starts(text: str, pos: int = 0, endpos: int = _MAX) -> list[int]:
+    """The starts of word-character runs and the hyphens in text[pos:endpos]: a match that no word
+    character may precede and that starts with a word character or a hyphen starts at one of them."""
+    words = [m.start() for m in _WORD_RUN.finditer(text, pos, endpos)]
+    if "-" not in text:
+        return words
+    hyphens = [m.start() for m in _HYPHEN.finditer(text, pos, endpos)]
+    return sorted(words + hyphens) if hyphens else words
 
 
 class _Index:
-    """Where a match can start in one text, with the two characters there, and each scan's candidates.
-
-    Those are the starts of word-character runs and the hyphens: a match that no word character
-    may precede and that starts with a word character or a hyphen starts at one of them.
-    """
+    """Where a match can start in one text, with the two characters there."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        words = [m.start() for m in _WORD_RUN.finditer(text)]
-        hyphens = [m.start() for m in _HYPHEN.finditer(text)]
-        self.starts = sorted(words + hyphens) if hyphens else words
+        self.starts = _starts(text)
         self.keys = [text[p : p + _KEY] for p in self.starts]
-        self.candidates: dict[int, list[int]] = {}
+        # per alternation: the positions a match can start at, and the pattern to try there
+        self.candidates: dict[int, tuple[list[int], list[re.Pattern[str] | None]]] = {}
 
 
 _last: _Index | None = None
@@ -256,27 +261,29 @@ class Alternation:
         self._by_key[key] = pattern
         return pattern
 
-    def _candidates(self, index: _Index) -> list[int]:
+    def _candidates(self, index: _Index) -> tuple[list[int], list[re.Pattern[str] | None]]:
         found = index.candidates.get(id(self))
         if found is None:
-            keep = map(self._may_start.__getitem__, index.keys)
-            found = index.candidates[id(self)] = list(itertools.compress(index.starts, keep))
+            keep = list(map(self._may_start.__getitem__, index.keys))
+            positions = list(itertools.compress(index.starts, keep))
+            patterns = list(map(self._for_key, itertools.compress(index.keys, keep)))
+            found = index.candidates[id(self)] = (positions, patterns)
         return found
 
     def candidates(self, text: str) -> list[int] | None:
         """The word starts and hyphens of `text` a match can start at by their first two
         characters, whatever the lead (None for a text too short to index)."""
         index = _index(text)
-        return None if index is None else self._candidates(index)
+        return None if index is None else self._candidates(index)[0]
 
-    def finditer_at(self, text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    def finditer_at(self, text: str, starts: list[int], endpos: int = _MAX) -> Iterator[re.Match[str]]:
         """`finditer(text)`, trying only `starts` (sorted): every position a match can start at."""
         done = 0  # matches do not overlap: the next one starts at or after the last one's end
         for p in starts:
             if p < done:
                 continue
             sub = self._for_key(text[p : p + _KEY])
-            m = sub.match(text, p) if sub is not None else None
+            m = sub.match(text, p, endpos) if sub is not None else None
             if m is not None:
                 yield m
                 done = m.end()
@@ -288,21 +295,24 @@ class Alternation:
         return sub.match(text, pos, endpos) if sub is not None else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int = _MAX) -> Iterator[re.Match[str]]:
-        index = _index(text) if self._indexed and pos >= 0 else None
-        if index is None:
+        if not self._indexed or pos < 0:
             yield from self.pattern.finditer(text, pos, endpos)
             return
-        candidates = self._candidates(index)
+        index = _index(text)
+        if index is None:
+            yield from self.finditer_at(text, _starts(text, pos, endpos), endpos)
+            return
+        positions, patterns = self._candidates(index)
         end = min(endpos, len(text))
         done = pos  # matches do not overlap: the next one starts at or after the last one's end
-        for i in range(bisect.bisect_left(candidates, pos), len(candidates)):
-            p = candidates[i]
+        for i in range(bisect.bisect_left(positions, pos), len(positions)):
+            p = positions[i]
             if p >= end:
                 break
-            if p < done:
+            sub = patterns[i]
+            if p < done or sub is None:
                 continue
-            sub = self._for_key(text[p : p + _KEY])
-            m = sub.match(text, p, endpos) if sub is not None else None
+            m = sub.match(text, p, endpos)
             if m is not None:
                 yield m
                 done = m.end()
@@ -311,7 +321,10 @@ class Alternation:
         return next(self.finditer(text, pos, endpos), None)  # the leftmost match, as search finds
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
-        return self.pattern.fullmatch(text, pos, endpos)
+        if pos < 0 or pos >= min(endpos, len(text)):
+            return self.pattern.fullmatch(text, pos, endpos)
+        sub = self._for_key(text[pos : pos + _KEY])
+        return sub.fullmatch(text, pos, endpos) if sub is not None else None
 
 
 __all__ = ["Alternation"]

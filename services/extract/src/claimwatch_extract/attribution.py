@@ -301,6 +301,22 @@ _GAP_OK = re.compile(
 )
 
 
+_WORDISH_PATTERN = re.compile(r"[\w\-()?:|]+")
+
+
+def _last_word_start(text: str, lo: int, end: int) -> int:
+    """Where the last run of word characters and hyphens before the whitespace that ends
+    text[lo:end] begins (`end` when text[lo:end] does not end in whitespace: nothing to find)."""
+    pos = end
+    while pos > lo and text[pos - 1].isspace():
+        pos -= 1
+    if pos == end:
+        return end
+    while pos > lo and (text[pos - 1].isalnum() or text[pos - 1] in "_-"):
+        pos -= 1
+    return pos
+
+
 class Attributor:
     """Finds and canonicalises sources; built once from the lexicons."""
 
@@ -308,22 +324,32 @@ class Attributor:
         self.lex = lex
         adj_alt = "|".join(rf"(?:[\w]+-)?{c.adjective_de}(?:e|en|er|es|em)?" for c in lex.countries.values())
         self._de_adj_before = re.compile(rf"(?P<adj>{adj_alt})\s+$", re.IGNORECASE)
+        # Adjectives of word characters and hyphens only match inside the window's last word.
+        adjectives = [c.adjective_de for c in lex.countries.values()]
+        self._adj_in_last_word = all(_WORDISH_PATTERN.fullmatch(a) for a in adjectives)
         self._titles = lex.title_re
         self._bare_names = frozenset(n for b in lex.bodies for n in (b.canonical, b.nominative))
         self._last: _Scan | None = None
 
     # -- candidates ---------------------------------------------------------------------------
 
+    def _adjective_before(self, text: str, start: int) -> re.Match[str] | None:
+        """`_de_adj_before` searched in the 40 characters before `start`, in `text` itself."""
+        lo = max(0, start - 40)
+        if self._adj_in_last_word:
+            lo = _last_word_start(text, lo, start)
+        return self._de_adj_before.search(text, lo, start)
+
     def _country_before(self, text: str, start: int, lang: Lang) -> tuple[str, int] | None:
         """A demonym or country genitive right before a body noun: (country code, start)."""
         window = text[max(0, start - 40) : start]
         offset = start - len(window)
         if lang == "de":
-            adj = self._de_adj_before.search(window)
+            adj = self._adjective_before(text, start)
             if adj:
                 code = self.lex.adjective_re.match(adj.group("adj"))
                 if code and code.lastgroup:
-                    return code.lastgroup, offset + adj.start()
+                    return code.lastgroup, adj.start()
             prefix = re.search(r"(?P<p>[A-Z]{2,3})-$", window)
             if prefix:
                 for c in self.lex.countries.values():
@@ -362,7 +388,7 @@ class Attributor:
             if code is None:
                 return body.nominative, start
             country = self.lex.countries[code]
-            adj_match = self._de_adj_before.search(text[max(0, m.start() - 40) : m.start()])
+            adj_match = self._adjective_before(text, m.start())
             if adj_match and found:
                 stem = _adjective_base(adj_match.group("adj")).lower()
                 if "-" in stem:
@@ -752,14 +778,35 @@ def resolve_person(name: str, text: str) -> str:
     return found
 
 
+def _name_run_end(text: str, pos: int) -> int:
+    while pos < len(text) and (text[pos] in _NAME_RUN_CHARS or text[pos].isspace()):
+        pos += 1
+    return pos
+
+
+def _full_name_before(name: str, text: str, seen: int) -> re.Match[str] | None:
+    """The first 'First Surname' in `text` that ends in `name` (first seen at `seen`)."""
+    full = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b")
+    if not _NAME_RUN_CHARS.issuperset(name):
+        return full.search(text, _name_run_start(text, seen))
+    # A match is made of name characters and spaces: it lies in the run around an occurrence of
+    # `name`, so only those runs are searched (one character past a run for the closing \b).
+    while seen >= 0:
+        end = _name_run_end(text, seen)
+        m = full.search(text, _name_run_start(text, seen), end + 1)
+        if m is not None:
+            return m
+        seen = text.find(name, end)
+    return None
+
+
 def _resolve_person(name: str, text: str) -> str:
     if " " in name:
         return name
     seen = text.find(name)
     if seen < 0:
         return name
-    full = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b")
-    m = full.search(text, _name_run_start(text, seen))
+    m = _full_name_before(name, text, seen)
     if m:
         tokens = m.group(1).split()
         while tokens and tokens[0] in _STOP_NAMES:

@@ -21,7 +21,7 @@ from claimwatch_schemas import Article, Claim, Evidence, Qualifier, claim_id_for
 
 from .attribution import Attributor, Source, resolve_person
 from .language import SUPPORTED, detect_language
-from .lexicons import Compiled, Lang, UnitEntry, lexicons
+from .lexicons import Compiled, Lang, PlaceEntry, UnitEntry, lexicons
 from .numbers import NumberMention, find_numbers
 from .sentences import Sentence, quote_spans, split_sentences
 
@@ -1248,14 +1248,40 @@ def _location(ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentenc
     return best[1] if best else None
 
 
+@dataclass(frozen=True)
+class _PlaceNames:
+    """The place lexicon by display name: every name written for it, and its country."""
+
+    places: list[PlaceEntry]
+    names: dict[str, frozenset[str]]
+    country: dict[str, str]  # of the first entry with the name
+
+
+_place_names: _PlaceNames | None = None  # for the places last asked about
+
+
+def _by_place_name(lex: Compiled) -> _PlaceNames:
+    global _place_names
+    found = _place_names
+    if found is None or found.places is not lex.places:
+        names: dict[str, set[str]] = {}
+        country: dict[str, str] = {}
+        for p in lex.places:
+            names.setdefault(p.name, set()).update(p.names)
+            country.setdefault(p.name, p.country)
+        frozen = {name: frozenset(written) for name, written in names.items()}
+        found = _place_names = _PlaceNames(lex.places, frozen, country)
+    return found
+
+
 def _names_place(lex: Compiled, name: str, place: str) -> bool:
-    return any(p.name == place and name in p.names for p in lex.places)
+    return name in _by_place_name(lex).names.get(place, frozenset())
 
 
 def _place_country(ctx: _Context, name: str | None) -> str | None:
     if name is None:
         return None
-    return next((p.country for p in ctx.lex.places if p.name == name), None)
+    return _by_place_name(ctx.lex).country.get(name)
 
 
 def _subject(
