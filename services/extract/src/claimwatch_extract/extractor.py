@@ -226,9 +226,6 @@ _TOLL = {
         re.IGNORECASE,
     ),
 }
-_TOLL_METRIC = re.compile(
-    r"verletz|verwund|injur|wound|vermiss|missing|vertrieb|flücht|displac|refugee", re.IGNORECASE
-)
 _VERB_BEFORE = {
     "de": re.compile(
         r"(?:tötete|töteten|verletzte|verletzten|verwundete|verwundeten|entführte|entführten|verschleppte|"

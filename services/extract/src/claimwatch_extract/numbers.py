@@ -138,7 +138,6 @@ def _build(lang: Lang) -> Alternation:
 _NUMBER_RE: dict[Lang, Alternation] = {"de": _build("de"), "en": _build("en")}
 _SIGN = re.compile("[$€£]")
 _DE_MORPH_RE = re.compile(_DE_MORPH, re.IGNORECASE)
-_EN_WORD_RE = re.compile(_EN_WORD, re.IGNORECASE)
 _RANGE_GAP = {
     "de": re.compile(r"-?\s*(?:-|–|—|bis(?:\s+zu)?|oder)\s*$", re.IGNORECASE),
     "en": re.compile(r"-?\s*(?:-|–|—|to|or)\s*$", re.IGNORECASE),
