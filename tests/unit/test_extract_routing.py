@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from claimwatch_extract import extractor
 from claimwatch_extract.routing import route_article
+from claimwatch_schemas import Claim
 
 
 def test_invalid_json_becomes_a_dead_letter_with_the_original_bytes() -> None:
@@ -29,16 +27,14 @@ def test_missing_value_is_a_dead_letter_not_a_crash() -> None:
     assert routed.dead_letter.value == b""
 
 
-def test_an_extraction_bug_dead_letters_the_article_instead_of_dropping_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # monkeypatch stands in for a bug: no real input is known to make extraction fail.
-    def broken(*_: object, **__: object) -> None:
+def test_an_extraction_bug_dead_letters_the_article_instead_of_dropping_it() -> None:
+    # A stand-in for a bug in extract_claims: no real input is known to make extraction fail.
+    # Passed in, not monkeypatched: the extractor is compiled, and calls inside it are not looked up.
+    def broken(*_: object) -> list[Claim]:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(extractor, "extract_claims", broken)
     raw = b'{"id": "a1", "language": "de", "text": "Russland hat 1150 Soldaten verloren."}'
-    routed = route_article(b"a1", raw)
+    routed = route_article(b"a1", raw, broken)
     assert routed.claims == []
     assert routed.dead_letter is not None
     assert (routed.dead_letter.value, routed.dead_letter.headers["claimwatch-error"]) == (

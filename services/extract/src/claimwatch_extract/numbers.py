@@ -173,12 +173,12 @@ def parse_german_words(word: str) -> tuple[float, float] | None:
         elif part in _DE_ONES:
             current += _DE_ONES[part]
         elif part == "hundert":
-            current = (current or 1) * 100
-            last_mult = 100
+            current = (current or 1.0) * 100.0
+            last_mult = 100.0
         elif part == "tausend":
-            total += (current or 1) * 1000
-            current = 0
-            last_mult = 1000
+            total += (current or 1.0) * 1000.0
+            current = 0.0
+            last_mult = 1000.0
         else:
             return None
         if part not in _DE_MULT:
@@ -205,8 +205,8 @@ def parse_english_words(words: str) -> tuple[float, float] | None:
             current = (current or 1) * 100
             last_mult = 100.0
         elif tok in _EN_MULT:
-            total += (current or 1) * _EN_MULT[tok]
-            current = 0
+            total += (current or 1.0) * _EN_MULT[tok]
+            current = 0.0
             last_mult = float(_EN_MULT[tok])
         else:
             return None

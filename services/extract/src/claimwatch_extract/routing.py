@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from claimwatch_extract.extractor import extract_article
+from claimwatch_extract.extractor import ClaimsOf, extract_article
 from claimwatch_schemas import Article
 
 
@@ -33,8 +33,10 @@ def dead_letter(key: bytes | None, value: bytes, error: str, reason: str) -> Out
     )
 
 
-def route_article(key: bytes | None, value: bytes | None) -> Routed:
-    """Claims of one raw `articles` record keyed by figure key; any bad input becomes a dead letter."""
+def route_article(key: bytes | None, value: bytes | None, claims_of: ClaimsOf | None = None) -> Routed:
+    """Claims of one raw `articles` record keyed by figure key; any bad input becomes a dead letter.
+
+    `claims_of`: see `extract_article`."""
     raw = value or b""
     try:
         article = Article.model_validate_json(raw).with_id()
@@ -42,7 +44,7 @@ def route_article(key: bytes | None, value: bytes | None) -> Routed:
         reason = "; ".join(f"{'/'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in error.errors())
         return Routed(dead_letter=dead_letter(key, raw, "invalid_article", reason))
     try:
-        extraction = extract_article(article)
+        extraction = extract_article(article, claims_of)
     except Exception as error:  # a bug anywhere in extraction: dead-letter the record, keep the stream
         return Routed(dead_letter=dead_letter(key, raw, "extraction_failed", repr(error)))
     if extraction.outcome != "ok":
