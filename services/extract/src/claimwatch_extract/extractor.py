@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
-from claimwatch_schemas import Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
+from claimwatch_schemas import SCHEMA_VERSION, Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
 
 from .attribution import Attributor, Source, resolve_person
 from .language import SUPPORTED, detect_language
@@ -1676,26 +1676,47 @@ def _claim(
     start, end = fig.start, fig.end
     # Every value is of its field's type by construction (tests/unit/test_extract_fields.py checks
     # that claims validate), so the claim is built without validating it again.
-    return Claim.model_construct(
-        claim_id=claim_id_for(article_id, start, end),
-        article_id=article_id,
-        figure_key=_figure_key(subject, metric, unit_name, period, source_id),
-        value=float(n.value),
-        value_max=None if n.value_max is None else float(n.value_max),
-        qualifier=fig.qualifier or Qualifier.EXACT,
-        vague=n.vague,
-        unit=unit_name,
-        metric=metric,
-        subject=subject,
-        source=source_name,
-        source_id=source_id,
-        location=location,
-        period=period,
-        evidence=Evidence.model_construct(text=sent.text, start=start, end=end),
-        language=ctx.lang,
-        published_at=published_at,
-        tracked=tracked,
-    )
+    evidence = _construct(Evidence, _EVIDENCE_SET, {"text": sent.text, "start": start, "end": end})
+    values: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "claim_id": claim_id_for(article_id, start, end),
+        "article_id": article_id,
+        "figure_key": _figure_key(subject, metric, unit_name, period, source_id),
+        "value": float(n.value),
+        "value_max": None if n.value_max is None else float(n.value_max),
+        "qualifier": fig.qualifier or Qualifier.EXACT,
+        "vague": n.vague,
+        "unit": unit_name,
+        "metric": metric,
+        "subject": subject,
+        "source": source_name,
+        "source_id": source_id,
+        "location": location,
+        "period": period,
+        "evidence": evidence,
+        "language": ctx.lang,
+        "published_at": published_at,
+        "tracked": tracked,
+    }
+    return _construct(Claim, _CLAIM_SET, values)
+
+
+_Model = TypeVar("_Model", Claim, Evidence)
+# The fields `model_construct` would record as set: all but the defaulted schema_version.
+_CLAIM_SET = frozenset(Claim.model_fields) - {"schema_version"}
+_EVIDENCE_SET = frozenset(Evidence.model_fields)
+
+
+def _construct(cls: type[_Model], fields_set: frozenset[str], values: dict[str, Any]) -> _Model:
+    """What `cls.model_construct(**values)` builds, for a plain model (no aliases, extras, private
+    attributes or post-init) and `values` holding every field in declaration order, `fields_set`
+    those passed explicitly; ~5x faster, as pydantic looks up aliases and defaults per field."""
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_fields_set__", set(fields_set))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
 
 
 @lru_cache(maxsize=4096)
