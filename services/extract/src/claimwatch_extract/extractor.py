@@ -21,7 +21,7 @@ from claimwatch_schemas import SCHEMA_VERSION, Article, Claim, Evidence, Qualifi
 
 from .attribution import Attributor, Source, resolve_person
 from .language import SUPPORTED, detect_language
-from .lexicons import Compiled, Lang, PlaceEntry, UnitEntry, lexicons
+from .lexicons import Compiled, CountryEntry, Lang, PlaceEntry, UnitEntry, lexicons
 from .numbers import NumberMention, find_numbers
 from .sentences import Sentence, quote_spans, split_sentences
 
@@ -412,8 +412,44 @@ class _Context:
 def _scan_countries(text: str, lang: Lang, lex: Compiled) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), m.lastgroup) for m in lex.country_re[lang].finditer(text) if m.lastgroup]
     if lang == "de":
-        found += [(m.start(), m.end(), m.lastgroup) for m in lex.adjective_re.finditer(text) if m.lastgroup]
+        for lo, hi in _adjective_runs(text, lex):
+            hits = lex.adjective_re.finditer(text, lo, hi)
+            found += [(m.start(), m.end(), m.lastgroup) for m in hits if m.lastgroup]
     return sorted(found)
+
+
+_ADJECTIVE_HINT = re.compile("isch|deutsch", re.IGNORECASE)  # what `adjective_re`'s lookahead asks for
+_WORDISH = re.compile(r"[\w\-()?:|]+")  # an adjective pattern of word characters and hyphens only
+_wordish_adjectives: tuple[dict[str, CountryEntry], bool] | None = None  # for the countries last asked about
+
+
+def _is_word_or_hyphen(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"  # `re`'s \w is isalnum() or '_'
+
+
+def _adjective_runs(text: str, lex: Compiled) -> list[tuple[int, int]]:
+    """Where `adjective_re` can match in `text`: its lookahead wants 'isch' or 'deutsch' after
+    word characters and hyphens, and (when every adjective is made of those) a match lies in one
+    run of them; so the runs holding a hint are scanned, in order, instead of every position."""
+    global _wordish_adjectives
+    known = _wordish_adjectives
+    if known is None or known[0] is not lex.countries:
+        wordish = all(_WORDISH.fullmatch(c.adjective_de) for c in lex.countries.values())
+        known = _wordish_adjectives = (lex.countries, wordish)
+    if not known[1]:
+        return [(0, len(text))]
+    runs: list[tuple[int, int]] = []
+    end = -1
+    for hint in _ADJECTIVE_HINT.finditer(text):
+        if hint.start() < end:
+            continue  # in the run already found
+        start, end = hint.start(), hint.end()
+        while start > 0 and _is_word_or_hyphen(text[start - 1]):
+            start -= 1
+        while end < len(text) and _is_word_or_hyphen(text[end]):
+            end += 1
+        runs.append((start, end))
+    return runs
 
 
 def _scan_places(text: str, lex: Compiled) -> list[tuple[int, int, int]]:
