@@ -8,7 +8,7 @@ import pytest
 
 from claimwatch_extract.extractor import extract_article
 from claimwatch_extract.lexicons import Lang
-from claimwatch_schemas import Article, Claim, Qualifier, claim_id_for, figure_key
+from claimwatch_schemas import Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
 
 
 def claims(text: str, lang: Lang) -> list[Claim]:
@@ -636,3 +636,21 @@ def test_a_population_is_a_plain_count_and_gazas_ministry_is_named() -> None:
         (2_100_000, "people", "count", False),
     ]
     assert found[0].source == "Gaza health ministry"
+
+
+def test_claims_are_what_model_construct_builds() -> None:
+    """The claims' fast construction matches pydantic's `model_construct` exactly."""
+    text = "Laut dem ukrainischen Generalstab hat Russland seit Kriegsbeginn rund 600.000 Soldaten verloren."
+    found = claims(text, "de") + claims("Hamas said 1,200 people were killed and dozens wounded.", "en")
+    assert found
+    for claim in found:
+        given = {name: getattr(claim, name) for name in Claim.model_fields if name != "schema_version"}
+        evidence = claim.evidence.model_dump()
+        given["evidence"] = Evidence.model_construct(**evidence)
+        reference = Claim.model_construct(**given)
+        assert list(claim.__dict__) == list(reference.__dict__)
+        assert claim == reference
+        assert claim.model_fields_set == reference.model_fields_set
+        assert claim.evidence.model_fields_set == reference.evidence.model_fields_set
+        assert claim.__pydantic_extra__ is None
+        assert claim.__pydantic_private__ is None

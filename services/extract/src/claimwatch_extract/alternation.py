@@ -156,16 +156,17 @@ def _no_word_before(lead: str, flags: int) -> bool:
 
 _WORD_RUN = re.compile(r"\w+")
 _HYPHEN = re.compile("-")
+_start = re.Match.start  # a method of C: mapped over matches without a Python frame per match
 _MIN_INDEXED = 400  # shorter texts are indexed for one scan only, not remembered
 
 
 def _starts(text: str, pos: int = 0, endpos: int = _MAX) -> list[int]:
     """The starts of word-character runs and the hyphens in text[pos:endpos]: a match that no word
     character may precede and that starts with a word character or a hyphen starts at one of them."""
-    words = [m.start() for m in _WORD_RUN.finditer(text, pos, endpos)]
+    words = list(map(_start, _WORD_RUN.finditer(text, pos, endpos)))
     if "-" not in text:
         return words
-    hyphens = [m.start() for m in _HYPHEN.finditer(text, pos, endpos)]
+    hyphens = list(map(_start, _HYPHEN.finditer(text, pos, endpos)))
     return sorted(words + hyphens) if hyphens else words
 
 
@@ -177,7 +178,7 @@ class _Index:
         self.starts = _starts(text)
         self.keys = [text[p : p + _KEY] for p in self.starts]
         # per alternation: the positions a match can start at, and the pattern to try there
-        self.candidates: dict[int, tuple[list[int], list[re.Pattern[str] | None]]] = {}
+        self.candidates: dict[int, tuple[list[int], list[re.Pattern[str]]]] = {}
 
 
 _last: _Index | None = None
@@ -195,17 +196,19 @@ def _index(text: str) -> _Index | None:
     return index
 
 
-class _KeyTable(dict[str, bool]):
-    """Whether a match of an alternation can start with a key: filled as keys turn up."""
+class _KeyTable(dict[str, re.Pattern[str] | None]):
+    """The pattern of the entries a match starting with a key can come from (None: none), filled
+    as keys turn up; a dict lookup, so scans map keys to patterns without a Python call per key."""
 
     def __init__(self, alternation: Alternation) -> None:
         super().__init__()
         self._alternation = alternation
 
-    def __missing__(self, key: str) -> bool:
-        found = self._alternation._for_key(key) is not None
-        if len(self) < _MAX_KEYS:
-            self[key] = found
+    def __missing__(self, key: str) -> re.Pattern[str] | None:
+        found = self._alternation._pattern_for(key)
+        if len(self) >= _MAX_KEYS:
+            self.clear()
+        self[key] = found
         return found
 
 
@@ -232,8 +235,7 @@ class Alternation:
         # character or a hyphen, a match starts where `_Index` looks: scanning there is exact.
         kind = max((e.kind for e in self._entries), default=_OTHER)
         self._indexed = _no_word_before(lead, flags) and kind <= _WORD_OR_HYPHEN
-        self._by_key: dict[str, re.Pattern[str] | None] = {}
-        self._may_start = _KeyTable(self)
+        self._by_key = _KeyTable(self)
         self._by_entries: dict[tuple[int, ...], re.Pattern[str]] = {}
 
     def _compile(self, entries: Sequence[int]) -> re.Pattern[str]:
@@ -244,30 +246,24 @@ class Alternation:
             alts = [self._alternatives[i] for i in entries]
         return re.compile(f"{self._lead}(?:{'|'.join(alts)}){self._tail}", self._flags)
 
-    def _for_key(self, key: str) -> re.Pattern[str] | None:
+    def _pattern_for(self, key: str) -> re.Pattern[str] | None:
         """The pattern of the entries a match starting with `key` can come from (None: none)."""
-        try:
-            return self._by_key[key]
-        except KeyError:
-            pass
         entries = tuple(i for i, e in enumerate(self._entries) if e.any or e.may_start(key))
-        pattern = None
-        if entries:
-            pattern = self._by_entries.get(entries)
-            if pattern is None:
-                pattern = self._by_entries[entries] = self._compile(entries)
-        if len(self._by_key) >= _MAX_KEYS:
-            self._by_key.clear()
-        self._by_key[key] = pattern
+        if not entries:
+            return None
+        pattern = self._by_entries.get(entries)
+        if pattern is None:
+            pattern = self._by_entries[entries] = self._compile(entries)
         return pattern
 
-    def _candidates(self, index: _Index) -> tuple[list[int], list[re.Pattern[str] | None]]:
+    def _candidates(self, index: _Index) -> tuple[list[int], list[re.Pattern[str]]]:
         found = index.candidates.get(id(self))
         if found is None:
-            keep = list(map(self._may_start.__getitem__, index.keys))
-            positions = list(itertools.compress(index.starts, keep))
-            patterns = list(map(self._for_key, itertools.compress(index.keys, keep)))
-            found = index.candidates[id(self)] = (positions, patterns)
+            # Patterns are true and None is false: compress keeps the positions with a pattern.
+            patterns = list(map(self._by_key.__getitem__, index.keys))
+            positions = list(itertools.compress(index.starts, patterns))
+            kept: list[re.Pattern[str]] = list(filter(None, patterns))
+            found = index.candidates[id(self)] = (positions, kept)
         return found
 
     def candidates(self, text: str) -> list[int] | None:
@@ -282,7 +278,7 @@ class Alternation:
         for p in starts:
             if p < done:
                 continue
-            sub = self._for_key(text[p : p + _KEY])
+            sub = self._by_key[text[p : p + _KEY]]
             m = sub.match(text, p, endpos) if sub is not None else None
             if m is not None:
                 yield m
@@ -291,7 +287,7 @@ class Alternation:
     def match(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
         if pos < 0 or pos >= min(endpos, len(text)):
             return self.pattern.match(text, pos, endpos)
-        sub = self._for_key(text[pos : pos + _KEY])
+        sub = self._by_key[text[pos : pos + _KEY]]
         return sub.match(text, pos, endpos) if sub is not None else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int = _MAX) -> Iterator[re.Match[str]]:
@@ -303,14 +299,11 @@ class Alternation:
             yield from self.finditer_at(text, _starts(text, pos, endpos), endpos)
             return
         positions, patterns = self._candidates(index)
-        end = min(endpos, len(text))
+        lo = bisect.bisect_left(positions, pos)
+        hi = bisect.bisect_left(positions, min(endpos, len(text)), lo)
         done = pos  # matches do not overlap: the next one starts at or after the last one's end
-        for i in range(bisect.bisect_left(positions, pos), len(positions)):
-            p = positions[i]
-            if p >= end:
-                break
-            sub = patterns[i]
-            if p < done or sub is None:
+        for p, sub in zip(positions[lo:hi], patterns[lo:hi], strict=True):
+            if p < done:
                 continue
             m = sub.match(text, p, endpos)
             if m is not None:
@@ -323,7 +316,7 @@ class Alternation:
     def fullmatch(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
         if pos < 0 or pos >= min(endpos, len(text)):
             return self.pattern.fullmatch(text, pos, endpos)
-        sub = self._for_key(text[pos : pos + _KEY])
+        sub = self._by_key[text[pos : pos + _KEY]]
         return sub.fullmatch(text, pos, endpos) if sub is not None else None
 
 

@@ -301,6 +301,7 @@ _GAP_OK = re.compile(
 )
 
 
+_MAX_REMEMBERED = 4096  # bound on the name strings whose lexicon checks are remembered
 _WORDISH_PATTERN = re.compile(r"[\w\-()?:|]+")
 
 
@@ -330,6 +331,7 @@ class Attributor:
         self._titles = lex.title_re
         self._bare_names = frozenset(n for b in lex.bodies for n in (b.canonical, b.nominative))
         self._last: _Scan | None = None
+        self._body_in_words: dict[tuple[str, Lang], bool] = {}
 
     # -- candidates ---------------------------------------------------------------------------
 
@@ -414,10 +416,14 @@ class Attributor:
     def _person(self, text: str, start: int, end: int, lang: Lang, forward: bool) -> _Candidate | None:
         """A person's name (titles dropped) in text[start:end], the one nearest the cue."""
         segment = text[start:end]
-        matches = list(_PERSON.finditer(segment))
-        if not matches:
+        m: re.Match[str] | None = None
+        if forward:
+            m = _PERSON.search(segment)
+        else:
+            for m in _PERSON.finditer(segment):  # noqa: B007 - the last one is wanted
+                pass
+        if m is None:
             return None
-        m = matches[0] if forward else matches[-1]
         if forward and m.start() > 45:
             return None
         if not forward and len(segment) - m.end() > 45:
@@ -430,7 +436,7 @@ class Attributor:
             speaks_for = speaks_for or self._institution(tokens[0])
             tokens.pop(0)
         rest = " ".join(tokens)
-        if self.lex.named_source_re.search(rest) or self.lex.body_re[lang].search(rest):
+        if self._names_body(rest, lang):
             return None
         article_before = re.search(
             r"(?<![\w])(?:der|die|das|dem|den|des|ein|eine|einem|einer|the|a|an)\s+$", segment[: m.start()]
@@ -478,6 +484,17 @@ class Attributor:
             True,
             speaks_for,
         )
+
+    def _names_body(self, words: str, lang: Lang) -> bool:
+        """Whether `words` name a source or body anywhere (remembered: names recur)."""
+        key = (words, lang)
+        found = self._body_in_words.get(key)
+        if found is None:
+            if len(self._body_in_words) >= _MAX_REMEMBERED:
+                self._body_in_words.clear()
+            named = self.lex.named_source_re.search(words) or self.lex.body_re[lang].search(words)
+            found = self._body_in_words[key] = named is not None
+        return found
 
     def _institution(self, title: str) -> str | None:
         """The named body in a title word ('NATO-Generalsekretär', 'Kremlin'), as an id."""
