@@ -38,8 +38,10 @@ class Rig:
         return (await self.subscriptions.add(request, datetime.now(UTC))).id
 
 
-@pytest.fixture
-async def rig(redis_client: aioredis.Redis) -> AsyncIterator[Rig]:
+@pytest.fixture(params=["one by one", "batches"])
+async def rig(redis_client: aioredis.Redis, request: pytest.FixtureRequest) -> AsyncIterator[Rig]:
+    """The dispatcher hands the webhooks one alert at a time, or each feed read as a batch (as the
+    service does)."""
     keys = Keys()
     settings = AlertSettings(
         alert_webhook_attempts=3, alert_webhook_backoff=0.05, alert_webhook_backoff_max=0.2
@@ -48,7 +50,13 @@ async def rig(redis_client: aioredis.Redis) -> AsyncIterator[Rig]:
     async with httpx.AsyncClient(timeout=5) as http:
         webhooks = WebhookDispatcher(redis_client, keys, subscriptions, http, settings)
         dispatcher = Dispatcher(
-            redis_client, keys, group="webhooks", consumer="test", deliver=webhooks, block_ms=200
+            redis_client,
+            keys,
+            group="webhooks",
+            consumer="test",
+            deliver=webhooks,
+            deliver_batch=webhooks.many if request.param == "batches" else None,
+            block_ms=200,
         )
         task = asyncio.create_task(dispatcher.run())
         yield Rig(FigureStore(redis_client, keys), subscriptions, webhooks)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Literal
 
-from claimwatch_alert.claim_records import ClaimDeadLetter, route_claim
+import pytest
+from pydantic import BaseModel
+
+from claimwatch_alert.claim_records import ClaimDeadLetter, float_paths, route_claim
 from claimwatch_schemas import Claim
 from tests.integration.test_alert_support import make_claim
 
@@ -37,3 +40,31 @@ def test_bad_records_become_dead_letters_keeping_key_and_bytes(value: bytes | No
     assert (routed.key, routed.value) == (b"key-1", value or b"")
     assert routed.error == "invalid_claim"
     assert field in routed.reason
+
+
+def test_an_infinite_value_max_is_a_dead_letter_naming_it() -> None:
+    value = make_claim("a-1", 600_000, value_max=700_000).model_dump_json().encode()
+    routed = route_claim(b"k", value.replace(b'"value_max":700000.0', b'"value_max":-1e999'))
+    assert isinstance(routed, ClaimDeadLetter)
+    assert routed.reason == "value_max: -inf is not a finite number"
+
+
+class _Inner(BaseModel):
+    ratio: float
+    label: str
+
+
+class _Outer(BaseModel):
+    amount: float | None = None
+    inner: _Inner
+    kind: Literal["a", "b"] = "a"
+
+
+class _Listed(BaseModel):
+    amounts: list[float]
+
+
+def test_the_fields_that_can_hold_a_float_are_found_in_nested_models() -> None:
+    assert float_paths(Claim) == [("value",), ("value_max",)]
+    assert float_paths(_Outer) == [("amount",), ("inner", "ratio")]
+    assert float_paths(_Listed) is None  # a container: every value is walked instead

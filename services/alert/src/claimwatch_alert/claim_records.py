@@ -7,9 +7,13 @@ A dead letter keeps the record's original key and bytes and states the error in 
 from __future__ import annotations
 
 import math
+import types
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Literal, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from claimwatch_schemas import Claim
 
@@ -51,10 +55,55 @@ def route_claim(key: bytes | None, value: bytes | None) -> Claim | ClaimDeadLett
     except ValidationError as error:
         reason = "; ".join(f"{'/'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in error.errors())
         return claim_dead_letter(key, value, "invalid_claim", reason)
-    for where, number in _floats(claim.model_dump()):
+    for where, number in _claim_floats(claim):
         if not math.isfinite(number):
             return claim_dead_letter(key, value, "invalid_claim", f"{where}: {number} is not a finite number")
     return claim
+
+
+_SCALARS = (str, int, bool, datetime, date, type(None), Enum)
+Path = tuple[str, ...]
+
+
+def float_paths(model: type[BaseModel]) -> list[Path] | None:
+    """Where a model (and the models in it) can hold a float: the field paths; None when a field's
+    type is one this does not look into (a list, a dict, Any, ...), so every value must be walked."""
+    paths: list[Path] = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        union = get_origin(annotation) in (Union, types.UnionType)
+        for option in get_args(annotation) if union else (annotation,):
+            if option is float:
+                paths.append((name,))
+            elif get_origin(option) is Literal:
+                if not all(isinstance(choice, str | int | bool) for choice in get_args(option)):
+                    return None
+            elif isinstance(option, type) and issubclass(option, BaseModel):
+                inner = float_paths(option)
+                if inner is None:
+                    return None
+                paths += [(name, *path) for path in inner]
+            elif not (isinstance(option, type) and issubclass(option, _SCALARS)):
+                return None
+    return paths
+
+
+_CLAIM_FLOATS = float_paths(Claim)
+
+
+def _claim_floats(claim: Claim) -> list[tuple[str, float]]:
+    """Every float of a claim with its path: read from the fields that can hold one (known from
+    the model, so no dump of the whole claim), or from a dump when the model is not that simple."""
+    if _CLAIM_FLOATS is None:
+        return _floats(claim.model_dump())
+    found: list[tuple[str, float]] = []
+    for path in _CLAIM_FLOATS:
+        data: object = claim
+        for name in path:
+            data = getattr(data, name, None)
+        if isinstance(data, float):
+            found.append(("/".join(path), data))
+    return found
 
 
 def _floats(data: object, where: str = "") -> list[tuple[str, float]]:

@@ -153,7 +153,7 @@ class AlertService:
             publisher = KafkaAlertPublisher(self.producer, settings.topic_alerts)
             dispatchers = [
                 self._dispatcher(KAFKA_GROUP, publisher, publisher.many),
-                self._dispatcher(WEBHOOK_GROUP, self.webhooks),
+                self._dispatcher(WEBHOOK_GROUP, self.webhooks, self.webhooks.many),
             ]
             tasks += [asyncio.create_task(d.run(), name=f"dispatcher-{d.group}") for d in dispatchers]
         tasks.append(asyncio.create_task(server.serve(), name="http"))

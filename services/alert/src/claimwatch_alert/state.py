@@ -34,11 +34,12 @@ import random
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
+from claimwatch_alert.figure_cache import FigureCache
 from claimwatch_alert.keys import Keys
 from claimwatch_alert.rules import (
     DEFAULT_LIMITS,
@@ -101,38 +102,36 @@ end
 return k
 """
 
-PARSED_CACHE_SIZE = 4096
-
-M = TypeVar("M", Figure, ConflictingValue)
+PARSED_CACHE_SIZE = 1024
 
 
-class _Parsed(Generic[M]):
-    """Models by the exact JSON they were read from (or written as), least recently used dropped.
+class _Parsed:
+    """Current values (`ConflictingValue`) by the exact JSON they were read from or written as,
+    least recently used dropped. Family hashes change only when this service writes them, so most
+    reads return bytes seen before: no validation then. Values are never mutated (the rules copy).
+    An entry takes ~2 kB with its model, so 1,024 of them fill within the first minute at load
+    and then stay at ~2 MB (with 4,096 the cache kept growing for minutes in the soak)."""
 
-    Records change only when this service writes them, so most reads of a busy figure or family
-    return bytes seen before: no validation then. Values are never mutated (the rules copy)."""
-
-    def __init__(self, model: type[M], size: int = PARSED_CACHE_SIZE) -> None:
-        self.model: type[M] = model
+    def __init__(self, size: int = PARSED_CACHE_SIZE) -> None:
         self.size = size
-        self._items: OrderedDict[bytes, M] = OrderedDict()
+        self._items: OrderedDict[bytes, ConflictingValue] = OrderedDict()
 
-    def parse(self, raw: bytes | str) -> M:
+    def parse(self, raw: bytes | str) -> ConflictingValue:
         key = raw.encode() if isinstance(raw, str) else raw
         found = self._items.get(key)
         if found is None:
-            found = self.model.model_validate_json(key)
+            found = ConflictingValue.model_validate_json(key)
             self.remember(key, found)
         else:
             self._items.move_to_end(key)
         return found
 
-    def dump(self, item: M) -> str:
+    def dump(self, item: ConflictingValue) -> str:
         text = item.model_dump_json()
         self.remember(text.encode(), item)
         return text
 
-    def remember(self, key: bytes, item: M) -> None:
+    def remember(self, key: bytes, item: ConflictingValue) -> None:
         self._items[key] = item
         if len(self._items) > self.size:
             self._items.popitem(last=False)
@@ -175,8 +174,8 @@ class FigureStore:
         self.clock = clock
         self.feed_maxlen = feed_maxlen
         self.limits = limits
-        self._figures = _Parsed(Figure)
-        self._values = _Parsed(ConflictingValue)
+        self._figures = FigureCache()
+        self._values = _Parsed()
 
     async def apply(self, claim: Claim) -> Decision:
         """Apply one claim atomically; returns what happened (alerts already in the feed)."""
@@ -215,7 +214,7 @@ class FigureStore:
                     batch = decide_batch(
                         claims,
                         figures={
-                            key: self._figures.parse(raw) if raw else None
+                            key: self._figures.parse(key, raw) if raw else None
                             for key, raw in zip(figure_keys, raw_figures, strict=True)
                         },
                         family_values={
@@ -244,7 +243,7 @@ class FigureStore:
         """One EVAL of WRITE_SCRIPT inside MULTI: a single queued command whatever the batch holds."""
         keys = self.keys
         families = batch.family_values()
-        args: list[str | int] = [
+        args: list[str | int | bytes] = [
             self.feed_maxlen,
             len(batch.figures),
             len(families),

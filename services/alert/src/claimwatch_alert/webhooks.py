@@ -103,11 +103,20 @@ class WebhookDispatcher:
         self.backoff_max = settings.alert_webhook_backoff_max
 
     async def __call__(self, alert: Alert) -> None:
+        await self.many([alert])
+
+    async def many(self, alerts: list[Alert]) -> None:
+        """Delivers the alerts in order, each to every subscription that wants it; subscriptions
+        and silences are read once for the batch (a feed read), not once per alert."""
         now = datetime.now(UTC)
-        targets = recipients(
-            alert, await self.subscriptions.all(), await self.subscriptions.silences(now), now
-        )
-        await asyncio.gather(*(self._deliver_once(subscription, alert) for subscription in targets))
+        subscriptions = await self.subscriptions.all()
+        silences = await self.subscriptions.silences(now)
+        if not subscriptions:
+            return
+        for alert in alerts:
+            now = datetime.now(UTC)
+            targets = recipients(alert, subscriptions, silences, now)
+            await asyncio.gather(*(self._deliver_once(subscription, alert) for subscription in targets))
 
     async def _deliver_once(self, subscription: Subscription, alert: Alert) -> None:
         marker = f"{subscription.id}:{alert.alert_id}"
