@@ -237,6 +237,8 @@ class Alternation:
         self._indexed = _no_word_before(lead, flags) and kind <= _WORD_OR_HYPHEN
         self._by_key = _KeyTable(self)
         self._by_entries: dict[tuple[int, ...], re.Pattern[str]] = {}
+        # entries by the first character a match can have: a new key is checked against these only
+        self._by_first: dict[str, list[int]] = {}
 
     def _compile(self, entries: Sequence[int]) -> re.Pattern[str]:
         if self._keep_groups:
@@ -248,7 +250,12 @@ class Alternation:
 
     def _pattern_for(self, key: str) -> re.Pattern[str] | None:
         """The pattern of the entries a match starting with `key` can come from (None: none)."""
-        entries = tuple(i for i, e in enumerate(self._entries) if e.any or e.may_start(key))
+        first = self._by_first.get(key[:1])
+        if first is None:
+            first = self._by_first[key[:1]] = [
+                i for i, e in enumerate(self._entries) if e.any or e.may_start(key[:1])
+            ]
+        entries = tuple(i for i in first if self._entries[i].any or self._entries[i].may_start(key))
         if not entries:
             return None
         pattern = self._by_entries.get(entries)
