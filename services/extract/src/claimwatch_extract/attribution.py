@@ -302,7 +302,8 @@ _GAP_OK = re.compile(
 
 
 _MAX_REMEMBERED = 4096  # bound on the name strings whose lexicon checks are remembered
-_WORDISH_PATTERN = re.compile(r"[\w\-()?:|]+")
+# An adjective pattern made of word characters and hyphens only (with regex syntax around them).
+WORDISH_PATTERN = re.compile(r"[\w\-()?:|]+")
 
 
 def _last_word_start(text: str, lo: int, end: int) -> int:
@@ -327,7 +328,7 @@ class Attributor:
         self._de_adj_before = re.compile(rf"(?P<adj>{adj_alt})\s+$", re.IGNORECASE)
         # Adjectives of word characters and hyphens only match inside the window's last word.
         adjectives = [c.adjective_de for c in lex.countries.values()]
-        self._adj_in_last_word = all(_WORDISH_PATTERN.fullmatch(a) for a in adjectives)
+        self._adj_in_last_word = all(WORDISH_PATTERN.fullmatch(a) for a in adjectives)
         self._titles = lex.title_re
         self._bare_names = frozenset(n for b in lex.bodies for n in (b.canonical, b.nominative))
         self._last: _Scan | None = None

@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 
 from claimwatch_schemas import SCHEMA_VERSION, Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
 
-from .attribution import Attributor, Source, resolve_person
+from .attribution import WORDISH_PATTERN, Attributor, Source, resolve_person
 from .language import SUPPORTED, detect_language
 from .lexicons import Compiled, CountryEntry, Lang, PlaceEntry, UnitEntry, lexicons
 from .numbers import NumberMention, find_numbers
@@ -420,7 +420,6 @@ def _scan_countries(text: str, lang: Lang, lex: Compiled) -> list[tuple[int, int
 
 
 _ADJECTIVE_HINT = re.compile("isch|deutsch", re.IGNORECASE)  # what `adjective_re`'s lookahead asks for
-_WORDISH = re.compile(r"[\w\-()?:|]+")  # an adjective pattern of word characters and hyphens only
 _wordish_adjectives: tuple[dict[str, CountryEntry], bool] | None = None  # for the countries last asked about
 
 
@@ -435,7 +434,7 @@ def _adjective_runs(text: str, lex: Compiled) -> list[tuple[int, int]]:
     global _wordish_adjectives
     known = _wordish_adjectives
     if known is None or known[0] is not lex.countries:
-        wordish = all(_WORDISH.fullmatch(c.adjective_de) for c in lex.countries.values())
+        wordish = all(WORDISH_PATTERN.fullmatch(c.adjective_de) for c in lex.countries.values())
         known = _wordish_adjectives = (lex.countries, wordish)
     if not known[1]:
         return [(0, len(text))]
