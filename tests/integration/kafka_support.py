@@ -29,7 +29,12 @@ async def produce_raw(
 
 
 async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    """One past the last record of each partition.
+
+    Tansu answers ListOffsets(latest) with one past the *first* record of a partition's last
+    record batch, so the last batch is read to find the true end (on Kafka the read only confirms
+    the offset the broker reported)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=50)
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
@@ -38,10 +43,21 @@ async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
             partitions = [
                 TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])
             ]
-        ends = await consumer.end_offsets(partitions)
+        reported = await consumer.end_offsets(partitions)
+        ends = {tp.partition: offset for tp, offset in reported.items()}
+        unread = [tp for tp, offset in reported.items() if offset > 0]
+        consumer.assign(unread)
+        for tp in unread:
+            consumer.seek(tp, reported[tp] - 1)
+        deadline = time.monotonic() + 10.0
+        while unread and time.monotonic() < deadline:
+            for tp, records in (await consumer.getmany(*unread, timeout_ms=200)).items():
+                if records:
+                    ends[tp.partition] = max(ends[tp.partition], records[-1].offset + 1)
+                    unread.remove(tp)  # a fetch returns the last batch whole
     finally:
         await consumer.stop()
-    return {tp.partition: offset for tp, offset in ends.items()}
+    return ends
 
 
 async def committed_offsets(bootstrap: str, group: str, topic: str) -> dict[int, int]:

@@ -17,8 +17,8 @@ ARTICLE = {
 async def test_agent_routes_each_record_to_claims_or_a_dead_letter() -> None:
     routed: list[Routed] = []
 
-    async def collect(result: Routed) -> None:
-        routed.append(result)
+    async def collect(batch: list[Routed]) -> None:
+        routed.extend(batch)
 
     async with extract.test_context(sink=[collect]) as agent:
         await agent.put(json.dumps(ARTICLE).encode(), key=b"a-1")
@@ -31,3 +31,22 @@ async def test_agent_routes_each_record_to_claims_or_a_dead_letter() -> None:
     assert bad.claims == []
     assert bad.dead_letter is not None
     assert (bad.dead_letter.key, bad.dead_letter.value) == (b"bad", b"{not json")
+
+
+async def test_records_that_arrive_together_are_published_as_one_batch_in_order() -> None:
+    batches: list[list[Routed]] = []
+
+    async def collect(batch: list[Routed]) -> None:
+        batches.append(batch)
+
+    async with extract.test_context(sink=[collect]) as agent:
+        await agent.put(json.dumps({**ARTICLE, "id": "a-1"}).encode(), key=b"a-1", wait=False)
+        await agent.put(b"{not json", key=b"bad", wait=False)
+        await agent.put(json.dumps({**ARTICLE, "id": "a-2"}).encode(), key=b"a-2")
+
+    assert [len(batch) for batch in batches] == [3]
+    assert [json.loads(routed.claims[0].value)["article_id"] for routed in batches[0] if routed.claims] == [
+        "a-1",
+        "a-2",
+    ]
+    assert [routed.dead_letter.key for routed in batches[0] if routed.dead_letter] == [b"bad"]

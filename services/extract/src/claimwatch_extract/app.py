@@ -1,4 +1,4 @@
-"""The Faust app and its topics."""
+"""The Faust app and the topic it reads (it publishes through `app.producer`, see agents.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from claimwatch_extract.settings import ExtractSettings, faust_credentials
 settings = ExtractSettings()
 
 MAX_RECORD_BYTES = 16 * 1024 * 1024
+MAX_BATCH_BYTES = 1024 * 1024
 
 app = faust.App(
     settings.extract_app_id,
@@ -30,6 +31,8 @@ app = faust.App(
     producer_acks=-1,
     # A record that reached `articles` must fit into the dead-letter topic whole (original bytes).
     producer_max_request_size=MAX_RECORD_BYTES,
+    # The claims of a batch of articles go out as one record batch per partition (see agents.py).
+    producer_max_batch_size=MAX_BATCH_BYTES,
     consumer_max_fetch_size=MAX_RECORD_BYTES,
     web_port=settings.extract_web_port,
     web_host="127.0.0.1",
@@ -40,5 +43,3 @@ app = faust.App(
 )
 
 articles_topic = app.topic(settings.topic_articles, key_type=bytes, value_type=bytes)
-claims_topic = app.topic(settings.topic_claims, key_type=bytes, value_type=bytes)
-dead_letter_topic = app.topic(settings.topic_articles_dlq, key_type=bytes, value_type=bytes)

@@ -16,6 +16,14 @@ class ExtractSettings(ConnectionSettings):
     extract_rebalance_timeout: float = Field(
         default=3.0, description="Seconds Faust waits in a rebalance; low, so a worker joins fast."
     )
+    extract_batch_max: int = Field(
+        default=200, ge=1, description="Most `articles` records the worker takes and publishes as one batch."
+    )
+    extract_batch_seconds: float = Field(
+        default=0.05,
+        gt=0,
+        description="How long the worker collects records before it handles what came (seconds).",
+    )
     extract_web_port: int = Field(default=6066, description="Port of the Faust web server (health).")
     extract_datadir: str | None = Field(
         default=None,
