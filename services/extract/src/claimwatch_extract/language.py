@@ -1,7 +1,7 @@
 """Which language an article is in, when it does not say.
 
 py3langid (a maintained fork of langid.py, naive Bayes over byte n-grams, model bundled in the
-wheel, ~1 ms for a 3.5 kB article, numpy its only dependency) rather than
+wheel, numpy its only dependency) rather than
 lingua-language-detector (more accurate on very short text but a ~100 MB wheel and slower on
 whole articles). We rank a restricted set of languages: German and English plus the languages
 European news most often comes in, so that a French or Ukrainian article is recognised as
@@ -35,7 +35,9 @@ _CANDIDATES = [
     "ar",
     "zh",
 ]
-_SAMPLE_CHARS = 700  # ample for de/en news; langid's cost grows with the sample
+# langid's cost grows with the sample; 350 and 700 characters gave the same language on every
+# text of `bench.snapshot` (992 articles), and 350 saves ~0.4 ms per article.
+_SAMPLE_CHARS = 350
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
