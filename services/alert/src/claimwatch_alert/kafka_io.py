@@ -43,10 +43,7 @@ def make_consumer(settings: AlertSettings) -> AIOKafkaConsumer:
         # A fetch is answered when a record is there (Kafka) or only at this deadline (Tansu
         # answers at the deadline): with the default 500 ms that was most of claim -> alert.
         fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
-        # A poll applies at most MAX_BATCH_RECORDS (~0.75 MB of claims); fetching 4 MB per partition
-        # only buffered more while behind, and the RSS grew with it (soak: +6.8 MB once lagging).
-        # Brokers return a record batch larger than this anyway, so no claim can get stuck.
-        max_partition_fetch_bytes=1024 * 1024,
+        max_partition_fetch_bytes=4 * 1024 * 1024,
     )
 
 
