@@ -103,7 +103,7 @@ UNTRACKED_MARK = b'"tracked":false'
 state, so they are skipped before validation. A quote inside a string value is escaped (\\"), so
 evidence text cannot fake the mark; a record spelling it otherwise is validated as usual."""
 
-MAX_BATCH_RECORDS = 500
+MAX_BATCH_RECORDS = 200
 
 
 async def _consume_batch(
