@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from claimwatch_extract.agents import extract
+from claimwatch_extract.app import settings
 from claimwatch_extract.routing import Routed
 
 ARTICLE = {
@@ -33,7 +36,11 @@ async def test_agent_routes_each_record_to_claims_or_a_dead_letter() -> None:
     assert (bad.dead_letter.key, bad.dead_letter.value) == (b"bad", b"{not json")
 
 
-async def test_records_that_arrive_together_are_published_as_one_batch_in_order() -> None:
+async def test_records_that_arrive_together_are_published_as_one_batch_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A window far longer than the three puts take, so no timer tick can fall between them.
+    monkeypatch.setattr(settings, "extract_batch_seconds", 0.5)
     batches: list[list[Routed]] = []
 
     async def collect(batch: list[Routed]) -> None:
