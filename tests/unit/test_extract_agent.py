@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -39,8 +40,8 @@ async def test_agent_routes_each_record_to_claims_or_a_dead_letter() -> None:
 async def test_records_that_arrive_together_are_published_as_one_batch_in_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # A window far longer than the three puts take, so no timer tick can fall between them.
-    monkeypatch.setattr(settings, "extract_batch_seconds", 0.5)
+    # A tick far longer than the three puts take, so none can fall between them.
+    monkeypatch.setattr(settings, "extract_batch_wait", 0.5)
     batches: list[list[Routed]] = []
 
     async def collect(batch: list[Routed]) -> None:
@@ -57,3 +58,24 @@ async def test_records_that_arrive_together_are_published_as_one_batch_in_order(
         "a-2",
     ]
     assert [routed.dead_letter.key for routed in batches[0] if routed.dead_letter] == [b"bad"]
+
+
+async def test_records_that_arrive_while_the_worker_waits_out_its_window_form_the_next_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One batch per 0.5 s at most; a-2 and a-3 come 0.1 s apart, after the first batch: twenty
+    # ticks of the 5 ms wait lie between them, yet they wait out the window and go together.
+    monkeypatch.setattr(settings, "extract_batch_seconds", 0.5)
+    monkeypatch.setattr(settings, "extract_batch_wait", 0.005)
+    batches: list[list[str]] = []
+
+    async def collect(batch: list[Routed]) -> None:
+        batches.append([json.loads(routed.claims[0].value)["article_id"] for routed in batch])
+
+    async with extract.test_context(sink=[collect]) as agent:
+        await agent.put(json.dumps({**ARTICLE, "id": "a-1"}).encode(), key=b"a-1")
+        await agent.put(json.dumps({**ARTICLE, "id": "a-2"}).encode(), key=b"a-2", wait=False)
+        await asyncio.sleep(0.1)
+        await agent.put(json.dumps({**ARTICLE, "id": "a-3"}).encode(), key=b"a-3")
+
+    assert batches == [["a-1"], ["a-2", "a-3"]]

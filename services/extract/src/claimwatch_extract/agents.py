@@ -1,7 +1,8 @@
 """The agent: every `articles` record becomes claims (or one dead letter), published by its sink.
 
-Records are taken in batches (`noack_take`: up to `extract_batch_max` records, or what came within
-`extract_batch_seconds`), and the sink publishes the claims of a whole batch before waiting for the
+Records are taken in batches with Faust's `noack_take`: what has arrived at its next tick (every
+`extract_batch_wait`), at most `extract_batch_max` records, and at most one batch per
+`extract_batch_seconds`. The sink publishes the claims of a whole batch before waiting for the
 broker's acks once. One produce request per partition then carries the claims of many articles:
 fewer round trips for the worker, and far fewer stored batches for the broker (the embedded Tansu
 broker's fetch cost grows with the number of batches a partition holds; see the README).
@@ -50,7 +51,15 @@ async def extract(stream: Any) -> AsyncIterator[list[Routed]]:
     # `noack_take`, not `take_events`: the latter acks a batch in a `finally`, so a worker stopped
     # while the sink publishes would commit records whose claims never reached the broker. Here
     # the acks come only when Faust asks for the next batch, i.e. after the sink returned.
-    async for events in stream.noack_take(settings.extract_batch_max, settings.extract_batch_seconds):
+    loop = asyncio.get_running_loop()
+    async for events in stream.noack_take(settings.extract_batch_max, settings.extract_batch_wait):
+        started = loop.time()
         yield [route_article(event.key, event.value) for event in events]
         for event in events:
             await stream.ack(event)
+        # At most one batch per `extract_batch_seconds` (the take's own wait comes on top of this
+        # pause), and no pause after a batch that took longer: records that arrive meanwhile
+        # queue up and form the next batch.
+        rest = settings.extract_batch_seconds - settings.extract_batch_wait - (loop.time() - started)
+        if rest > 0:
+            await asyncio.sleep(rest)

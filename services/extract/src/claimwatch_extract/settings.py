@@ -21,8 +21,15 @@ class ExtractSettings(ConnectionSettings):
     )
     extract_batch_seconds: float = Field(
         default=0.05,
+        ge=0,
+        description="Least time between the starts of two batches (seconds): after a quick batch the "
+        "worker waits out the rest, and what came meanwhile forms the next one.",
+    )
+    extract_batch_wait: float = Field(
+        default=0.01,
         gt=0,
-        description="How long the worker collects records before it handles what came (seconds).",
+        description="Tick at which the worker looks for records (seconds): the longest a record waits "
+        "before its batch starts; each tick costs an idle worker CPU.",
     )
     extract_web_port: int = Field(default=6066, description="Port of the Faust web server (health).")
     extract_datadir: str | None = Field(
