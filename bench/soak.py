@@ -22,10 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-import httpx
-
 from bench.corpus import Corpus
-from bench.e2e import Recorder, Track, send_at_rate
+from bench.e2e import Recorder, Track, poster, send_at_rate
 from bench.measure import percentile
 from bench.processes import sample
 from bench.suites import Numbers, bench_stack, topics_of, warm_up
@@ -161,9 +159,8 @@ def _progress_line(s: SoakSample) -> str:
 
 
 async def _offer(ingest_url: str, items: list[Synthetic], tracks: dict[str, Track], rate: float) -> int:
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(timeout=60.0, limits=limits) as client:
-        return await send_at_rate(client, f"{ingest_url}/articles", items, tracks, rate)
+    async with poster(ingest_url, tracks) as client:
+        return await send_at_rate(client, items, rate)
 
 
 async def _offer_phase(
