@@ -66,7 +66,7 @@ def summarise(raw: Path, top: int = 25) -> str:
     return "\n".join(lines)
 
 
-def profile_e2e(articles: int) -> None:
+def profile_e2e(articles: int, rate: float | None = None) -> None:
     from bench.e2e import run_e2e
     from bench.synthetic import synthetic_articles
     from claimwatch.stack import StackSettings, running_stack
@@ -82,7 +82,7 @@ def profile_e2e(articles: int) -> None:
             "alerts": stack.settings.topic_alerts,
         }
 
-        def burst(name: str, first: int, count: int) -> None:
+        def burst(name: str, first: int, count: int, rate: float | None = None) -> None:
             items = synthetic_articles(corpus, name, first, count)
             asyncio.run(
                 run_e2e(
@@ -91,6 +91,7 @@ def profile_e2e(articles: int) -> None:
                     bootstrap=stack.kafka_bootstrap,
                     topics=topics,
                     items=items,
+                    rate=rate,
                 )
             )
 
@@ -118,7 +119,7 @@ def profile_e2e(articles: int) -> None:
                     stderr=subprocess.DEVNULL,
                 ),
             )
-        burst("profiled", 1000, articles)
+        burst("profiled", 1000, articles, rate)
         for _, spy_process in spies.values():
             spy_process.send_signal(2)  # SIGINT: py-spy writes its output and exits
         for _, spy_process in spies.values():
@@ -132,11 +133,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profiling")
     parser.add_argument("what", choices=["extraction", "e2e"])
     parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=None, help="e2e: one article per request at this rate")
     args = parser.parse_args()
     if args.what == "extraction":
         profile_extraction(args.articles)
     else:
-        profile_e2e(args.articles)
+        profile_e2e(args.articles, args.rate)
     return 0
 
 
