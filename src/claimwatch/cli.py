@@ -59,8 +59,12 @@ def read_articles(paths: list[str]) -> list[Article]:
     return articles
 
 
-class StopRequestedError(Exception):
-    """Ctrl-C or SIGTERM: unwinds `up` from wherever it is, so every `finally` stops what it started."""
+class StopRequestedError(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM: unwinds `up` from wherever it is, so every `finally` stops what it started.
+
+    A KeyboardInterrupt, as Python's own Ctrl-C: asyncio (creating the topics runs a loop) passes
+    only KeyboardInterrupt and SystemExit out of its callbacks and tasks; any other exception
+    raised there by the signal handler was logged and dropped, and start-up went on."""
 
 
 def _stop_requested(signum: int, frame: object) -> None:
