@@ -211,14 +211,21 @@ class Poster:
 @contextlib.asynccontextmanager
 async def poster(ingest_url: str, tracks: dict[str, Track]) -> AsyncIterator[Poster]:
     connector = aiohttp.TCPConnector(limit=64)
-    timeout = aiohttp.ClientTimeout(total=60.0)
+    # 60 s to connect and 60 s between reads, as httpx's timeout=60 gave; no bound on the whole
+    # request, which in a run that falls behind includes the wait for a free connection
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=60.0, sock_read=60.0)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         yield Poster(f"{ingest_url}/articles", session, tracks)
 
 
-async def send_at_rate(client: Poster, items: list[Synthetic], rate: float) -> int:
-    """One article per request on a fixed schedule (open loop: late answers do not slow the offer)."""
-    bodies = [Poster.body([item]) for item in items]
+def single_bodies(items: list[Synthetic]) -> list[bytes]:
+    """The request body of each item alone, made before a run's clock starts."""
+    return [Poster.body([item]) for item in items]
+
+
+async def send_at_rate(client: Poster, items: list[Synthetic], bodies: list[bytes], rate: float) -> int:
+    """One article per request on a fixed schedule (open loop: late answers do not slow the offer);
+    `bodies` from `single_bodies(items)`."""
     loop = asyncio.get_running_loop()
     start = loop.time()
     pending: list[asyncio.Task[bool]] = []
@@ -231,11 +238,14 @@ async def send_at_rate(client: Poster, items: list[Synthetic], rate: float) -> i
     return sum(not ok for ok in results)
 
 
-async def _send_burst(client: Poster, items: list[Synthetic], batch: int, concurrency: int) -> int:
-    """Batches of `batch` articles, `concurrency` requests in flight, as fast as the ingest answers."""
-    queue = [items[i : i + batch] for i in range(0, len(items), batch)]
-    bodies = [Poster.body(chunk) for chunk in queue]
-    work = list(zip(queue, bodies, strict=True))
+def batch_bodies(items: list[Synthetic], batch: int) -> list[tuple[list[Synthetic], bytes]]:
+    """The items in batches of `batch`, each with its request body."""
+    chunks = [items[i : i + batch] for i in range(0, len(items), batch)]
+    return [(chunk, Poster.body(chunk)) for chunk in chunks]
+
+
+async def _send_burst(client: Poster, work: list[tuple[list[Synthetic], bytes]], concurrency: int) -> int:
+    """`work` from `batch_bodies`, `concurrency` requests in flight, as fast as the ingest answers."""
     errors = 0
 
     async def worker() -> None:
@@ -283,12 +293,14 @@ async def run_e2e(
     alerts = asyncio.create_task(
         recorder.read("alerts", by_key, "alerted", until_all=True, idle=idle, cap=cap)
     )
+    singles = single_bodies(items) if rate is not None else []
+    batches = batch_bodies(items, batch) if rate is None else []
     async with poster(ingest_url, tracks) as client:
         started = time.perf_counter()
         if rate is not None:
-            errors = await send_at_rate(client, items, rate)
+            errors = await send_at_rate(client, items, singles, rate)
         else:
-            errors = await _send_burst(client, items, batch, concurrency)
+            errors = await _send_burst(client, batches, concurrency)
         send_seconds = time.perf_counter() - started
     await alerts
     after = await asyncio.to_thread(sample)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from bench.corpus import Corpus
-from bench.e2e import Recorder, Track, poster, send_at_rate
+from bench.e2e import Recorder, Track, poster, send_at_rate, single_bodies
 from bench.measure import percentile
 from bench.processes import sample
 from bench.suites import Numbers, bench_stack, topics_of, warm_up
@@ -158,9 +158,11 @@ def _progress_line(s: SoakSample) -> str:
     )
 
 
-async def _offer(ingest_url: str, items: list[Synthetic], tracks: dict[str, Track], rate: float) -> int:
+async def _offer(
+    ingest_url: str, items: list[Synthetic], bodies: list[bytes], tracks: dict[str, Track], rate: float
+) -> int:
     async with poster(ingest_url, tracks) as client:
-        return await send_at_rate(client, items, rate)
+        return await send_at_rate(client, items, bodies, rate)
 
 
 async def _offer_phase(
@@ -226,10 +228,11 @@ async def _soak(
         )
         for stage, wanted, attr in (("articles", live.by_id, "accepted"), ("alerts", live.by_key, "alerted"))
     ]
+    bodies = single_bodies(items)
     await asyncio.sleep(1.0)  # let the readers join before the first record
     result.samples.append(await live.sample(0.0, "offer"))
     t0 = time.monotonic()
-    sender = asyncio.create_task(_offer(ingest_url, items, live.tracks, result.rate))
+    sender = asyncio.create_task(_offer(ingest_url, items, bodies, live.tracks, result.rate))
     await _offer_phase(live, sender, t0, result.seconds, every, result.samples, progress)
     result.send_seconds = time.monotonic() - t0
     result.http_errors = sender.result()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
 import pytest
 
-from claimwatch_ingest.app import create_app
+from claimwatch_ingest.app import INLINE_PARSE_BYTES, create_app
 from claimwatch_ingest.seen import InMemorySeenArticles, Seen, SeenUnavailableError
 from claimwatch_ingest.settings import IngestSettings
 from claimwatch_schemas import Article, article_id_for
@@ -204,3 +205,44 @@ async def test_a_store_failure_mid_batch_frees_the_reservations_so_a_retry_is_pu
     assert refused.status_code == 503
     assert (retried.status_code, retried.json()["ids"]) == (202, ["b0", "b1", "b2"])
     assert [a.id for a in publisher.published] == ["b0", "b1", "b2"]
+
+
+async def test_health_answers_while_a_batch_is_being_parsed() -> None:
+    # A batch is parsed in a worker thread, however small its body: 300 articles of ~90 bytes
+    # (~40 kB, under the size up to which a single article is parsed on the event loop).
+    publisher = FakePublisher()
+    batch = [{"id": f"b-{i}", "text": f"{EN} ({i})"} for i in range(300)]
+    assert len(json.dumps(batch)) < INLINE_PARSE_BYTES
+    finished: list[str] = []
+    async with client_for(publisher) as client:
+
+        async def post() -> None:
+            response = await client.post("/articles", json=batch)
+            assert response.status_code == 202
+            finished.append("post")
+
+        async def health() -> None:
+            await asyncio.sleep(0)  # let the post start first
+            response = await client.get("/healthz")
+            assert response.status_code == 200
+            finished.append("healthz")
+
+        await asyncio.gather(post(), health())
+    assert finished == ["healthz", "post"]
+    assert len(publisher.published) == 300
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (json.dumps({"id": "big", "text": EN + " " + "Further details follow. " * 3000}), 202),
+        ('{"id": "big", "text": "' + "x" * (INLINE_PARSE_BYTES + 10), 422),
+    ],
+)
+async def test_a_single_article_over_the_inline_size_is_parsed_in_the_thread(body: str, status: int) -> None:
+    publisher = FakePublisher()
+    assert len(body) > INLINE_PARSE_BYTES
+    async with client_for(publisher) as client:
+        response = await client.post("/articles", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == status, response.text
+    assert [a.id for a in publisher.published] == (["big"] if status == 202 else [])

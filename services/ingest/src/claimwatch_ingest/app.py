@@ -21,9 +21,15 @@ from claimwatch_schemas import Article
 log = logging.getLogger("claimwatch.ingest")
 
 HEALTH_TIMEOUT = 3.0
-# Bodies up to this size are parsed on the event loop: a 4 kB article takes well under a
-# millisecond, less than the hand-off to a worker thread and back costs.
+# A single article up to this size is parsed on the event loop: a 4 kB article takes well under
+# a millisecond, less than the hand-off to a worker thread and back costs. Arrays go to the
+# thread whatever their size: 1,000 short articles are under 64 kB and take ~90 ms.
 INLINE_PARSE_BYTES = 64 * 1024
+
+
+def parse_inline(body: bytes) -> bool:
+    """Whether a body is small enough, and one article (not a JSON array), to parse on the loop."""
+    return len(body) <= INLINE_PARSE_BYTES and not body.lstrip().startswith(b"[")
 
 
 class BodyTooLargeError(Exception):
@@ -104,7 +110,7 @@ def create_app(
             )
         try:
             content_type = request.headers.get("content-type", "")
-            if len(body) <= INLINE_PARSE_BYTES:
+            if parse_inline(body):
                 articles = parse_and_detect(body, content_type, conf.max_batch)
             else:
                 # Parsing up to a thousand articles and detecting their languages is CPU work: off
