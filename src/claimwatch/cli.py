@@ -67,9 +67,19 @@ class StopRequestedError(KeyboardInterrupt):
     raised there by the signal handler was logged and dropped, and start-up went on."""
 
 
+class _StopFlag:
+    """Set by the signal handler: a plain attribute, no lock the interrupted thread may hold."""
+
+    requested = False
+
+
 def _stop_requested(signum: int, frame: object) -> None:
     # Raising here (rather than setting a threading.Event, whose lock the interrupted main thread
     # may hold) cannot deadlock; further signals are ignored while everything is being stopped.
+    # The flag is for where the raise is swallowed anyway (a __del__ or another finaliser the
+    # signal interrupted prints and drops any exception): `up` checks it before it says it is up
+    # and while it runs.
+    _StopFlag.requested = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise StopRequestedError
@@ -98,10 +108,13 @@ def up(
             err=True,
         )
         raise typer.Exit(2)
+    _StopFlag.requested = False
     signal.signal(signal.SIGINT, _stop_requested)
     signal.signal(signal.SIGTERM, _stop_requested)
     try:
         with running_stack(settings, public=public) as stack:
+            if _StopFlag.requested:
+                raise StopRequestedError
             typer.echo(
                 "claimwatch is up:\n"
                 f"  kafka   {stack.kafka_bootstrap}  topics {', '.join(stack.settings.all_topics())}\n"
@@ -112,6 +125,8 @@ def up(
                 err=True,
             )
             while not stack.supervisor.exited():
+                if _StopFlag.requested:
+                    raise StopRequestedError
                 time.sleep(0.5)
             typer.echo(f"a service stopped: {stack.supervisor.exited()}; stopping all", err=True)
             raise typer.Exit(1)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from claimwatch.cli import StopRequestedError, _stop_requested
+from claimwatch.cli import StopRequestedError, _stop_requested, _StopFlag
 
 
 @pytest.fixture
@@ -38,3 +38,15 @@ def test_sigterm_during_an_asyncio_step_of_start_up_stops_it(stop_handler: None)
     with pytest.raises(StopRequestedError):
         asyncio.run(_sigterm_inside_a_loop_callback())
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN  # the stop is under way: no second one
+
+
+class _Finalised:
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler runs here, and Python drops its raise
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the dropped raise
+def test_a_stop_request_swallowed_by_a_finaliser_is_still_seen(stop_handler: None) -> None:
+    _StopFlag.requested = False
+    _Finalised()  # garbage at once: __del__ runs, the handler raises inside it, the raise is lost
+    assert _StopFlag.requested  # what `up` checks before it says it is up, and while it runs
