@@ -188,9 +188,9 @@ class Poster:
 
     @staticmethod
     def body(batch: list[Synthetic]) -> bytes:
-        if len(batch) == 1:
-            return batch[0].article.model_dump_json(exclude_none=True).encode()
-        return b"[" + b",".join(i.article.model_dump_json(exclude_none=True).encode() for i in batch) + b"]"
+        """One article as a JSON object, several as an array."""
+        each = [item.article.model_dump_json(exclude_none=True).encode() for item in batch]
+        return each[0] if len(each) == 1 else b"[" + b",".join(each) + b"]"
 
     async def post(self, batch: list[Synthetic], body: bytes) -> bool:
         started = time.time()
