@@ -303,7 +303,7 @@ def render(report: Report, info: dict[str, str]) -> str:
     parts = [
         f"claimwatch bench ({report.mode}), {info['date']}, {info['cpus']} CPUs ({info['cpu_model']}), "
         f"Python {info['python']}, load average at end {info['loadavg_at_end']} "
-        "(shared machine: other work was running, so figures are noisy)",
+        "(the benchmark's own stack included: a figure above the CPU count does not mean other work)",
     ]
     if report.extraction is not None:
         parts.append(extraction_table(report.extraction))
