@@ -85,3 +85,33 @@ def test_fullmatch_of_every_entry_is_the_whole_pattern_s() -> None:
         for name in names:
             a, b = alternation.fullmatch(name), alternation.pattern.fullmatch(name)
             assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup))
+
+
+def test_match_keyed_by_the_word_rules_out_compound_branches_exactly() -> None:
+    # Entries whose branches need a literal inside the word ('[\w-]*panzer'), beside branches
+    # that do not; the pattern tried at a word holds only the entries the word can match.
+    alternation = Alternation(
+        [
+            r"(?P<a>(?:gepanzert\w* Fahrzeug\w*)(?![\w])|(?:[\w-]*schützenpanzer\w*)(?![\w]))",
+            r"(?P<b>(?:[\w-]*panzer(?:n|s)?\b)(?![\w])|(?:[\w-]*(?:kampf|transport)fahrzeug\w*)(?![\w]))",
+            r"(?P<c>(?:Soldat\w*)(?![\w]))",
+            r"(?P<d>(?:[\w-]*ſtern))",
+        ],
+        flags=re.IGNORECASE,
+    )
+    assert alternation._by_run is not None
+    text = (
+        "14 Schützenpanzer, 3 SCHÜTZENPANZERN, gepanzerte Fahrzeuge, Kampfpanzer und Panzern; "
+        "Transportfahrzeuge, Bradley-Schützenpanzer, 200 Soldaten, -panzer, Panzerfaust, "
+        "Morgenstern, MORGENSTERN, Leopard-2-Kampfpanzer, panzerschützen, Soldat ſchützenpanzer."
+    )
+    for pos in range(len(text) + 1):
+        for endpos in (len(text), pos + 5, pos + 12):
+            a, b = alternation.match(text, pos, endpos), alternation.pattern.match(text, pos, endpos)
+            assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup)), (pos, endpos)
+    at_soldaten = alternation._pattern_for_run("Soldaten")
+    at_kampfpanzer = alternation._pattern_for_run("Kampfpanzer")
+    assert at_soldaten is not None and "P<a>" not in at_soldaten.pattern  # no 'sch' in 'Soldaten'
+    assert "P<b>" not in at_soldaten.pattern and "P<c>" in at_soldaten.pattern
+    assert at_kampfpanzer is not None and "P<b>" in at_kampfpanzer.pattern
+    assert "P<a>" not in at_kampfpanzer.pattern

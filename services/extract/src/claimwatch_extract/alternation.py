@@ -19,7 +19,7 @@ import importlib
 import itertools
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 # The regex parser of the standard library: private but stable within a Python version, and only
@@ -121,22 +121,90 @@ def _prefixes(items: list[Any], k: int, depth: int = 0) -> set[tuple[_Class, ...
     raise _UnknownError
 
 
+_NEEDLE = 3  # characters of the literal a compound branch ('[\w-]*panzer') needs in the word
+
+
+def _is_word_run(item: Any) -> bool:
+    r"""Whether `item` is a repeat of `[\w-]` (or `\w`): it consumes word characters and hyphens only."""
+    op, av = item
+    if op not in _REPEATS or len(av[2]) != 1 or av[2][0][0] is not _c.IN:
+        return False
+    return all(m in ((_c.CATEGORY, _c.CATEGORY_WORD), (_c.LITERAL, ord("-"))) for m in av[2][0][1])
+
+
+def _branches(items: list[Any]) -> list[list[Any]]:
+    """The top-level branches of an entry (its named group's alternatives)."""
+    while len(items) == 1 and items[0][0] is _c.SUBPATTERN and not any(items[0][1][1:3]):
+        items = list(items[0][1][3])
+    if len(items) == 1 and items[0][0] is _c.BRANCH:
+        return [b for alt in items[0][1][1] for b in _branches(list(alt))]
+    return [items]
+
+
+def _needle(items: list[Any], flags: int) -> re.Pattern[str] | None:
+    r"""For a branch that begins with a run of word characters and hyphens followed by literal word
+    characters ('[\w-]*panzer', '[\w-]*(?:kampf|transport)fahrzeug'): a pattern of those first
+    literals. A match at a position needs one of them inside the run of word characters and
+    hyphens that starts there (they are word characters, so they cannot lie beyond it)."""
+    if not items or not _is_word_run(items[0]):
+        return None
+    try:
+        found = _prefixes(items[1:], _NEEDLE)
+    except _UnknownError:
+        return None
+    literals: list[str] = []
+    for seq in found:
+        if len(seq) != _NEEDLE or any(len(text) != 1 or kind != _WORD for text, kind in seq):
+            return None  # a class, a category or an escape: not a plain literal
+        literals.append("".join(text for text, _ in seq))
+    return re.compile("|".join(sorted(literals)), flags)
+
+
+class _Branch:
+    def __init__(self, items: list[Any], flags: int) -> None:
+        try:
+            found = _prefixes(items, _KEY)
+        except _UnknownError:
+            found = {()}
+        self.any = () in found
+        classes = {text: re.compile(text, flags) for seq in found for text, _ in seq}
+        self.sequences = [tuple(classes[text] for text, _ in seq) for seq in found]
+        self.needle = None if self.any else _needle(items, flags)
+
+    def may_match(self, key: str, run: str) -> bool:
+        if self.any:
+            return True
+        if not any(all(c.match(ch) for c, ch in zip(seq, key, strict=False)) for seq in self.sequences):
+            return False
+        return self.needle is None or self.needle.search(run) is not None
+
+
 class _Entry:
     """What one entry of an alternation can start with."""
 
     def __init__(self, alternative: str, flags: int) -> None:
+        items = list(_parser.parse(alternative, flags))
         try:
-            found = _prefixes(list(_parser.parse(alternative, flags)), _KEY)
+            found = _prefixes(items, _KEY)
         except _UnknownError:
             found = {()}
         self.any = () in found  # no first character known: tried everywhere
         self.kind = _OTHER if self.any else max(seq[0][1] for seq in found)
         classes = {text: re.compile(text, flags) for seq in found for text, _ in seq}
         self._sequences = [tuple(classes[text] for text, _ in seq) for seq in found]
+        branches = [] if self.any else [_Branch(b, flags) for b in _branches(items)]
+        # Some branch needs a literal inside the word: `may_match_run` can rule the entry out.
+        self.compound = any(b.needle is not None for b in branches)
+        self._branches = branches if self.compound else []
 
     def may_start(self, key: str) -> bool:
         """Whether a match can begin with `key` (the first one or two characters at a position)."""
         return any(all(c.match(ch) for c, ch in zip(seq, key, strict=False)) for seq in self._sequences)
+
+    def may_match_run(self, key: str, run: str) -> bool:
+        """Whether a match can begin where `key` begins, the run of word characters and hyphens
+        there being `run` (for an entry that `may_start` with `key`)."""
+        return not self.compound or any(b.may_match(key, run) for b in self._branches)
 
 
 def _no_word_before(lead: str, flags: int) -> bool:
@@ -155,6 +223,7 @@ def _no_word_before(lead: str, flags: int) -> bool:
 
 
 _WORD_RUN = re.compile(r"\w+")
+_RUN = re.compile(r"[\w-]*")  # what a compound branch's leading `[\w-]*` can consume
 _HYPHEN = re.compile("-")
 _start = re.Match.start  # a method of C: mapped over matches without a Python frame per match
 _MIN_INDEXED = 400  # shorter texts are indexed for one scan only, not remembered
@@ -200,12 +269,12 @@ class _KeyTable(dict[str, re.Pattern[str] | None]):
     """The pattern of the entries a match starting with a key can come from (None: none), filled
     as keys turn up; a dict lookup, so scans map keys to patterns without a Python call per key."""
 
-    def __init__(self, alternation: Alternation) -> None:
+    def __init__(self, pattern_for: Callable[[str], re.Pattern[str] | None]) -> None:
         super().__init__()
-        self._alternation = alternation
+        self._pattern_for = pattern_for
 
     def __missing__(self, key: str) -> re.Pattern[str] | None:
-        found = self._alternation._pattern_for(key)
+        found = self._pattern_for(key)
         if len(self) >= _MAX_KEYS:
             self.clear()
         self[key] = found
@@ -235,7 +304,14 @@ class Alternation:
         # character or a hyphen, a match starts where `_Index` looks: scanning there is exact.
         kind = max((e.kind for e in self._entries), default=_OTHER)
         self._indexed = _no_word_before(lead, flags) and kind <= _WORD_OR_HYPHEN
-        self._by_key = _KeyTable(self)
+        self._by_key = _KeyTable(self._pattern_for)
+        # `match` keys by the run of word characters and hyphens at the position instead, when
+        # some entry's compound branch ('[\w-]*panzer\w*') needs a literal in it: such a branch
+        # backtracks over the whole word at every try, and most words hold none of the literals.
+        lead_width = [op for op, _ in _parser.parse(lead, flags)] if lead else []
+        self._by_run: _KeyTable | None = None
+        if any(e.compound for e in self._entries) and all(op in _ZERO_WIDTH for op in lead_width):
+            self._by_run = _KeyTable(self._pattern_for_run)
         self._by_entries: dict[tuple[int, ...], re.Pattern[str]] = {}
         # entries by the first character a match can have: a new key is checked against these only
         self._by_first: dict[str, list[int]] = {}
@@ -248,14 +324,29 @@ class Alternation:
             alts = [self._alternatives[i] for i in entries]
         return re.compile(f"{self._lead}(?:{'|'.join(alts)}){self._tail}", self._flags)
 
-    def _pattern_for(self, key: str) -> re.Pattern[str] | None:
-        """The pattern of the entries a match starting with `key` can come from (None: none)."""
+    def _entries_for(self, key: str) -> tuple[int, ...]:
         first = self._by_first.get(key[:1])
         if first is None:
             first = self._by_first[key[:1]] = [
                 i for i, e in enumerate(self._entries) if e.any or e.may_start(key[:1])
             ]
-        entries = tuple(i for i in first if self._entries[i].any or self._entries[i].may_start(key))
+        return tuple(i for i in first if self._entries[i].any or self._entries[i].may_start(key))
+
+    def _pattern_for(self, key: str) -> re.Pattern[str] | None:
+        """The pattern of the entries a match starting with `key` can come from (None: none)."""
+        return self._pattern_of(self._entries_for(key))
+
+    def _pattern_for_run(self, word: str) -> re.Pattern[str] | None:
+        """`_pattern_for` for a position where `word` starts: the run of word characters and
+        hyphens there, or, when that run is shorter than the key, the run and what follows it up
+        to the key's length (so `word` tells both the key and the run)."""
+        key = word[:_KEY]
+        run = _RUN.match(word)
+        assert run is not None  # `[\w-]*` matches everywhere
+        entries = self._entries_for(key)
+        return self._pattern_of(tuple(i for i in entries if self._entries[i].may_match_run(key, run.group())))
+
+    def _pattern_of(self, entries: tuple[int, ...]) -> re.Pattern[str] | None:
         if not entries:
             return None
         pattern = self._by_entries.get(entries)
@@ -294,7 +385,12 @@ class Alternation:
     def match(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
         if pos < 0 or pos >= min(endpos, len(text)):
             return self.pattern.match(text, pos, endpos)
-        sub = self._by_key[text[pos : pos + _KEY]]
+        if self._by_run is not None:
+            run = _RUN.match(text, pos)
+            assert run is not None
+            sub = self._by_run[text[pos : max(pos + _KEY, run.end())]]
+        else:
+            sub = self._by_key[text[pos : pos + _KEY]]
         return sub.match(text, pos, endpos) if sub is not None else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int = _MAX) -> Iterator[re.Match[str]]:
