@@ -111,7 +111,10 @@ def test_match_keyed_by_the_word_rules_out_compound_branches_exactly() -> None:
             assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup)), (pos, endpos)
     at_soldaten = alternation._pattern_for_run("Soldaten")
     at_kampfpanzer = alternation._pattern_for_run("Kampfpanzer")
-    assert at_soldaten is not None and "P<a>" not in at_soldaten.pattern  # no 'sch' in 'Soldaten'
-    assert "P<b>" not in at_soldaten.pattern and "P<c>" in at_soldaten.pattern
-    assert at_kampfpanzer is not None and "P<b>" in at_kampfpanzer.pattern
+    assert at_soldaten is not None
+    assert at_kampfpanzer is not None
+    assert "P<a>" not in at_soldaten.pattern  # no 'sch' in 'Soldaten'
+    assert "P<b>" not in at_soldaten.pattern
+    assert "P<c>" in at_soldaten.pattern
+    assert "P<b>" in at_kampfpanzer.pattern
     assert "P<a>" not in at_kampfpanzer.pattern
