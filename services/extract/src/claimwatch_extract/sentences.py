@@ -15,7 +15,6 @@ _MONTHS = re.compile(
     r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b"
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"“”»«'’)]*(?=\s+[\"„“»«'‚(]?[A-ZÄÖÜ0-9])|\n+")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
 _QUOTE = re.compile(
     r"„[^“”\"\n]{1,2000}[“”\"]|“[^”\n]{1,2000}”|»[^«\n]{1,2000}«|«[^»\n]{1,2000}»|\"[^\"\n]{1,2000}\""
 )
@@ -28,15 +27,35 @@ class Sentence:
     text: str
 
 
+def _is_word_or_dot(ch: str) -> bool:
+    return ch.isalnum() or ch in "_."  # `re`'s \w is isalnum() or '_'
+
+
+def _word_before(text: str, lo: int, hi: int) -> str:
+    r"""What `re.compile(r"[\w.]+$").search(text, lo, hi)` finds (or ''), without trying every
+    position of the window: the run of word characters and dots that ends at `hi`, or, as `$`
+    also matches before a final line break, the one that ends at `hi - 1` when that is one."""
+    start = hi
+    while start > lo and _is_word_or_dot(text[start - 1]):
+        start -= 1
+    if start < hi:
+        return text[start:hi]
+    if hi > lo and text[hi - 1] == "\n":
+        end = start = hi - 1
+        while start > lo and _is_word_or_dot(text[start - 1]):
+            start -= 1
+        return text[start:end]
+    return ""
+
+
 def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if match.group(0).startswith("\n"):
         return True
     if not match.group(0).startswith("."):
         return True
-    word = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
-    if word is None:
+    token = _word_before(text, max(0, match.start() - 40), match.start()).lower()
+    if not token:
         return True
-    token = word.group(1).lower()
     if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
         return False
     if "." in token and len(token) <= 5:  # U.S., z.B., u.a.
