@@ -140,6 +140,9 @@ _PARTY_CLAIM = {
         r"(?![\w])(?P<adj2>)"
     ),
 }
+# Literals every match of the case-sensitive patterns above holds, looked for before searching.
+_COMPOUND_HEADS = ("angaben", "zahlen", "schätzungen", "informationen")
+_PARTY_CLAIM_LITERAL = {"de": "isch", "en": "according"}
 _GAZA_BEFORE = re.compile(r"(?:Gaza(?:'s|’s)?|the\s+territory(?:'s|’s))\s+$")
 _SOURCE_LINE = re.compile(r"^\s*(?:Quellen?|Sources?)\s*:")
 
@@ -566,6 +569,8 @@ class Attributor:
         """'nach Behördenangaben', 'nach israelischen Armeeangaben': the body in the compound."""
         if lang != "de":
             return None
+        if not any(text.find(word, lo, hi) >= 0 for word in _COMPOUND_HEADS):
+            return None  # the pattern's own literals: most sentences hold none of them
         m = _COMPOUND_CLAIM.search(text, lo, hi)
         if m is None:
             return None
@@ -589,6 +594,8 @@ class Attributor:
     def _party_claim(self, text: str, lo: int, hi: int, lang: Lang) -> _Candidate | None:
         """A party's own figures, named by its adjective: 'nach russischen Angaben' -> Russland,
         'according to Ukrainian figures' -> Ukraine."""
+        if text.find(_PARTY_CLAIM_LITERAL[lang], lo, hi) < 0:
+            return None  # a literal every match holds (the patterns are case-sensitive)
         m = _PARTY_CLAIM[lang].search(text, lo, hi)
         if m is None:
             return None
