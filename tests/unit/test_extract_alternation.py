@@ -8,6 +8,7 @@ import re
 import pytest
 
 from claimwatch_extract.alternation import Alternation
+from claimwatch_extract.attribution import _ANAPHOR
 from claimwatch_extract.lexicons import LANGS, lexicons
 
 TEXT = (
@@ -118,3 +119,20 @@ def test_match_keyed_by_the_word_rules_out_compound_branches_exactly() -> None:
     assert "P<c>" in at_soldaten.pattern
     assert "P<b>" in at_kampfpanzer.pattern
     assert "P<a>" not in at_kampfpanzer.pattern
+
+
+def test_anaphor_alternations_match_their_whole_pattern() -> None:
+    text = (
+        "Demnach starben 12 Menschen, sagte er. Den Angaben zufolge, wie sie mitteilte, hieß es; "
+        "SIE SCHÄTZTE 300, so die Behörde. Er fügte hinzu: heißt es. Xdemnach, so das Ministerium. "
+        "He said 40 were killed, said they; the ministry said, according to the same source. "
+        "According to the figures, the spokeswoman added: THEY CLAIMED 7; asaid he, it reported. "
+    ) * 3
+    assert len(text) >= 400  # long enough to be indexed
+    for lang in LANGS:
+        alternation, whole = _ANAPHOR[lang], _ANAPHOR[lang].pattern
+        assert len(list(whole.finditer(text))) >= 6
+        for lo in range(0, len(text), 3):
+            for hi in (lo + 25, lo + 90, len(text)):
+                a, b = alternation.search(text, lo, hi), whole.search(text, lo, hi)
+                assert (a and a.span()) == (b and b.span()), (lang, lo, hi)

@@ -69,22 +69,39 @@ _POST_CUE = {
     "en": Alternation(_VERBS_EN.split("|"), lead=r"(?<![\w])", tail=r"(?![\w])", flags=re.IGNORECASE),
 }
 # Cues that point back to the source named in an earlier sentence.
+# Searched in every sentence: an `Alternation`, so that only word starts whose first characters
+# begin an entry are tried (as one case-insensitive pattern, every position was).
 _ANAPHOR = {
-    "de": re.compile(
-        r"(?<![\w])(?:demnach|den\s+Angaben\s+zufolge|nach\s+diesen\s+Angaben|(?:sagte|erklärte|betonte|"
-        r"fügte|schrieb|teilte|so)\s+(?:er|sie)|(?:er|sie)\s+(?:sagte|erklärte|betonte|fügte|schrieb|"
-        r"teilte|schätzt|schätzte)|wie\s+(?:er|sie)\s+\w+|hieß\s+es|heißt\s+es|(?:sagte|erklärte|teilte|meldete"
-        r"|berichtete|schrieb|so)\s+(?:die|das|der)\s+(?:Behörde|Organisation|Ministerium|Armee|Militär"
-        r"|Regierung|Polizei|Stelle|Gruppe|Sprecher|Sprecherin|Agentur|Institut|Verwaltung))(?![\w])",
-        re.IGNORECASE,
+    "de": Alternation(
+        [
+            r"demnach",
+            r"den\s+Angaben\s+zufolge",
+            r"nach\s+diesen\s+Angaben",
+            r"(?:sagte|erklärte|betonte|fügte|schrieb|teilte|so)\s+(?:er|sie)",
+            r"(?:er|sie)\s+(?:sagte|erklärte|betonte|fügte|schrieb|teilte|schätzt|schätzte)",
+            r"wie\s+(?:er|sie)\s+\w+",
+            r"hieß\s+es",
+            r"heißt\s+es",
+            r"(?:sagte|erklärte|teilte|meldete|berichtete|schrieb|so)\s+(?:die|das|der)\s+(?:Behörde"
+            r"|Organisation|Ministerium|Armee|Militär|Regierung|Polizei|Stelle|Gruppe|Sprecher|Sprecherin"
+            r"|Agentur|Institut|Verwaltung)",
+        ],
+        lead=r"(?<![\w])",
+        tail=r"(?![\w])",
+        flags=re.IGNORECASE,
     ),
-    "en": re.compile(
-        r"(?<![\w])(?:(?:he|she|it|they)\s+(?:said|added|says|wrote|estimated|reported|claimed)|"
-        r"said\s+(?:he|she|it|they)|the\s+(?:ministry|agency|statement|report|official|spokesman|"
-        r"spokeswoman|military|army|governor|mayor|authority|organi[sz]ation|group|office|department|institute"
-        r"|service|agency)\s+(?:said|added|says|reported)|according\s+to\s+"
-        r"(?:the\s+)?(?:statement|report|ministry|figures|the\s+same\s+source))(?![\w])",
-        re.IGNORECASE,
+    "en": Alternation(
+        [
+            r"(?:he|she|it|they)\s+(?:said|added|says|wrote|estimated|reported|claimed)",
+            r"said\s+(?:he|she|it|they)",
+            r"the\s+(?:ministry|agency|statement|report|official|spokesman|spokeswoman|military|army"
+            r"|governor|mayor|authority|organi[sz]ation|group|office|department|institute|service|agency)"
+            r"\s+(?:said|added|says|reported)",
+            r"according\s+to\s+(?:the\s+)?(?:statement|report|ministry|figures|the\s+same\s+source)",
+        ],
+        lead=r"(?<![\w])",
+        tail=r"(?![\w])",
+        flags=re.IGNORECASE,
     ),
 }
 # What an anaphoric noun can point back to: words of the earlier source's name or id.
