@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from claimwatch_extract.alternation import Alternation
+from claimwatch_extract.alternation import Alternation, _starts
 from claimwatch_extract.attribution import _ANAPHOR
 from claimwatch_extract.lexicons import LANGS, lexicons
 
@@ -136,3 +136,19 @@ def test_anaphor_alternations_match_their_whole_pattern() -> None:
             for hi in (lo + 25, lo + 90, len(text)):
                 a, b = alternation.search(text, lo, hi), whole.search(text, lo, hi)
                 assert (a and a.span()) == (b and b.span()), (lang, lo, hi)
+
+
+def test_starts_are_the_word_starts_and_hyphens() -> None:
+    rng = random.Random(7)
+    alphabet = "ab- ,.ß\u00e9_9\n\u2013"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(30)))
+        pos = rng.randrange(len(text) + 1)
+        endpos = rng.randrange(pos, len(text) + 2)
+        word = [bool(re.match(r"\w", ch)) for ch in text]
+        expected = [
+            p
+            for p in range(pos, min(endpos, len(text)))
+            if text[p] == "-" or (word[p] and (p == pos or not word[p - 1]))
+        ]
+        assert _starts(text, pos, endpos) == expected, (text, pos, endpos)
