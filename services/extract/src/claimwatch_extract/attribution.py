@@ -33,8 +33,16 @@ _VERBS_EN = (
     r"|documented|registered|noted|warned|tallied|published|cited|assessed|assesses|believes|believed"
     r"|recorded|according|saying|urged|put|puts|show|shows|showed|suggest|suggests|verified|verifies"
 )
+
+
+def _word_alternation(phrases: list[str]) -> Alternation:
+    """Case-insensitive phrases with no word character before or after them: an `Alternation`,
+    so that a scan tries only the word starts whose first characters begin a phrase."""
+    return Alternation(phrases, lead=r"(?<![\w])", tail=r"(?![\w])", flags=re.IGNORECASE)
+
+
 _PRE_CUE = {
-    "de": Alternation(
+    "de": _word_alternation(
         [
             "laut",
             r"nach\s+(?:Angaben|Schätzungen|Einschätzung|Informationen|Darstellung|Zählung|Zahlen|Erkenntnissen"
@@ -44,11 +52,8 @@ _PRE_CUE = {
             r"Quellen?\s*:",
             *_VERBS_DE.split("|"),
         ],
-        lead=r"(?<![\w])",
-        tail=r"(?![\w])",
-        flags=re.IGNORECASE,
     ),
-    "en": Alternation(
+    "en": _word_alternation(
         [
             r"according\s+to",
             "citing",
@@ -57,22 +62,15 @@ _PRE_CUE = {
             r"Sources?\s*:",
             *_VERBS_EN.split("|"),
         ],
-        lead=r"(?<![\w])",
-        tail=r"(?![\w])",
-        flags=re.IGNORECASE,
     ),
 }
 _POST_CUE = {
-    "de": Alternation(
-        ["zufolge", *_VERBS_DE.split("|")], lead=r"(?<![\w])", tail=r"(?![\w])", flags=re.IGNORECASE
-    ),
-    "en": Alternation(_VERBS_EN.split("|"), lead=r"(?<![\w])", tail=r"(?![\w])", flags=re.IGNORECASE),
+    "de": _word_alternation(["zufolge", *_VERBS_DE.split("|")]),
+    "en": _word_alternation(_VERBS_EN.split("|")),
 }
-# Cues that point back to the source named in an earlier sentence.
-# Searched in every sentence: an `Alternation`, so that only word starts whose first characters
-# begin an entry are tried (as one case-insensitive pattern, every position was).
+# Cues that point back to the source named in an earlier sentence (searched in every sentence).
 _ANAPHOR = {
-    "de": Alternation(
+    "de": _word_alternation(
         [
             r"demnach",
             r"den\s+Angaben\s+zufolge",
@@ -86,11 +84,8 @@ _ANAPHOR = {
             r"|Organisation|Ministerium|Armee|Militär|Regierung|Polizei|Stelle|Gruppe|Sprecher|Sprecherin"
             r"|Agentur|Institut|Verwaltung)",
         ],
-        lead=r"(?<![\w])",
-        tail=r"(?![\w])",
-        flags=re.IGNORECASE,
     ),
-    "en": Alternation(
+    "en": _word_alternation(
         [
             r"(?:he|she|it|they)\s+(?:said|added|says|wrote|estimated|reported|claimed)",
             r"said\s+(?:he|she|it|they)",
@@ -99,9 +94,6 @@ _ANAPHOR = {
             r"\s+(?:said|added|says|reported)",
             r"according\s+to\s+(?:the\s+)?(?:statement|report|ministry|figures|the\s+same\s+source)",
         ],
-        lead=r"(?<![\w])",
-        tail=r"(?![\w])",
-        flags=re.IGNORECASE,
     ),
 }
 # What an anaphoric noun can point back to: words of the earlier source's name or id.
