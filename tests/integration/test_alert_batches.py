@@ -4,6 +4,7 @@ second real client, bounded figure records, batched dispatch from the change fee
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import threading
 from datetime import UTC, datetime
@@ -206,6 +207,73 @@ async def test_a_figure_repeated_hundreds_of_times_keeps_a_bounded_record(
     assert [(h.value, h.reported_by_count, h.evidence) for h in kept.history] == [
         (600_000, 301, "first: 600000")
     ]
+    stored = await redis_client.lrange(Keys("other:").corroborations(NATO_KEY), 0, -1)
+    assert stored == [c.model_dump_json().encode() for c in kept.corroborations]
+    shell = json.loads(await redis_client.get(Keys("other:").figure(NATO_KEY)) or b"{}")
+    assert (shell["corroborations"], shell["corroboration_count"]) == ([], 301)
+
+
+async def test_two_instances_taking_turns_on_a_figure_keep_the_state_of_one(
+    redis_client: aioredis.Redis, redis_url: str
+) -> None:
+    """Each instance caches the figure as it last wrote it; the other's write in between makes
+    that copy stale, and the next apply must read the list again instead of trusting it."""
+    limits = Limits(corroborations=4, reporters=3)
+    claims = [make_claim(f"c-{i}", 600_000 if i < 9 else 650_000, day=1 + i) for i in range(12)]
+    claims.insert(5, make_claim("older", 500_000, day=1))
+    other = aioredis.Redis.from_url(redis_url)
+    try:
+        instances = [
+            FigureStore(redis_client, limits=limits, clock=fixed_clock),
+            FigureStore(other, limits=limits, clock=fixed_clock),
+        ]
+        for n, claim in enumerate(claims):
+            await instances[(n // 2) % 2].apply(claim)  # two in a row each: cached, then stale
+    finally:
+        await other.aclose()
+    alone = FigureStore(redis_client, Keys("alone:"), limits=limits, clock=fixed_clock)
+    for claim in claims:
+        await alone.apply(claim)
+
+    taken_turns = await FigureStore(redis_client).get(NATO_KEY)
+    expected = await alone.get(NATO_KEY)
+    assert taken_turns is not None
+    assert expected is not None
+    assert taken_turns == expected
+    assert [c.article_id for c in taken_turns.corroborations] == ["c-9", "c-10", "c-11"]
+    corroborated = await FigureStore(redis_client, limits=limits).get(NATO_KEY)
+    assert corroborated == expected
+    assert await redis_client.lrange(Keys().corroborations(NATO_KEY), 0, -1) == [
+        c.model_dump_json().encode() for c in expected.corroborations
+    ]
+
+
+async def test_a_record_stored_whole_before_the_lists_is_read_and_moved_into_a_list(
+    redis_client: aioredis.Redis,
+) -> None:
+    """Records written by an alert service from before the lists hold their corroborations inside."""
+    writer = FigureStore(redis_client, Keys("before:"), clock=fixed_clock)
+    for i in range(3):
+        await writer.apply(make_claim(f"a-{i}", 600_000, day=1 + i))
+    before = await writer.get(NATO_KEY, with_conflicts=False)
+    assert before is not None
+    keys = Keys()
+    await redis_client.set(keys.figure(NATO_KEY), before.model_dump_json())
+    await redis_client.sadd(keys.figures, NATO_KEY)
+
+    store = FigureStore(redis_client, clock=fixed_clock)
+    assert await store.get(NATO_KEY, with_conflicts=False) == before
+    assert await store.list() == [before]
+    decision = await store.apply(make_claim("a-3", 600_000, day=4))
+
+    assert decision.outcome is Outcome.CORROBORATION
+    after = await store.get(NATO_KEY)
+    assert after is not None
+    assert [c.article_id for c in after.corroborations] == ["a-0", "a-1", "a-2", "a-3"]
+    assert after.corroboration_count == 4
+    shell = json.loads(await redis_client.get(keys.figure(NATO_KEY)) or b"{}")
+    assert shell["corroborations"] == []
+    assert await redis_client.llen(keys.corroborations(NATO_KEY)) == 4
 
 
 async def test_dispatcher_delivers_batches_acks_them_and_retries_a_failed_batch(

@@ -72,8 +72,9 @@ async def apply_all(store: FigureStore, claims: list[Claim]) -> list[tuple[str, 
 
 
 async def snapshot(client: aioredis.Redis) -> dict[bytes, bytes | set[bytes] | dict[bytes, bytes] | int]:
-    """Every key's content (figures as JSON; sets as sets; hashes as dicts; the stream by length)."""
-    state: dict[bytes, bytes | set[bytes] | dict[bytes, bytes] | int] = {}
+    """Every key's content (figures as JSON; sets as sets; hashes as dicts; lists as lists; the
+    stream by length)."""
+    state: dict[bytes, bytes | set[bytes] | dict[bytes, bytes] | list[bytes] | int] = {}
     for key in sorted(await client.keys("*")):
         kind = await client.type(key)
         if kind == b"string":
@@ -82,6 +83,8 @@ async def snapshot(client: aioredis.Redis) -> dict[bytes, bytes | set[bytes] | d
             state[key] = await client.smembers(key)
         elif kind == b"hash":
             state[key] = await client.hgetall(key)
+        elif kind == b"list":
+            state[key] = await client.lrange(key, 0, -1)
         else:
             state[key] = await client.xlen(key)
     return state

@@ -1,10 +1,10 @@
-"""The alert service's cache of parsed figure records: exact, one version per figure, bounded."""
+"""How figures are stored (a shell and a corroboration list) and the alert service's cache of them."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from claimwatch_alert.figure_cache import FigureCache
+from claimwatch_alert.figure_cache import FigureCache, ListChange, assemble, list_change, shell_json
 from claimwatch_alert.rules import Limits, decide
 from claimwatch_schemas import Claim, Figure
 from tests.integration.test_alert_support import make_claim
@@ -35,49 +35,123 @@ def corroborations(n: int, *, source: str = "Mark Rutte", value: float = 600_000
     return [make_claim(f"art-{i}", value, day=1 + i % 28, source=source) for i in range(n)]
 
 
-def test_the_bytes_last_written_are_read_without_validation() -> None:
+def apply_change(stored: list[bytes], change: ListChange) -> list[bytes]:
+    """What WRITE_SCRIPT does to a figure's list in Redis, on a Python list."""
+    kept = [] if change.replace else [*stored[:1], *stored[1 + change.drop :]]
+    return kept + change.appended
+
+
+def test_a_shell_is_the_record_without_its_corroborations() -> None:
     cache = FigureCache()
     (figure,) = evolve(corroborations(1))
-    raw = cache.dump(figure)
-    assert raw == figure.model_dump_json().encode()
-    assert cache.parse(figure.figure_key, raw) is figure
-    assert cache.parse(figure.figure_key, raw.decode()) is figure
+    shell, change = cache.dump(figure)
+    assert shell == figure.model_copy(update={"corroborations": []}).model_dump_json().encode()
+    assert b'corroborations":[]' in shell
+    assert change == ListChange(True, 0, [figure.corroborations[0].model_dump_json().encode()])
+    assert assemble(shell, change.appended) == figure
 
 
-def test_other_bytes_are_parsed_and_replace_the_cached_version() -> None:
+def test_the_shell_last_written_is_read_from_the_cache() -> None:
     cache = FigureCache()
     first, second = evolve(corroborations(2))
-    cache.dump(first)
-    parsed = cache.parse(second.figure_key, second.model_dump_json().encode())
-    assert parsed is not second
-    assert parsed == second
-    assert len(cache) == 1
-    assert cache.parse(second.figure_key, second.model_dump_json().encode()) is parsed
+    shell, _ = cache.dump(first)
+    assert cache.lookup(first.figure_key, shell) is first
+    assert cache.lookup(first.figure_key, shell.decode()) is first
+    assert cache.lookup(first.figure_key, shell_json(second)) is None  # written elsewhere since
+    assert cache.lookup("RU/other/soldiers/total/nato", shell) is None
 
 
-def test_a_figure_written_many_times_is_held_once() -> None:
+def test_list_changes_rebuild_every_version_and_a_corroboration_appends_one_entry() -> None:
     cache = FigureCache()
-    states = evolve(corroborations(300))
-    for state in states:
-        cache.dump(state)
-    assert len(cache) == 1
-    latest = len(states[-1].model_dump_json().encode())
-    assert latest < cache.size_bytes < 2 * latest  # the record and its list entries' JSON
+    limits = Limits(corroborations=5, reporters=3, history=4)
+    stored: list[bytes] = []
+    counts = {"replace": 0, "append": 0, "none": 0}
+    previous: Figure | None = None
+    for state in evolve(mixed_claims(400), limits):
+        shell, change = cache.dump(state)
+        stored = apply_change(stored, change)
+        assert assemble(shell, stored) == state
+        if previous is None or (state.value, state.value_max) != (previous.value, previous.value_max):
+            assert change == ListChange(True, 0, [c.model_dump_json().encode() for c in state.corroborations])
+            counts["replace"] += 1
+        elif state.corroboration_count == previous.corroboration_count + 1:
+            dropped = 1 if len(previous.corroborations) == limits.corroborations else 0
+            assert change == ListChange(False, dropped, [state.corroborations[-1].model_dump_json().encode()])
+            counts["append"] += 1
+        else:  # an older value: the history changed, the corroborations did not
+            assert change == ListChange(False, 0, [])
+            counts["none"] += 1
+        previous = state
+    assert counts == {"replace": 97, "append": 119, "none": 184}  # 400 claims, 400 versions
+
+
+def test_a_figure_read_back_continues_its_list_without_a_replace() -> None:
+    states = evolve(corroborations(8), Limits(corroborations=4))
+    writer, reader = FigureCache(), FigureCache()
+    stored: list[bytes] = []
+    for state in states[:6]:
+        shell, change = writer.dump(state)
+        stored = apply_change(stored, change)
+    read = reader.parse(states[5].figure_key, shell, stored)
+    assert read == states[5]
+    assert reader.lookup(states[5].figure_key, shell) is read
+    (next_state,) = evolve_from(read, corroborations(7)[6])
+    next_shell, change = reader.dump(next_state)
+    assert (change.replace, change.drop, len(change.appended)) == (False, 1, 1)
+    assert assemble(next_shell, apply_change(stored, change)) == next_state
+
+
+def evolve_from(figure: Figure, claim: Claim) -> list[Figure]:
+    decision = decide(
+        figure,
+        claim,
+        already_applied=False,
+        siblings=[],
+        now=NOW + timedelta(days=1),
+        limits=Limits(corroborations=4),
+    )
+    return [decision.figure] if decision.figure is not None else []
+
+
+def test_a_record_from_before_the_lists_is_read_whole_and_moved_into_a_list_on_its_next_write() -> None:
+    states = evolve(corroborations(3))
+    whole = states[1].model_dump_json().encode()  # the old layout: corroborations inside
+    assert assemble(whole, []) == states[1]
+    cache = FigureCache()
+    read = cache.parse(states[1].figure_key, whole, [])
+    assert read == states[1]
+    (next_state,) = evolve_from(read, corroborations(3)[2])
+    shell, change = cache.dump(next_state)
+    assert change.replace
+    assert assemble(shell, change.appended) == next_state
+    assert len(change.appended) == 3
+
+
+def test_changes_that_are_not_a_bounded_append_replace_the_list() -> None:
+    states = evolve(corroborations(4))
+    first, *rest = states[-1].corroborations
+    assert list_change([], [first]).replace
+    assert list_change([first, *rest], [rest[0], first]).replace  # another first entry
+    assert list_change([first, *rest], [first, rest[1], rest[0]]).replace  # reordered
+    copy = rest[0].model_copy()
+    # compared by identity: an equal copy is a new entry (correct, only more to send)
+    appended = [entry.model_dump_json().encode() for entry in (copy, *rest[1:])]
+    assert list_change([first, *rest], [first, copy, *rest[1:]]) == ListChange(False, len(rest), appended)
+    assert list_change([first, *rest], [first, *rest]) == ListChange(False, 0, [])
+    assert list_change([first, *rest], [first]) == ListChange(False, len(rest), [])
 
 
 def test_entries_and_bytes_are_bounded_least_recently_used_first() -> None:
     cache = FigureCache(entries=3, max_bytes=10**9)
     figures = [evolve(corroborations(1, source=f"speaker {i}"))[0] for i in range(5)]
+    shells = {f.figure_key: shell_json(f) for f in figures}
     for figure in figures[:3]:
         cache.dump(figure)
-    cache.parse(figures[0].figure_key, figures[0].model_dump_json())  # used again: kept
+    assert cache.lookup(figures[0].figure_key, shells[figures[0].figure_key]) is figures[0]  # used: kept
     cache.dump(figures[3])
     cache.dump(figures[4])
     assert len(cache) == 3
-    raws = {f.figure_key: f.model_dump_json().encode() for f in figures}
-    assert cache.parse(figures[0].figure_key, raws[figures[0].figure_key]) is figures[0]
-    assert cache.parse(figures[4].figure_key, raws[figures[4].figure_key]) is figures[4]
-    assert cache.parse(figures[1].figure_key, raws[figures[1].figure_key]) is not figures[1]
+    assert [f.figure_key in cache for f in figures] == [True, False, False, True, True]
 
     one = FigureCache()
     one.dump(figures[0])
@@ -86,6 +160,17 @@ def test_entries_and_bytes_are_bounded_least_recently_used_first() -> None:
         small.dump(figure)
     assert len(small) == 2
     assert small.size_bytes <= small.max_bytes
+
+
+def test_the_size_counts_the_shell_and_the_entries_held() -> None:
+    cache = FigureCache()
+    states = evolve(corroborations(300))
+    for state in states:
+        cache.dump(state)
+    assert len(cache) == 1
+    latest = states[-1]
+    entries = sum(len(c.model_dump_json()) for c in latest.corroborations)
+    assert cache.size_bytes == len(shell_json(latest)) + entries
 
 
 def mixed_claims(n: int) -> list[Claim]:
@@ -98,31 +183,3 @@ def mixed_claims(n: int) -> list[Claim]:
             claim = claim.model_copy(update={"published_at": None})
         claims.append(claim)
     return claims
-
-
-def test_dumps_are_exactly_model_dump_json_version_after_version() -> None:
-    cache = FigureCache()
-    limits = Limits(corroborations=5, reporters=3, history=4)
-    for n, state in enumerate(evolve(mixed_claims(400), limits)):
-        expected = state.model_dump_json().encode()
-        assert cache.dump(state) == expected
-        if n % 7 == 0:  # read back as another instance would: parsed, then written on
-            assert cache.parse(state.figure_key, expected) is state
-
-
-def test_dumps_with_the_markers_inside_strings_are_exact() -> None:
-    tricky = [
-        c.model_copy(
-            update={
-                "location": 'near ,"history":[],"corroborations":[] \\',
-                "evidence": c.evidence.model_copy(update={"text": 'he said ,"history":[] and \\" "'}),
-            }
-        )
-        for c in corroborations(30)
-    ]
-    states = evolve(tricky, Limits(corroborations=10, reporters=4, history=3))
-    cache = FigureCache()
-    for state in states:
-        parsed = Figure.model_validate_json(state.model_dump_json())
-        assert cache.dump(parsed) == state.model_dump_json().encode()
-        assert cache.dump(state) == state.model_dump_json().encode()

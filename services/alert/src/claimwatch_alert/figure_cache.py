@@ -1,32 +1,31 @@
-"""The parsed figure records the alert service read or wrote last, one per figure key. No I/O.
+"""How a figure is stored in Redis, and the records the alert service read or wrote last. No I/O.
 
-A figure record changes only when this service writes it, so the bytes a busy figure is read as
-are mostly the bytes it was last written as: then the model made or parsed then is used again,
-without validating the JSON. Only the latest record of a figure is kept (a write replaces it),
-at most `entries` figures and `max_bytes` of their JSON (and the entries' JSON, below), least
-recently used dropped: the memory it takes is bounded by the working set of figures, not by how
-many versions they went through.
-Models are never mutated (the rules copy), so handing out the cached one is safe.
+A figure is two keys (`keys.Keys`): its record without the corroborations (the *shell*: value,
+counts, reporters, history) and the list of its corroborations, one JSON entry each. The
+corroborations are most of a busy figure's bytes (up to `rules.Limits.corroborations` entries
+with a date and a sentence: ~11 of 13 kB per record written in the soak), and a corroboration,
+the commonest write, adds one entry and drops at most the oldest but the first. So a write sends
+the shell and only the list's change (`ListChange`), not the whole record again.
 
-Writing a figure is mostly serialising its evidence lists (`history`, `corroborations`: up to a
-hundred entries with dates and sentences), and a new version shares nearly all of those entries,
-as the same objects, with the one before it. So `dump` keeps the JSON of each entry with the
-figure's latest version and serialises only the entries that are new, the rest of the record
-once with both lists empty, and puts the lists' JSON in their places. The result is exactly
-`model_dump_json()` (the tests compare them). Inside a JSON string every quote is escaped, so
-`,"history":[]` can only be the field itself; when it or `,"corroborations":[]` is not found
-exactly once (a schema change), the JSON is `model_dump_json()`'s.
+Records written before the split held their corroborations in the one key and have no list:
+`assemble` reads them as they are, and their next write moves them into a list.
+
+The cache keeps, per figure key, the shell bytes last read or written, the whole figure and what
+its list holds. Every write changes the shell (a corroboration raises `corroboration_count`, a
+change sets `last_changed`, an older value changes `history`; a write that changes none of them
+changes no corroboration either), so when Redis holds the cached shell it holds the cached list
+too: a read then skips the list, and the figure is not validated again. At most `entries` figures
+and `max_bytes` of their JSON are kept, least recently used dropped. Models are never mutated
+(the rules copy), so handing out the cached one is safe.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from pydantic import BaseModel
-
-from claimwatch_schemas import Figure
+from claimwatch_schemas import Corroboration, Figure
 
 CACHE_ENTRIES = 1024
 # 4 MB, not 16: figure records grow as corroborations accumulate (up to `rules.Limits`), so a
@@ -36,59 +35,61 @@ CACHE_ENTRIES = 1024
 CACHE_BYTES = 4 * 2**20
 
 
-_HISTORY = ',"history":[]'
-_CORROBORATIONS = ',"corroborations":[]'
+def shell_json(figure: Figure) -> bytes:
+    """The figure's record as stored: all of it but the corroborations."""
+    return figure.model_copy(update={"corroborations": []}).model_dump_json().encode()
 
-Parts = dict[int, str]
-"""id of an entry of a figure's lists -> its JSON. Only used with the figure whose lists hold those
-entries (`_Entry.figure` keeps them alive), so no other live object can have one of those ids."""
+
+def assemble(shell: bytes | str, entries: Sequence[bytes | str]) -> Figure:
+    """The figure stored as `shell` and the list `entries` (a record from before the split keeps
+    the corroborations in its shell and has no list)."""
+    figure = Figure.model_validate_json(shell)
+    if not entries:
+        return figure
+    corroborations = [Corroboration.model_validate_json(entry) for entry in entries]
+    return figure.model_copy(update={"corroborations": corroborations})
+
+
+@dataclass(frozen=True)
+class ListChange:
+    """What turns a stored corroboration list into a figure's: `replace` (delete it first), or
+    drop the `drop` entries after the first; then append `appended` (JSON, in order)."""
+
+    replace: bool
+    drop: int
+    appended: list[bytes]
+
+
+def list_change(stored: Sequence[Corroboration], wanted: Sequence[Corroboration]) -> ListChange:
+    """The change from `stored` to `wanted`, entries compared by identity (the rules keep the
+    objects they do not change). A bounded append (`rules.bounded`) is a drop and an append;
+    anything else, a new or changed value included, replaces the list."""
+    if not stored or not wanted or wanted[0] is not stored[0]:
+        return ListChange(True, 0, [entry.model_dump_json().encode() for entry in wanted])
+    rest = wanted[1:]
+    kept_from = len(stored)  # index in `stored` of the first entry kept after the first
+    if rest:
+        for at in range(1, len(stored)):
+            if stored[at] is rest[0]:
+                kept_from = at
+                break
+    kept = len(stored) - kept_from
+    if any(stored[kept_from + n] is not rest[n] for n in range(min(kept, len(rest)))) or kept > len(rest):
+        return ListChange(True, 0, [entry.model_dump_json().encode() for entry in wanted])
+    return ListChange(False, kept_from - 1, [entry.model_dump_json().encode() for entry in rest[kept:]])
 
 
 @dataclass(frozen=True)
 class _Entry:
-    raw: bytes
+    shell: bytes
     figure: Figure
-    parts: Parts = field(default_factory=dict)
-    size: int = field(init=False)
+    stored: tuple[Corroboration, ...]
+    """What the figure's list in Redis holds (empty for a record from before the split)."""
+    entry_sizes: tuple[int, ...]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "size", len(self.raw) + sum(map(len, self.parts.values())))
-
-
-def _texts(items: Sequence[BaseModel], known: Parts) -> list[str]:
-    get = known.get
-    return [get(id(item)) or item.model_dump_json() for item in items]
-
-
-def figure_json(figure: Figure, known: Parts | None = None) -> tuple[bytes, Parts]:
-    """`figure.model_dump_json()` as bytes, reusing the JSON of list entries in `known` (the parts
-    of a figure still alive); and the parts of this figure, for its next version."""
-    shell = figure.model_copy(update={"history": [], "corroborations": []}).model_dump_json()
-    at_history = shell.find(_HISTORY)
-    at_corroborations = shell.find(_CORROBORATIONS)
-    if (
-        at_history < 0
-        or at_corroborations < at_history
-        or shell.count(_HISTORY) != 1
-        or shell.count(_CORROBORATIONS) != 1
-    ):
-        return figure.model_dump_json().encode(), {}
-    history = _texts(figure.history, known or {})
-    corroborations = _texts(figure.corroborations, known or {})
-    end_history = at_history + len(_HISTORY) - 1  # at the closing bracket
-    end_corroborations = at_corroborations + len(_CORROBORATIONS) - 1
-    text = "".join(
-        (
-            shell[:end_history],
-            ",".join(history),
-            shell[end_history:end_corroborations],
-            ",".join(corroborations),
-            shell[end_corroborations:],
-        )
-    )
-    parts = dict(zip(map(id, figure.history), history, strict=True))
-    parts.update(zip(map(id, figure.corroborations), corroborations, strict=True))
-    return text.encode(), parts
+    @property
+    def size(self) -> int:
+        return len(self.shell) + sum(self.entry_sizes)
 
 
 class FigureCache:
@@ -103,27 +104,44 @@ class FigureCache:
 
     @property
     def size_bytes(self) -> int:
-        """JSON bytes of the figures held (records and the list entries kept for the next dump)."""
+        """JSON bytes of the figures held (shells and corroboration entries)."""
         return self._bytes
 
-    def parse(self, figure_key: str, raw: bytes | str) -> Figure:
-        """The figure stored under `figure_key` as `raw`: the cached model when the bytes are the
-        ones last seen for it, else validated (and cached)."""
-        data = raw.encode() if isinstance(raw, str) else raw
+    def __contains__(self, figure_key: object) -> bool:
+        return figure_key in self._items
+
+    def lookup(self, figure_key: str, shell: bytes | str) -> Figure | None:
+        """The cached figure when `shell` is the shell last seen for it, else None (then read the
+        list and `parse`)."""
+        data = shell.encode() if isinstance(shell, str) else shell
         entry = self._items.get(figure_key)
-        if entry is not None and entry.raw == data:
-            self._items.move_to_end(figure_key)
-            return entry.figure
-        figure = Figure.model_validate_json(data)
-        self._remember(figure_key, _Entry(data, figure))
+        if entry is None or entry.shell != data:
+            return None
+        self._items.move_to_end(figure_key)
+        return entry.figure
+
+    def parse(self, figure_key: str, shell: bytes | str, entries: Sequence[bytes | str]) -> Figure:
+        """The figure stored as `shell` and `entries` (validated, and cached)."""
+        data = shell.encode() if isinstance(shell, str) else shell
+        figure = assemble(data, entries)
+        stored = tuple(figure.corroborations) if entries else ()
+        self._remember(figure_key, _Entry(data, figure, stored, tuple(map(len, entries))))
         return figure
 
-    def dump(self, figure: Figure) -> bytes:
-        """The JSON to store for `figure` (exactly `model_dump_json()`), remembered as its latest."""
+    def dump(self, figure: Figure) -> tuple[bytes, ListChange]:
+        """The shell to store for `figure` and the change its list needs, from what the list
+        holds as last read or written; remembered as the figure's latest version."""
         previous = self._items.get(figure.figure_key)
-        data, parts = figure_json(figure, previous.parts if previous is not None else None)
-        self._remember(figure.figure_key, _Entry(data, figure, parts))
-        return data
+        stored = previous.stored if previous is not None else ()
+        change = list_change(stored, figure.corroborations)
+        if change.replace or previous is None:  # without a previous version it is a replace
+            sizes = tuple(map(len, change.appended))
+        else:
+            kept = previous.entry_sizes[1 + change.drop :]
+            sizes = (previous.entry_sizes[0], *kept, *map(len, change.appended))
+        shell = shell_json(figure)
+        self._remember(figure.figure_key, _Entry(shell, figure, tuple(figure.corroborations), sizes))
+        return shell, change
 
     def _remember(self, figure_key: str, entry: _Entry) -> None:
         old = self._items.pop(figure_key, None)

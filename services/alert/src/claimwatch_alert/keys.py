@@ -1,6 +1,10 @@
 """The Redis key layout of the alert service, in one place.
 
-{p}figure:{figure_key}     string  JSON of the Figure (current value, bounded history and evidence)
+{p}figure:{figure_key}     string  JSON of the Figure but its corroborations (current value, counts,
+                                   reporters, bounded history); a record written before the lists: all of it
+{p}corroborations:{figure_key}
+                           list    Corroboration JSON of the figure's current value, bounded
+                                   (`rules.Limits`): the first, then the latest in order
 {p}figures                 set     every tracked figure key
 {p}values:{family}         hash    figure key -> ConflictingValue JSON (its current value) of every
                                    figure sharing subject/metric/unit/period (conflict check)
@@ -25,6 +29,9 @@ class Keys:
 
     def figure(self, figure_key: str) -> str:
         return f"{self.prefix}figure:{figure_key}"
+
+    def corroborations(self, figure_key: str) -> str:
+        return f"{self.prefix}corroborations:{figure_key}"
 
     def family_values(self, family: str) -> str:
         return f"{self.prefix}values:{family}"

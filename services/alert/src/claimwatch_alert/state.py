@@ -5,12 +5,17 @@ size and however old or contested its figures are:
 
 1. WATCH the figure keys the claims touch and their families' value hashes
    (`{p}values:{family}`: figure key -> current value of every source's figure on that quantity);
-2. one read-only EVAL returning, in one reply, those figures (MGET), those family hashes
-   (HGETALL each) and which claim ids are in the applied set (SMISMEMBER);
+2. one read-only EVAL returning, in one reply, those figures (MGET of their records without the
+   corroborations, see `figure_cache`), the corroboration lists of those not cached (LRANGE),
+   those family hashes (HGETALL each) and which claim ids are in the applied set (SMISMEMBER);
 3. decide in Python with the pure core (`rules.decide_batch`: the claims in order, each seeing
-   what the ones before it did), then MULTI: SET each changed figure, SADD the index, HSET the
-   changed current values into their family hashes, SADD the applied claim ids, XADD every alert
-   to the change feed; EXEC.
+   what the ones before it did), then MULTI: SET each changed figure, change its corroboration
+   list (append, drop the oldest but the first, or replace), SADD the index, HSET the changed
+   current values into their family hashes, SADD the applied claim ids, XADD every alert to the
+   change feed; EXEC.
+
+A figure cached but written by another instance since (its record is not the cached one) costs
+one more round trip, for its list.
 
 EXEC fails with WatchError when any watched key changed in between (another instance, or a
 concurrent apply), and the whole batch is decided again from fresh reads. A claim id always maps
@@ -19,9 +24,10 @@ of them records it: replaying claims any number of times, in any order, in any b
 and emits nothing new.
 
 Why WATCH/MULTI and not one Lua script doing everything: the change rules live once, in Python,
-where they are unit-tested; a script would have to re-implement them. Lua is used only for the
-read (step 2), to fetch a variable number of keys of three types in one round trip on the
-connection that holds the WATCH (redis-py runs commands after WATCH one at a time). Conflicts are
+where they are unit-tested; a script would have to re-implement them. Lua only moves data: the
+read (step 2) fetches a variable number of keys of four types in one round trip on the
+connection that holds the WATCH (redis-py runs commands after WATCH one at a time), and the
+write is one queued EVAL however many commands the batch needs. Conflicts are
 checked against the family hash (one HGETALL) instead of reading every sibling figure, so the
 cost does not grow with the number of sources either; figure records stay bounded (`rules.Limits`).
 """
@@ -39,7 +45,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
-from claimwatch_alert.figure_cache import FigureCache
+from claimwatch_alert.figure_cache import FigureCache, assemble
 from claimwatch_alert.keys import Keys
 from claimwatch_alert.rules import (
     DEFAULT_LIMITS,
@@ -56,38 +62,61 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 50
 
-# KEYS: the n figure keys, the m family hashes, the applied set. ARGV: n, m, the claim ids.
-# Returns {figures (false where missing), {flat HGETALL per family}, {0/1 per claim id}}.
+# KEYS: the n figure keys, their n corroboration lists, the m family hashes, the applied set.
+# ARGV: n, m, n flags ('1': return the figure's list, '0': its shell is likely cached), the claim
+# ids. Returns {figures (false where missing), {list, or 0 where not asked}, {flat HGETALL per
+# family}, {0/1 per claim id}}.
 READ_SCRIPT = """
 local n = tonumber(ARGV[1])
 local m = tonumber(ARGV[2])
 local figures = {}
 if n > 0 then figures = redis.call('MGET', unpack(KEYS, 1, n)) end
+local lists = {}
+for i = 1, n do
+  if ARGV[2 + i] == '1' then lists[i] = redis.call('LRANGE', KEYS[n + i], 0, -1) else lists[i] = 0 end
+end
 local families = {}
-for i = 1, m do families[i] = redis.call('HGETALL', KEYS[n + i]) end
+for i = 1, m do families[i] = redis.call('HGETALL', KEYS[2 * n + i]) end
 local applied = {}
-if #ARGV > 2 then applied = redis.call('SMISMEMBER', KEYS[n + m + 1], unpack(ARGV, 3)) end
-return {figures, families, applied}
+if #ARGV > 2 + n then applied = redis.call('SMISMEMBER', KEYS[2 * n + m + 1], unpack(ARGV, 3 + n)) end
+return {figures, lists, families, applied}
 """
 
 
-# KEYS: the index set, the applied set, the feed, the n figure keys, the m family hashes.
-# ARGV: feed maxlen, n, m, a (applied ids), k (alerts); n x (figure_key, figure JSON); per family
-# its field count c and c x (figure_key, value JSON); a x claim id; k x (alert_id, alert JSON).
+# KEYS: the index set, the applied set, the feed, the n figure keys, their n corroboration lists,
+# the m family hashes. ARGV: feed maxlen, n, m, a (applied ids), k (alerts); per figure its key,
+# its shell JSON, '1' to replace its list or '0', the entries to drop after the first, the count c
+# of entries to append and c x entry JSON; per family its field count c and c x (figure_key, value
+# JSON); a x claim id; k x (alert_id, alert JSON). Appends go in chunks: `unpack` is bounded by
+# Lua's stack, and `rules.Limits.corroborations` is a setting.
 WRITE_SCRIPT = """
 local maxlen = ARGV[1]
 local n, m, a, k = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local i = 6
 for f = 1, n do
+  local list = KEYS[3 + n + f]
   redis.call('SET', KEYS[3 + f], ARGV[i + 1])
   redis.call('SADD', KEYS[1], ARGV[i])
-  i = i + 2
+  if ARGV[i + 2] == '1' then redis.call('DEL', list) end
+  local drop, c = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
+  if drop > 0 then
+    local first = redis.call('LINDEX', list, 0)
+    redis.call('LTRIM', list, drop, -1)
+    redis.call('LSET', list, 0, first)
+  end
+  i = i + 5
+  local last = i + c - 1
+  while i <= last do
+    local upto = math.min(i + 999, last)
+    redis.call('RPUSH', list, unpack(ARGV, i, upto))
+    i = upto + 1
+  end
 end
 for f = 1, m do
   local c = tonumber(ARGV[i])
   i = i + 1
   for _ = 1, c do
-    redis.call('HSET', KEYS[3 + n + f], ARGV[i], ARGV[i + 1])
+    redis.call('HSET', KEYS[3 + 2 * n + f], ARGV[i], ARGV[i + 1])
     i = i + 2
   end
 end
@@ -197,26 +226,29 @@ class FigureStore:
         figure_keys = _unique([claim.figure_key for claim in tracked])
         families = _unique([family_of(key) for key in figure_keys])
         claim_ids = _unique([claim.claim_id for claim in tracked])
-        watched = [keys.figure(key) for key in figure_keys] + [keys.family_values(f) for f in families]
+        records = [keys.figure(key) for key in figure_keys]
+        lists = [keys.corroborations(key) for key in figure_keys]
+        watched = records + [keys.family_values(f) for f in families]
         for attempt in range(MAX_ATTEMPTS):
             async with self.client.pipeline(transaction=True) as pipe:
                 try:
                     await pipe.watch(*watched)
-                    raw_figures, raw_families, raw_applied = await pipe.eval(
+                    raw_figures, raw_lists, raw_families, raw_applied = await pipe.eval(
                         READ_SCRIPT,
-                        len(watched) + 1,
-                        *watched,
+                        len(watched) + len(lists) + 1,
+                        *records,
+                        *lists,
+                        *watched[len(records) :],
                         keys.applied,
                         len(figure_keys),
                         len(families),
+                        *("0" if key in self._figures else "1" for key in figure_keys),
                         *claim_ids,
                     )
+                    figures = await self._figures_read(pipe, figure_keys, raw_figures, raw_lists)
                     batch = decide_batch(
                         claims,
-                        figures={
-                            key: self._figures.parse(key, raw) if raw else None
-                            for key, raw in zip(figure_keys, raw_figures, strict=True)
-                        },
+                        figures=figures,
                         family_values={
                             family: _family_hash(flat, self._values.parse)
                             for family, flat in zip(families, raw_families, strict=True)
@@ -239,6 +271,26 @@ class FigureStore:
         # transient (it backs off and reads the poll again) instead of dead-lettering good claims.
         raise WatchError(f"could not apply {len(claims)} claims after {MAX_ATTEMPTS} attempts")
 
+    async def _figures_read(
+        self, pipe: Any, figure_keys: list[str], raw_figures: list[Any], raw_lists: list[Any]
+    ) -> dict[str, Figure | None]:
+        """The figures as read: from the cache where the shell is the cached one, else parsed
+        with their lists (read now, under the same WATCH, where the read script was told the
+        figure was cached but another instance has written it since)."""
+        figures: dict[str, Figure | None] = {}
+        for key, raw, entries in zip(figure_keys, raw_figures, raw_lists, strict=True):
+            if not raw:
+                figures[key] = None
+            elif isinstance(entries, list):
+                figures[key] = self._figures.parse(key, raw, entries)
+            else:
+                cached = self._figures.lookup(key, raw)
+                if cached is None:
+                    entries = await pipe.lrange(self.keys.corroborations(key), 0, -1)
+                    cached = self._figures.parse(key, raw, entries)
+                figures[key] = cached
+        return figures
+
     def _queue_writes(self, pipe: Any, batch: BatchDecision) -> None:
         """One EVAL of WRITE_SCRIPT inside MULTI: a single queued command whatever the batch holds."""
         keys = self.keys
@@ -251,7 +303,9 @@ class FigureStore:
             len(batch.alerts),
         ]
         for key, figure in batch.figures.items():
-            args += [key, self._figures.dump(figure)]
+            shell, change = self._figures.dump(figure)
+            args += [key, shell, "1" if change.replace else "0", change.drop, len(change.appended)]
+            args += change.appended
         for values in families.values():
             args.append(len(values))
             for key, value in values.items():
@@ -264,19 +318,30 @@ class FigureStore:
             keys.applied,
             keys.feed,
             *(keys.figure(key) for key in batch.figures),
+            *(keys.corroborations(key) for key in batch.figures),
             *(keys.family_values(family) for family in families),
         ]
         pipe.eval(WRITE_SCRIPT, len(script_keys), *script_keys, *args)
 
     async def get(self, figure_key: str, *, with_conflicts: bool = True) -> Figure | None:
-        raw = await self.client.get(self.keys.figure(figure_key))
-        if raw is None:
-            return None
-        figure = Figure.model_validate_json(raw)
-        if not with_conflicts:
+        (figure,) = await self._read([figure_key])
+        if figure is None or not with_conflicts:
             return figure
         (with_them,) = await self._with_conflicts([figure])
         return with_them
+
+    async def _read(self, figure_keys: Sequence[str]) -> list[Figure | None]:
+        """The figures under `figure_keys`, shells and lists read in one MULTI (a consistent view)."""
+        if not figure_keys:
+            return []
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.mget([self.keys.figure(key) for key in figure_keys])
+            for key in figure_keys:
+                pipe.lrange(self.keys.corroborations(key), 0, -1)
+            shells, *lists = await pipe.execute()
+        return [
+            assemble(shell, entries) if shell else None for shell, entries in zip(shells, lists, strict=True)
+        ]
 
     async def _with_conflicts(self, figures: list[Figure]) -> list[Figure]:
         """The figures with their conflicts, from their families' value hashes (one round trip)."""
@@ -307,8 +372,7 @@ class FigureStore:
         members = sorted(_decode(m) for m in await self.client.smembers(self.keys.figures))
         if not members:
             return []
-        raws = await self.client.mget([self.keys.figure(k) for k in members])
-        figures = [Figure.model_validate_json(raw) for raw in raws if raw]
+        figures = [figure for figure in await self._read(members) if figure is not None]
         wanted = {"subject": subject, "metric": metric, "unit": unit, "source": source}
         selected = [
             figure
