@@ -4,7 +4,8 @@
 records of `python -m bench.alert_soak` (what the extract worker publishes for the synthetic soak
 articles, built and cached on first use) in batches the size of one consumer poll at 20 articles/s
 (~55 claims) against a redis-server of its own, in this process, and prints the process CPU time
-per claim (`time.process_time`: on a shared machine fairer than wall time). No Kafka, no
+per claim (`time.process_time`: on a shared machine fairer than wall time), and the
+redis-server's CPU per claim when it started one (psutil: user + system). No Kafka, no
 dispatchers: to compare two versions of the state code, run both back to back, twice, e.g. with
 `PYTHONPATH=<an old checkout>/services/alert/src` for the old one.
 """
@@ -17,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil  # type: ignore[import-untyped]  # psutil ships no type hints
 import redis.asyncio as aioredis
 
 from bench.alert_soak import claim_records
@@ -27,7 +29,8 @@ from claimwatch_alert.state import FigureStore
 from claimwatch_schemas import Claim
 
 
-async def replay(redis_url: str, articles: int, batch: int) -> None:
+async def replay(redis_url: str, articles: int, batch: int) -> int:
+    """Applies the records and prints the CPU they took; returns how many claims there were."""
     records = [row for rows in claim_records(articles).per_article for row in rows]
     client = aioredis.Redis.from_url(redis_url)
     store = FigureStore(client)
@@ -51,6 +54,7 @@ async def replay(redis_url: str, articles: int, batch: int) -> None:
         f"{cpu * 1e6 / len(records):.0f} us per claim, {cpu * 1e3 / articles:.2f} ms per article; "
         f"{alerts} alerts"
     )
+    return len(records)
 
 
 def main() -> None:
@@ -66,7 +70,12 @@ def main() -> None:
         port = free_port()
         process = start_redis(port, Path(workdir))
         try:
-            asyncio.run(replay(f"redis://127.0.0.1:{port}/0", args.articles, args.batch))
+            server = psutil.Process(process.pid)
+            before = server.cpu_times()
+            claims = asyncio.run(replay(f"redis://127.0.0.1:{port}/0", args.articles, args.batch))
+            after = server.cpu_times()
+            cpu = after.user + after.system - before.user - before.system
+            print(f"redis-server: {cpu:.2f} CPU s, {cpu * 1e6 / claims:.0f} us per claim")
         finally:
             process.terminate()
             process.wait(timeout=10)
