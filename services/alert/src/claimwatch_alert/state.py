@@ -63,7 +63,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 50
 
 # KEYS: the n figure keys, their n corroboration lists, the m family hashes, the applied set.
-# ARGV: n, m, n flags ('1': return the figure's list, '0': its shell is likely cached), the claim
+# ARGV: n, m, one flag per figure in one string ('1': return the figure's list, '0': its shell
+# is likely cached; one argument, not n: redis-py packs every argument in Python), the claim
 # ids. Returns {figures (false where missing), {list, or 0 where not asked}, {flat HGETALL per
 # family}, {0/1 per claim id}}.
 READ_SCRIPT = """
@@ -73,22 +74,23 @@ local figures = {}
 if n > 0 then figures = redis.call('MGET', unpack(KEYS, 1, n)) end
 local lists = {}
 for i = 1, n do
-  if ARGV[2 + i] == '1' then lists[i] = redis.call('LRANGE', KEYS[n + i], 0, -1) else lists[i] = 0 end
+  lists[i] = 0
+  if string.sub(ARGV[3], i, i) == '1' then lists[i] = redis.call('LRANGE', KEYS[n + i], 0, -1) end
 end
 local families = {}
 for i = 1, m do families[i] = redis.call('HGETALL', KEYS[2 * n + i]) end
 local applied = {}
-if #ARGV > 2 + n then applied = redis.call('SMISMEMBER', KEYS[2 * n + m + 1], unpack(ARGV, 3 + n)) end
+if #ARGV > 3 then applied = redis.call('SMISMEMBER', KEYS[2 * n + m + 1], unpack(ARGV, 4)) end
 return {figures, lists, families, applied}
 """
 
 
 # KEYS: the index set, the applied set, the feed, the n figure keys, their n corroboration lists,
 # the m family hashes. ARGV: feed maxlen, n, m, a (applied ids), k (alerts); per figure its key,
-# its shell JSON, '1' to replace its list or '0', the entries to drop after the first, the count c
-# of entries to append and c x entry JSON; per family its field count c and c x (figure_key, value
-# JSON); a x claim id; k x (alert_id, alert JSON). Appends go in chunks: `unpack` is bounded by
-# Lua's stack, and `rules.Limits.corroborations` is a setting.
+# its shell JSON, its list change as one argument '<replace 0|1> <entries to drop after the
+# first> <count c of entries to append>' and c x entry JSON; per family its field count c and
+# c x (figure_key, value JSON); a x claim id; k x (alert_id, alert JSON). Appends go in chunks:
+# `unpack` is bounded by Lua's stack, and `rules.Limits.corroborations` is a setting.
 WRITE_SCRIPT = """
 local maxlen = ARGV[1]
 local n, m, a, k = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -97,14 +99,15 @@ for f = 1, n do
   local list = KEYS[3 + n + f]
   redis.call('SET', KEYS[3 + f], ARGV[i + 1])
   redis.call('SADD', KEYS[1], ARGV[i])
-  if ARGV[i + 2] == '1' then redis.call('DEL', list) end
-  local drop, c = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
+  local replace, drop, c = string.match(ARGV[i + 2], '^([01]) (%d+) (%d+)$')
+  drop, c = tonumber(drop), tonumber(c)
+  if replace == '1' then redis.call('DEL', list) end
   if drop > 0 then
     local first = redis.call('LINDEX', list, 0)
     redis.call('LTRIM', list, drop, -1)
     redis.call('LSET', list, 0, first)
   end
-  i = i + 5
+  i = i + 3
   local last = i + c - 1
   while i <= last do
     local upto = math.min(i + 999, last)
@@ -242,7 +245,7 @@ class FigureStore:
                         keys.applied,
                         len(figure_keys),
                         len(families),
-                        *("0" if key in self._figures else "1" for key in figure_keys),
+                        "".join("0" if key in self._figures else "1" for key in figure_keys),
                         *claim_ids,
                     )
                     figures = await self._figures_read(pipe, figure_keys, raw_figures, raw_lists)
@@ -304,7 +307,7 @@ class FigureStore:
         ]
         for key, figure in batch.figures.items():
             shell, change = self._figures.dump(figure)
-            args += [key, shell, "1" if change.replace else "0", change.drop, len(change.appended)]
+            args += [key, shell, f"{int(change.replace)} {change.drop} {len(change.appended)}"]
             args += change.appended
         for values in families.values():
             args.append(len(values))
