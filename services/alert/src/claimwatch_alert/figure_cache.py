@@ -28,11 +28,13 @@ from dataclasses import dataclass
 from claimwatch_schemas import Corroboration, Figure
 
 CACHE_ENTRIES = 1024
-# 4 MB, not 16: figure records grow as corroborations accumulate (up to `rules.Limits`), so a
-# larger byte cap kept the cache, and the process, growing for tens of minutes. Replaying 15,000
-# soak articles in one process: 16 MB -> RSS +4.7 MB after the first 1,500, 53.3 CPU s;
-# 4 MB -> +1.0 MB, 49.1 CPU s (the big records are the busy ones, and still fit).
-CACHE_BYTES = 4 * 2**20
+# The bytes counted are the figures' JSON, a proxy for the models held, which take several times
+# more. 4 MB of whole records (and their entries' JSON) kept the process growing for tens of
+# minutes as records grew; now that a figure counts its JSON once, 2 MB holds as many figures as
+# those 4 MB did. Replaying 15,000 soak articles in one process (polls of 20 articles), RSS after
+# the first 1,500: 4 MB -> +4.0 MB (1,024 figures held), 2 MB -> +0.9 MB (~220 held), the same
+# CPU within the runs' noise (a figure not held costs its list's LRANGE and validation).
+CACHE_BYTES = 2 * 2**20
 
 
 def shell_json(figure: Figure) -> bytes:
