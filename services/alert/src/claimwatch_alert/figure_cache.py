@@ -62,12 +62,16 @@ class ListChange:
     appended: list[bytes]
 
 
+def _json(entries: Sequence[Corroboration]) -> list[bytes]:
+    return [entry.model_dump_json().encode() for entry in entries]
+
+
 def list_change(stored: Sequence[Corroboration], wanted: Sequence[Corroboration]) -> ListChange:
     """The change from `stored` to `wanted`, entries compared by identity (the rules keep the
     objects they do not change). A bounded append (`rules.bounded`) is a drop and an append;
     anything else, a new or changed value included, replaces the list."""
     if not stored or not wanted or wanted[0] is not stored[0]:
-        return ListChange(True, 0, [entry.model_dump_json().encode() for entry in wanted])
+        return ListChange(True, 0, _json(wanted))
     rest = wanted[1:]
     kept_from = len(stored)  # index in `stored` of the first entry kept after the first
     if rest:
@@ -77,8 +81,8 @@ def list_change(stored: Sequence[Corroboration], wanted: Sequence[Corroboration]
                 break
     kept = len(stored) - kept_from
     if any(stored[kept_from + n] is not rest[n] for n in range(min(kept, len(rest)))) or kept > len(rest):
-        return ListChange(True, 0, [entry.model_dump_json().encode() for entry in wanted])
-    return ListChange(False, kept_from - 1, [entry.model_dump_json().encode() for entry in rest[kept:]])
+        return ListChange(True, 0, _json(wanted))
+    return ListChange(False, kept_from - 1, _json(rest[kept:]))
 
 
 @dataclass(frozen=True)
