@@ -12,9 +12,10 @@ from tests.integration.test_alert_support import make_claim
 NOW = datetime(2024, 11, 30, 12, tzinfo=UTC)
 
 
-def evolve(claims: list[Claim], limits: Limits | None = None) -> list[Figure]:
-    """The successive states of one figure under `claims` (each decided on the one before)."""
-    figure: Figure | None = None
+def evolve(claims: list[Claim], limits: Limits | None = None, *, start: Figure | None = None) -> list[Figure]:
+    """The successive states of one figure under `claims` (each decided on the one before),
+    from `start` (None: not seen yet)."""
+    figure = start
     states: list[Figure] = []
     for n, claim in enumerate(claims):
         decision = decide(
@@ -95,22 +96,10 @@ def test_a_figure_read_back_continues_its_list_without_a_replace() -> None:
     read = reader.parse(states[5].figure_key, shell, stored)
     assert read == states[5]
     assert reader.lookup(states[5].figure_key, shell) is read
-    (next_state,) = evolve_from(read, corroborations(7)[6])
+    (next_state,) = evolve([corroborations(7)[6]], Limits(corroborations=4), start=read)
     next_shell, change = reader.dump(next_state)
     assert (change.replace, change.drop, len(change.appended)) == (False, 1, 1)
     assert assemble(next_shell, apply_change(stored, change)) == next_state
-
-
-def evolve_from(figure: Figure, claim: Claim) -> list[Figure]:
-    decision = decide(
-        figure,
-        claim,
-        already_applied=False,
-        siblings=[],
-        now=NOW + timedelta(days=1),
-        limits=Limits(corroborations=4),
-    )
-    return [decision.figure] if decision.figure is not None else []
 
 
 def test_a_record_from_before_the_lists_is_read_whole_and_moved_into_a_list_on_its_next_write() -> None:
@@ -120,7 +109,7 @@ def test_a_record_from_before_the_lists_is_read_whole_and_moved_into_a_list_on_i
     cache = FigureCache()
     read = cache.parse(states[1].figure_key, whole, [])
     assert read == states[1]
-    (next_state,) = evolve_from(read, corroborations(3)[2])
+    (next_state,) = evolve([corroborations(3)[2]], start=read)
     shell, change = cache.dump(next_state)
     assert change.replace
     assert assemble(shell, change.appended) == next_state
