@@ -345,6 +345,8 @@ class Attributor:
         self._bare_names = frozenset(n for b in lex.bodies for n in (b.canonical, b.nominative))
         self._last: _Scan | None = None
         self._body_in_words: dict[tuple[str, Lang], bool] = {}
+        self._title_words: dict[tuple[str, Lang], bool] = {}
+        self._people_of: dict[str, int | None] = {}
 
     # -- candidates ---------------------------------------------------------------------------
 
@@ -444,7 +446,7 @@ class Attributor:
         tokens = m.group(0).split()
         stripped = 0
         speaks_for: str | None = None
-        while tokens and (self._titles[lang].fullmatch(tokens[0]) or tokens[0] in _STOP_NAMES):
+        while tokens and (self._is_title(tokens[0], lang) or tokens[0] in _STOP_NAMES):
             stripped += int(tokens[0] not in _STOP_NAMES)
             speaks_for = speaks_for or self._institution(tokens[0])
             tokens.pop(0)
@@ -463,7 +465,7 @@ class Attributor:
         name = " ".join(tokens)
         if self.lex.country_re[lang].fullmatch(name) or self.lex.named_source_re.fullmatch(name):
             return None
-        if any(self._titles[lang].match(t) for t in tokens):
+        if any(self._is_title(t, lang) for t in tokens):
             return None
         if lang == "de" and any(_DE_NOUN_SUFFIX.search(t) for t in tokens):
             return None  # 'Grundlage von Erbschaftsregistern' is no one's name
@@ -480,7 +482,7 @@ class Attributor:
             and len(tokens) == 1
             and not stripped
             and _SENTENCE_OPENING.search(text, max(0, name_start - 3), name_start) is not None
-            and not self.lex.people_re.fullmatch(tokens[0])
+            and self._person_entry(tokens[0]) is None
             and resolve_person(tokens[0], text) == tokens[0]
         ):
             return None  # 'Early reports from ...': a sentence's first word is capitalised anyway
@@ -488,7 +490,7 @@ class Attributor:
             before = re.search(r"(?:[\w.-]+[ \t]+){1,3}$", segment[: m.start()])
             for word in reversed(before.group(0).split() if before else []):
                 speaks_for = self._institution(word)
-                if speaks_for or not self._titles[lang].fullmatch(word):
+                if speaks_for or not self._is_title(word, lang):
                     break
         return _Candidate(
             name.rstrip("'’s").rstrip("'’") if name.endswith(("'s", "’s")) else name,
@@ -507,6 +509,26 @@ class Attributor:
                 self._body_in_words.clear()
             named = self.lex.named_source_re.search(words) or self.lex.body_re[lang].search(words)
             found = self._body_in_words[key] = named is not None
+        return found
+
+    def _is_title(self, word: str, lang: Lang) -> bool:
+        """Whether one word (no white space in it) is a title, 'Generalsekretär' (remembered)."""
+        key = (word, lang)
+        found = self._title_words.get(key)
+        if found is None:
+            if len(self._title_words) >= _MAX_REMEMBERED:
+                self._title_words.clear()
+            found = self._title_words[key] = self._titles[lang].fullmatch(word) is not None
+        return found
+
+    def _person_entry(self, name: str) -> int | None:
+        """The index of the lexicon's person that `name` names, or None (remembered)."""
+        if name in self._people_of:
+            return self._people_of[name]
+        if len(self._people_of) >= _MAX_REMEMBERED:
+            self._people_of.clear()
+        m = self.lex.people_re.fullmatch(name)
+        found = self._people_of[name] = int(m.lastgroup[1:]) if m and m.lastgroup else None
         return found
 
     def _institution(self, title: str) -> str | None:
@@ -570,7 +592,7 @@ class Attributor:
         if named:
             return named[0]
         person = self._person(text, lo, end, lang, forward=True)
-        if person is not None and person.end == end and self.lex.people_re.fullmatch(person.name):
+        if person is not None and person.end == end and self._person_entry(person.name) is not None:
             return person  # only a person the lexicon knows: 'Überblick Panzer: 1.200' is a label
         return None
 
@@ -719,9 +741,9 @@ class Attributor:
         Named bodies and bodies with a country carry their id; a person the lexicon knows maps to
         their own id or the body they speak for; anyone else falls back to a slug of the name.
         """
-        m = self.lex.people_re.fullmatch(name)
-        if m and m.lastgroup:
-            return self.lex.people[int(m.lastgroup[1:])].identity
+        person = self._person_entry(name)
+        if person is not None:
+            return self.lex.people[person].identity
         if source.id:
             return source.id
         return slug(name)

@@ -419,7 +419,10 @@ def _scan_countries(text: str, lang: Lang, lex: Compiled) -> list[tuple[int, int
     return sorted(found)
 
 
-_ADJECTIVE_HINT = re.compile("isch|deutsch", re.IGNORECASE)  # what `adjective_re`'s lookahead asks for
+# What `adjective_re`'s lookahead asks for: "isch|deutsch" under re.IGNORECASE (every character that
+# matches each letter so, 'ı' and 'ſ' included), led by one class, so that `re` skips to the next
+# 'i' or 'd' instead of trying both words at every position (~10x faster over an article).
+_ADJECTIVE_HINT = re.compile("[iIİıdD](?:(?<=[iIİı])[sSſ][cC][hH]|(?<=[dD])[eE][uU][tT][sSſ][cC][hH])")
 _wordish_adjectives: tuple[dict[str, CountryEntry], bool] | None = None  # for the countries last asked about
 
 
@@ -540,11 +543,19 @@ def _qualifier_before(ctx: _Context, lo: int, start: int) -> tuple[Qualifier | N
     lang = ctx.lang
     table = ctx.lex.qualifiers_before[lang]
     regex = ctx.lex.qualifier_before_re[lang]
+    ends = ctx.lex.qualifier_before_ends[lang]
+    text = ctx.text
     found: Qualifier | None = None
     begin = start
     cursor = start
     for _ in range(3):
-        m = regex.search(ctx.text, max(lo, cursor - 40), cursor)
+        window = max(lo, cursor - 40)
+        last = cursor
+        while last > window and text[last - 1].isspace():
+            last -= 1
+        if last == window or (text[last - 1].isascii() and text[last - 1] not in ends):
+            break  # what the search would find: no phrase ends there (a search tries ~40 positions)
+        m = regex.search(text, window, cursor)
         if m is None:
             break
         word = re.sub(r"\s+", " ", m.group(0).strip().lower())

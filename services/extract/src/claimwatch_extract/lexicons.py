@@ -237,6 +237,9 @@ class Compiled:
     people_re: re.Pattern[str]
     qualifiers_before: dict[Lang, dict[str, Qualifier]]
     qualifier_before_re: dict[Lang, re.Pattern[str]]
+    # the ASCII characters a match of qualifier_before_re can end with (before its white space),
+    # case-insensitively; a window ending in another ASCII character holds no match
+    qualifier_before_ends: dict[Lang, frozenset[str]]
     qualifiers_after: dict[Lang, dict[str, Qualifier]]
     qualifier_after_re: dict[Lang, re.Pattern[str]]
     periods: list[PeriodEntry]
@@ -316,6 +319,14 @@ def lexicons() -> Compiled:
             return re.compile(rf"(?<![\w])(?:{alt})\s*$", re.IGNORECASE)
         return re.compile(rf"\s*(?:{alt})(?![\w])", re.IGNORECASE)
 
+    def qual_ends(table: dict[str, Qualifier]) -> frozenset[str]:
+        lasts = {phrase[-1] for phrase in table if phrase}
+        return frozenset(
+            ch
+            for ch in map(chr, range(128))
+            if any(last.isspace() or re.fullmatch(re.escape(last), ch, re.IGNORECASE) for last in lasts)
+        )
+
     return Compiled(
         units=units,
         unit_re={lang: _alternation(unit_groups(lang)) for lang in LANGS},
@@ -342,6 +353,7 @@ def lexicons() -> Compiled:
             lang: {k.lower(): v for k, v in quals.before.get(lang, {}).items()} for lang in LANGS
         },
         qualifier_before_re={lang: qual_re(quals.before.get(lang, {}), True) for lang in LANGS},
+        qualifier_before_ends={lang: qual_ends(quals.before.get(lang, {})) for lang in LANGS},
         qualifiers_after={
             lang: {k.lower(): v for k, v in quals.after.get(lang, {}).items()} for lang in LANGS
         },
