@@ -152,3 +152,29 @@ def test_starts_are_the_word_starts_and_hyphens() -> None:
             if text[p] == "-" or (word[p] and (p == pos or not word[p - 1]))
         ]
         assert _starts(text, pos, endpos) == expected, (text, pos, endpos)
+
+
+def test_alternations_registered_in_turn_and_past_the_registry_bound_keep_their_matches() -> None:
+    # Candidates of every registered alternation are found in one pass over a text's keys; an
+    # alternation first used after that pass, or after the registry started again, must still
+    # get its own positions and patterns, and the others theirs.
+    from claimwatch_extract import alternation as module
+
+    words = ["Panzer", "Soldat", "Drohne", "Ukraine", "NATO", "Kiew", "Raketen", "Hilfe"]
+    alternations = [
+        Alternation(
+            [rf"(?P<w{i}>{words[i % len(words)]}\w*)", rf"(?P<x{i}>{words[(i + 3) % len(words)]})"],
+            lead=r"(?<![\w])",
+        )
+        for i in range(module._MAX_REGISTERED + 6)
+    ]
+    first, second = TEXT, TEXT.replace("Kiew", "Kyjiw")
+    seen = {0}
+    for text in (first, second, first):
+        for i in range(len(alternations)):
+            for j in sorted(seen | {i}):  # earlier ones again, after each new one joined
+                expected = _spans(alternations[j].pattern.finditer(text))
+                assert _spans(alternations[j].finditer(text)) == expected, (i, j)
+            seen.add(i)
+            assert len(module._registered) <= module._MAX_REGISTERED
+    assert len(_spans(alternations[0].finditer(first))) == 6  # 'Panzer' and 'Ukraine', 3 times each

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import importlib
-import itertools
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -248,8 +247,9 @@ class _Index:
         self.text = text
         self.starts = _starts(text)
         self.keys = [text[p : p + _KEY] for p in self.starts]
-        # per alternation: the positions a match can start at, and the pattern to try there
-        self.candidates: dict[int, tuple[list[int], list[re.Pattern[str]]]] = {}
+        # per registered alternation (by its number): the positions a match can start at, and the
+        # pattern to try there; found for all of them in one pass over the keys
+        self.candidates: list[tuple[list[int], list[re.Pattern[str]]]] | None = None
 
 
 _last: _Index | None = None
@@ -281,6 +281,53 @@ class _KeyTable(dict[str, re.Pattern[str] | None]):
             self.clear()
         self[key] = found
         return found
+
+
+# The alternations whose candidates have been asked for, by number. Their candidates in a text
+# are found together: one dict lookup per word start gives the alternations that can match there
+# (most give none), instead of one lookup per word start and alternation (~16 of them in use).
+_registered: list[Alternation] = []
+_MAX_REGISTERED = 64  # beyond it (tests build many) the registry starts again
+
+
+class _Rows(dict[str, list[tuple[int, re.Pattern[str]]]]):
+    """Per key: (number, pattern) of each registered alternation a match starting with it can
+    come from, filled as keys turn up."""
+
+    def __missing__(self, key: str) -> list[tuple[int, re.Pattern[str]]]:
+        row: list[tuple[int, re.Pattern[str]]] = []
+        for number, alternation in enumerate(_registered):
+            pattern = alternation._by_key[key]
+            if pattern is not None:
+                row.append((number, pattern))
+        if len(self) >= _MAX_KEYS:
+            self.clear()
+        self[key] = row
+        return row
+
+
+_rows = _Rows()
+
+
+def _register(alternation: Alternation) -> int:
+    if len(_registered) >= _MAX_REGISTERED:
+        for old in _registered:
+            old._number = -1
+        _registered.clear()
+    _registered.append(alternation)
+    _rows.clear()
+    return len(_registered) - 1
+
+
+def _all_candidates(index: _Index) -> list[tuple[list[int], list[re.Pattern[str]]]]:
+    positions: list[list[int]] = [[] for _ in _registered]
+    patterns: list[list[re.Pattern[str]]] = [[] for _ in _registered]
+    rows = _rows
+    for p, key in zip(index.starts, index.keys, strict=True):
+        for number, pattern in rows[key]:
+            positions[number].append(p)
+            patterns[number].append(pattern)
+    return list(zip(positions, patterns, strict=True))
 
 
 class Alternation:
@@ -317,6 +364,7 @@ class Alternation:
         self._by_entries: dict[tuple[int, ...], re.Pattern[str]] = {}
         # entries by the first character a match can have: a new key is checked against these only
         self._by_first: dict[str, list[int]] = {}
+        self._number = -1  # in `_registered`, once registered
 
     def _compile(self, entries: Sequence[int]) -> re.Pattern[str]:
         if self._keep_groups:
@@ -357,14 +405,14 @@ class Alternation:
         return pattern
 
     def _candidates(self, index: _Index) -> tuple[list[int], list[re.Pattern[str]]]:
-        found = index.candidates.get(id(self))
-        if found is None:
-            # Patterns are true and None is false: compress keeps the positions with a pattern.
-            patterns = list(map(self._by_key.__getitem__, index.keys))
-            positions = list(itertools.compress(index.starts, patterns))
-            kept: list[re.Pattern[str]] = list(filter(None, patterns))
-            found = index.candidates[id(self)] = (positions, kept)
-        return found
+        number = self._number
+        if number < 0 or _registered[number] is not self:
+            number = self._number = _register(self)
+            index.candidates = None
+        found = index.candidates
+        if found is None or number >= len(found):
+            found = index.candidates = _all_candidates(index)
+        return found[number]
 
     def candidates(self, text: str) -> list[int] | None:
         """The word starts and hyphens of `text` a match can start at by their first three
