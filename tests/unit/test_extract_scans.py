@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from claimwatch_extract.extractor import _adjective_runs, _scan_countries
-from claimwatch_extract.lexicons import lexicons
+from claimwatch_extract.extractor import _adjective_runs, _Context, _qualifier_search, _scan_countries
+from claimwatch_extract.lexicons import Lang, lexicons
 
 TEXTS = [
     "Die ukrainische Armee und das russische Militär; pro-russische Kräfte, US-amerikanische Hilfe.",
@@ -32,3 +34,35 @@ def test_adjectives_found_in_runs_are_those_of_the_whole_text(text: str) -> None
     names = lex.country_re["de"].finditer(text)
     countries = [(m.start(), m.end(), m.lastgroup) for m in names if m.lastgroup]
     assert _scan_countries(text, "de", lex) == sorted(countries + whole)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_qualifier_search_finds_what_the_search_of_the_window_finds(lang: Lang) -> None:
+    lex = lexicons()
+    phrases = sorted(lex.qualifiers_before[lang])
+    rng = random.Random(lang)
+    pieces = [
+        *phrases,
+        *(p.upper() for p in phrases),
+        " ",
+        "  ",
+        "\n",
+        ", ",
+        "x",
+        "Nahezu",
+        "ſ",
+        "rund-",
+        "über",
+    ]
+    regex = lex.qualifier_before_re[lang]
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8))) + " 42"
+        ctx = _Context(text, lang, lex, [], [], [], [])
+        cursor = len(text) - 3
+        for window in (0, max(0, cursor - 40), rng.randrange(cursor + 1)):
+            expected = regex.search(text, window, cursor)
+            got = _qualifier_search(ctx, window, cursor)
+            assert (got and got.span()) == (expected and expected.span()), (text, window)
+            found += expected is not None
+    assert found > 1000  # the texts hold many matches, not only misses

@@ -582,20 +582,11 @@ def _qualifier_before(ctx: _Context, lo: int, start: int) -> tuple[Qualifier | N
     """The qualifier nearest the number (insgesamt rund -> about) and where the phrase begins."""
     lang = ctx.lang
     table = ctx.lex.qualifiers_before[lang]
-    regex = ctx.lex.qualifier_before_re[lang]
-    ends = ctx.lex.qualifier_before_ends[lang]
-    text = ctx.text
     found: Qualifier | None = None
     begin = start
     cursor = start
     for _ in range(3):
-        window = max(lo, cursor - 40)
-        last = cursor
-        while last > window and text[last - 1].isspace():
-            last -= 1
-        if last == window or (text[last - 1].isascii() and text[last - 1] not in ends):
-            break  # what the search would find: no phrase ends there (a search tries ~40 positions)
-        m = regex.search(text, window, cursor)
+        m = _qualifier_search(ctx, max(lo, cursor - 40), cursor)
         if m is None:
             break
         word = re.sub(r"\s+", " ", m.group(0).strip().lower())
@@ -607,6 +598,35 @@ def _qualifier_before(ctx: _Context, lo: int, start: int) -> tuple[Qualifier | N
         begin = m.start()
         cursor = m.start()
     return found, begin
+
+
+def _qualifier_search(ctx: _Context, window: int, cursor: int) -> re.Match[str] | None:
+    r"""`qualifier_before_re.search(text, window, cursor)`, trying only where a match can start.
+
+    The pattern is `(?<![\w])(?:phrase|...)\s*$`: a match ends where the white space at the end of
+    the window begins, so it starts a phrase's length before that; trying those starts, longest
+    phrase first, finds the leftmost match, as the search does, without trying ~40 positions.
+    """
+    lex, lang, text = ctx.lex, ctx.lang, ctx.text
+    regex, folded = lex.qualifier_before_re[lang], lex.qualifier_before_folded[lang]
+    lengths = lex.qualifier_before_lengths[lang]
+    if lengths is None:
+        return regex.search(text, window, cursor)
+    last = cursor
+    while last > window and text[last - 1].isspace():
+        last -= 1
+    for length in lengths:
+        begin = last - length
+        if begin < window:
+            continue
+        if folded is not None:
+            piece = text[begin:last]
+            if piece.isascii() and piece.lower() not in folded:
+                continue
+        m = regex.match(text, begin, cursor)
+        if m is not None:
+            return m
+    return None
 
 
 def _qualifier_after(ctx: _Context, end: int) -> tuple[Qualifier | None, int]:

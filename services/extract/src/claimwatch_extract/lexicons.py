@@ -237,9 +237,12 @@ class Compiled:
     people_re: re.Pattern[str]
     qualifiers_before: dict[Lang, dict[str, Qualifier]]
     qualifier_before_re: dict[Lang, re.Pattern[str]]
-    # the ASCII characters a match of qualifier_before_re can end with (before its white space),
-    # case-insensitively; a window ending in another ASCII character holds no match
-    qualifier_before_ends: dict[Lang, frozenset[str]]
+    # the lengths of the phrases before a number, longest first, and the phrases lower-cased: an
+    # ASCII stretch of text matches one under re.IGNORECASE only if its lower case is among them
+    # (None: a phrase has a character that matches an ASCII one only case-insensitively, 'ſ')
+    # (None: some phrase ends in white space, and the search tries every position)
+    qualifier_before_lengths: dict[Lang, tuple[int, ...] | None]
+    qualifier_before_folded: dict[Lang, frozenset[str] | None]
     qualifiers_after: dict[Lang, dict[str, Qualifier]]
     qualifier_after_re: dict[Lang, re.Pattern[str]]
     periods: list[PeriodEntry]
@@ -319,13 +322,17 @@ def lexicons() -> Compiled:
             return re.compile(rf"(?<![\w])(?:{alt})\s*$", re.IGNORECASE)
         return re.compile(rf"\s*(?:{alt})(?![\w])", re.IGNORECASE)
 
-    def qual_ends(table: dict[str, Qualifier]) -> frozenset[str]:
-        lasts = {phrase[-1] for phrase in table if phrase}
-        return frozenset(
-            ch
-            for ch in map(chr, range(128))
-            if any(last.isspace() or re.fullmatch(re.escape(last), ch, re.IGNORECASE) for last in lasts)
-        )
+    def qual_lengths(table: dict[str, Qualifier]) -> tuple[int, ...] | None:
+        if any(not phrase or phrase[-1].isspace() for phrase in table):
+            return None
+        return tuple(sorted({len(phrase) for phrase in table}, reverse=True))
+
+    def qual_folded(table: dict[str, Qualifier]) -> frozenset[str] | None:
+        others = {ch for phrase in table for ch in phrase if not ch.isascii()}
+        ascii_chars = [chr(c) for c in range(128)]
+        if any(re.fullmatch(re.escape(ch), a, re.IGNORECASE) for ch in others for a in ascii_chars):
+            return None
+        return frozenset(phrase.lower() for phrase in table)
 
     return Compiled(
         units=units,
@@ -353,7 +360,8 @@ def lexicons() -> Compiled:
             lang: {k.lower(): v for k, v in quals.before.get(lang, {}).items()} for lang in LANGS
         },
         qualifier_before_re={lang: qual_re(quals.before.get(lang, {}), True) for lang in LANGS},
-        qualifier_before_ends={lang: qual_ends(quals.before.get(lang, {})) for lang in LANGS},
+        qualifier_before_lengths={lang: qual_lengths(quals.before.get(lang, {})) for lang in LANGS},
+        qualifier_before_folded={lang: qual_folded(quals.before.get(lang, {})) for lang in LANGS},
         qualifiers_after={
             lang: {k.lower(): v for k, v in quals.after.get(lang, {}).items()} for lang in LANGS
         },
