@@ -356,6 +356,20 @@ def _last_word_start(text: str, lo: int, end: int) -> int:
     return pos
 
 
+# Patterns compiled once here: `re.search(pattern, ...)` in a function goes through `re`'s cache,
+# Python code that mypyc does not compile, on every call.
+_PREFIX_AT_END = re.compile(r"(?P<p>[A-Z]{2,3})-$")
+_OF_THE_BODY = re.compile(r"\s+(?:der|des|in|of(?:\s+the)?)\s+")
+_ARTICLE_AT_END = re.compile(r"(?<![\w])(?:der|die|das|dem|den|des|ein|eine|einem|einer|the|a|an)\s+$")
+_WORDS_AT_END = re.compile(r"(?:[\w.-]+[ \t]+){1,3}$")
+_CLAUSE_MARK = re.compile(r"[,;:.„“\"]")
+_PRONOUN_OPENING = re.compile(r"(?:Er|Sie|Es)\s")
+_TITLE_WORD = re.compile(
+    r"(?:sekretär|präsident|minister|sprecher|chef|kanzler|General|President|Secretary|Minister)",
+    re.IGNORECASE,
+)
+
+
 class Attributor:
     """Finds and canonicalises sources; built once from the lexicons."""
 
@@ -392,7 +406,7 @@ class Attributor:
                 code = self.lex.adjective_re.match(adj.group("adj"))
                 if code and code.lastgroup:
                     return code.lastgroup, adj.start()
-            prefix = re.search(r"(?P<p>[A-Z]{2,3})-$", window)
+            prefix = _PREFIX_AT_END.search(window)
             if prefix:
                 for c in self.lex.countries.values():
                     if prefix.group("p") in c.prefix_de:
@@ -407,7 +421,7 @@ class Attributor:
     def _country_after(self, text: str, end: int, lang: Lang) -> str | None:
         """'der Generalstab der Ukraine', 'General Staff of Ukraine's armed forces'."""
         tail = text[end : end + 40]
-        lead = re.match(r"\s+(?:der|des|in|of(?:\s+the)?)\s+", tail)
+        lead = _OF_THE_BODY.match(tail)
         if not lead:
             return None
         m = self.lex.country_re[lang].match(tail, lead.end())
@@ -478,9 +492,7 @@ class Attributor:
         rest = " ".join(tokens)
         if self._names_body(rest, lang):
             return None
-        article_before = re.search(
-            r"(?<![\w])(?:der|die|das|dem|den|des|ein|eine|einem|einer|the|a|an)\s+$", segment[: m.start()]
-        )
+        article_before = _ARTICLE_AT_END.search(segment[: m.start()])
         if article_before and not stripped:
             return None
         while tokens and tokens[-1] in _STOP_NAMES:
@@ -512,7 +524,7 @@ class Attributor:
         ):
             return None  # 'Early reports from ...': a sentence's first word is capitalised anyway
         if speaks_for is None:  # 'NATO-Sprecherin X', 'NATO spokeswoman X': the title's body
-            before = re.search(r"(?:[\w.-]+[ \t]+){1,3}$", segment[: m.start()])
+            before = _WORDS_AT_END.search(segment[: m.start()])
             for word in reversed(before.group(0).split() if before else []):
                 speaks_for = self._institution(word)
                 if speaks_for or not self._is_title(word, lang):
@@ -751,12 +763,12 @@ class Attributor:
                     gap = text[cand.end : cue.start()]
                     if cand.tight and (not gap.isspace() or _ANNOUNCE.match(cue.group(0).lower())):
                         continue
-                    if len(gap) <= 40 and not re.search(r"[,;:.„“\"]", gap):
+                    if len(gap) <= 40 and not _CLAUSE_MARK.search(gap):
                         consider(len(gap) + 1, cand)
             person = self._person(text, max(lo, cue.start() - 70), cue.start(), lang, forward=False)
             if person:
                 gap = text[person.end : cue.start()]
-                if len(gap) <= 30 and not re.search(r"[,;:.„“\"]", gap):
+                if len(gap) <= 30 and not _CLAUSE_MARK.search(gap):
                     consider(len(gap) + 1, person)
         return best[1] if best else None
 
@@ -812,7 +824,7 @@ class Attributor:
 
     def reported_speech(self, text: str, lo: int, hi: int, lang: Lang) -> bool:
         """Whether text[lo:hi] is in the subjunctive of reported speech (German)."""
-        if lang != "de" or re.match(r"(?:Er|Sie|Es)\s", text[lo : lo + 4]):
+        if lang != "de" or _PRONOUN_OPENING.match(text[lo : lo + 4]):
             return False  # 'Er verwies darauf, dass ...': the pronoun's own verb decides
         return _REPORTED_SPEECH.search(text, lo, hi) is not None
 
@@ -893,14 +905,6 @@ def _resolve_person(name: str, text: str) -> str:
         while tokens and tokens[0] in _STOP_NAMES:
             tokens.pop(0)
         first = tokens[-1] if tokens else None
-        if (
-            first
-            and not re.search(
-                r"(?:sekretär|präsident|minister|sprecher|chef|kanzler|General|President|Secretary|Minister)",
-                first,
-                re.IGNORECASE,
-            )
-            and first[0].isupper()
-        ):
+        if first and not _TITLE_WORD.search(first) and first[0].isupper():
             return f"{first} {name}"
     return name

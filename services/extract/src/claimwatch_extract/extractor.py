@@ -539,6 +539,12 @@ def _published(value: datetime | date | None) -> datetime | None:
 # -- figures -------------------------------------------------------------------------------------
 
 
+# Patterns compiled once here: `re.sub(pattern, ...)` in a function goes through `re`'s cache,
+# Python code that mypyc does not compile, on every call.
+_SPACES = re.compile(r"\s+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tuple[int, int, int] | None:
     """(unit index, end, start of the noun) of the counted noun after a number, adjectives in
     between allowed."""
@@ -589,7 +595,7 @@ def _qualifier_before(ctx: _Context, lo: int, start: int) -> tuple[Qualifier | N
         m = _qualifier_search(ctx, max(lo, cursor - 40), cursor)
         if m is None:
             break
-        word = re.sub(r"\s+", " ", m.group(0).strip().lower())
+        word = _SPACES.sub(" ", m.group(0).strip().lower())
         qual = table.get(word)
         if qual is None:
             break
@@ -777,7 +783,7 @@ def _plain_noun(ctx: _Context, fig: _Figure, sent: Sentence) -> None:
     if _MEASURE_AFTER.match(ctx.text, m.end(), sent.end):
         return  # '3 Meter hohe', 'two-thirds of'
     fig.unit_index = ctx.lex.other_unit
-    fig.noun = re.sub(r"[^a-z0-9]+", "_", noun.lower().translate(_ASCII)).strip("_")
+    fig.noun = _NOT_SLUG.sub("_", noun.lower().translate(_ASCII)).strip("_")
     fig.end = fig.np_end = fig.noun_end = m.end()
     fig.noun_start = m.start("noun")
 

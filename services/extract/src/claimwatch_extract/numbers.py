@@ -175,11 +175,21 @@ _FROM = re.compile(
 )  # 'rose from 10 to 12', 'grow by 180,000 to 1.5 million'
 
 
+# Patterns compiled once here: `re.sub(pattern, ...)` in a function goes through `re`'s cache,
+# Python code that mypyc does not compile, on every call.
+_GROUP_SEP_RE = re.compile(_GROUP_SEP)
+_COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3}){2,}")
+_WORD_SPLIT = re.compile(r"[\s-]+")
+_SPACES = re.compile(r"\s+")
+_BILLION = re.compile(r"Milliarde|billion", re.IGNORECASE)
+_DOZEN_AT_END = re.compile(r"\s*Dutzend$", re.IGNORECASE)
+
+
 def parse_digits(raw: str, lang: Lang) -> float:
     """'600.000' (de) and '600,000' (en) are 600000; '1,5' (de) and '1.5' (en) are 1.5."""
-    s = re.sub(_GROUP_SEP, "", raw)
+    s = _GROUP_SEP_RE.sub("", raw)
     if lang == "de":
-        if re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}", s):
+        if _COMMA_GROUPS.fullmatch(s):
             return float(s.replace(",", ""))
         return float(s.replace(".", "").replace(",", "."))
     return float(s.replace(",", ""))
@@ -214,7 +224,7 @@ def parse_german_words(word: str) -> tuple[float, float] | None:
 
 def parse_english_words(words: str) -> tuple[float, float] | None:
     """'twenty-five' -> (25, 1); 'six hundred' -> (600, 100); 'a dozen' -> (12, 12)."""
-    tokens = [t.lower() for t in re.split(r"[\s-]+", words.strip()) if t and t.lower() != "and"]
+    tokens = [t.lower() for t in _WORD_SPLIT.split(words.strip()) if t and t.lower() != "and"]
     if not tokens:
         return None
     total, current, last_mult = 0.0, 0.0, 1.0
@@ -240,7 +250,7 @@ def parse_english_words(words: str) -> tuple[float, float] | None:
 
 
 def _vague_value(raw: str, lang: Lang) -> float:
-    low = re.sub(r"\s+", " ", raw.lower()).removesuffix(" of")
+    low = _SPACES.sub(" ", raw.lower()).removesuffix(" of")
     table = _VAGUE_DE if lang == "de" else _VAGUE_EN
     for key, value in table.items():
         if low.startswith(key):
@@ -268,7 +278,7 @@ def _currency(raw: str | None) -> str | None:
 
 def _mention(m: re.Match[str], lang: Lang) -> NumberMention | None:
     if m.group("half") is not None:  # 'eine halbe Million', 'half a million'
-        scale = 1e9 if re.search(r"Milliarde|billion", m.group("half"), re.IGNORECASE) else 1e6
+        scale = 1e9 if _BILLION.search(m.group("half")) else 1e6
         return NumberMention(m.start(), m.end(), scale / 2, scale=scale, is_word=True)
     if m.group("num") is not None:
         scale = _scale(m.group("att") or m.group("scale"))
@@ -279,7 +289,7 @@ def _mention(m: re.Match[str], lang: Lang) -> NumberMention | None:
     if m.group("words") is not None:
         raw = m.group("words")
         if lang == "de":
-            dozen = re.search(r"\s*Dutzend$", raw, re.IGNORECASE)
+            dozen = _DOZEN_AT_END.search(raw)
             base = raw[: dozen.start()] if dozen else raw
             parsed = parse_german_words(base) if base else (1.0, 1.0)
             if parsed is None:
