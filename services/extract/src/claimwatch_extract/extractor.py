@@ -453,10 +453,36 @@ class _Context:
 def _scan_countries(text: str, lang: Lang, lex: Compiled) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), m.lastgroup) for m in lex.country_re[lang].finditer(text) if m.lastgroup]
     if lang == "de":
-        for lo, hi in _adjective_runs(text, lex):
-            hits = lex.adjective_re.finditer(text, lo, hi)
+        runs = _adjective_runs(text, lex)
+        if len(runs) == 1 and runs[0] == (0, len(text)):  # not scanned by runs: the whole text
+            hits = lex.adjective_re.finditer(text)
             found += [(m.start(), m.end(), m.lastgroup) for m in hits if m.lastgroup]
+        else:
+            for lo, hi in runs:
+                in_run = _adjectives_in(text[lo:hi], lex)
+                found += [(lo + start, lo + end, code) for start, end, code in in_run]
     return sorted(found)
+
+
+_run_adjectives: tuple[Compiled, dict[str, list[tuple[int, int, str]]]] | None = None
+
+
+def _adjectives_in(run: str, lex: Compiled) -> list[tuple[int, int, str]]:
+    """`adjective_re`'s matches in one run of word characters and hyphens, remembered by the run's
+    text ('russischen' recurs): a match lies inside its run, and what is around the run (neither a
+    word character nor a hyphen) lets the pattern's word-boundary checks pass as the run's ends do."""
+    global _run_adjectives
+    memo = _run_adjectives
+    if memo is None or memo[0] is not lex or len(memo[1]) >= _MAX_RUNS:
+        memo = _run_adjectives = (lex, {})
+    found = memo[1].get(run)
+    if found is None:
+        hits = lex.adjective_re.finditer(run)
+        found = memo[1][run] = [(m.start(), m.end(), m.lastgroup) for m in hits if m.lastgroup]
+    return found
+
+
+_MAX_RUNS = 4096  # bound on the runs whose adjectives are remembered
 
 
 # What `adjective_re`'s lookahead asks for: "isch|deutsch" under re.IGNORECASE (every character that
