@@ -78,3 +78,16 @@ def test_ranges_with_bis_zu_and_no_range_after_by() -> None:
 )
 def test_periods(text: str, lang: Lang, period: str | None) -> None:
     assert claims(text, lang)[0].period == period
+
+
+def test_reported_speech_carries_its_source_across_a_long_run_of_sentences_without_figures() -> None:
+    # Sentences without figures get their source only when a later one asks: here the last
+    # sentence asks the one before, which asks the one before it, 1,500 times over; the chain
+    # must not run into Python's recursion limit, and the source is the first sentence's.
+    text = (
+        "Ein Sprecher des ukrainischen Verteidigungsministeriums sagte am Montag, die Lage sei ernst. "
+        + "Die Truppen seien weiter vorgerückt. " * 1500
+        + "Dabei seien 40 Soldaten getötet worden."
+    )
+    found = claims(text, "de")
+    assert [(c.value, c.source) for c in found] == [(40.0, "ukrainisches Verteidigungsministerium")]

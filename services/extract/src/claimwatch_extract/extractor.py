@@ -12,7 +12,7 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
@@ -1531,9 +1531,54 @@ _SAID_WHEN = re.compile(
 # -- sources -----------------------------------------------------------------------------------
 
 
-def _sentence_source(
-    ctx: _Context, index: int, figures: list[_Figure], memory: list[Source | None]
-) -> Source | None:
+class _Sources:
+    """The source each sentence of an article names, found when first asked for: a sentence
+    without figures needs one only when a later sentence refers back to it (a third of them do).
+    A source depends only on the sentence and those before it, so the order they are found in
+    changes nothing."""
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.figures: list[list[_Figure]] = []
+        self.found: dict[int, Source | None] = {}
+        self._complete = 0  # every sentence before this one has its source
+        self._depth = 0
+
+    def add(self, figures: list[_Figure]) -> None:
+        """The next sentence, with its figures."""
+        self.figures.append(figures)
+
+    def __getitem__(self, index: int) -> Source | None:
+        if index in self.found:
+            return self.found[index]
+        if self._depth >= _MAX_SOURCE_DEPTH:
+            # A long chain back (reported speech over many sentences): find the earlier ones
+            # oldest first, each of which then asks only for sources already found.
+            while self._complete < index:
+                if self._complete not in self.found:
+                    self._find(self._complete)
+                self._complete += 1
+        return self._find(index)
+
+    def _find(self, index: int) -> Source | None:
+        self._depth += 1
+        try:
+            source = self.found[index] = _sentence_source(self.ctx, index, self.figures[index], self)
+        finally:
+            self._depth -= 1
+        return source
+
+    def before(self, index: int, count: int | None = None) -> Iterator[Source | None]:
+        """The sources of the sentences before `index` (the `count` nearest), nearest first."""
+        stop = -1 if count is None else max(index - count, 0) - 1
+        for earlier in range(index - 1, stop, -1):
+            yield self[earlier]
+
+
+_MAX_SOURCE_DEPTH = 16
+
+
+def _sentence_source(ctx: _Context, index: int, figures: list[_Figure], sources: _Sources) -> Source | None:
     attributor = _attributor()
     sent = ctx.sentences[index]
     exclude = [(f.start, f.end) for f in figures]
@@ -1544,7 +1589,7 @@ def _sentence_source(
             hi = max(hi, _sentence_end(ctx, q_end))
     anaphoric = attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang)
     if anaphoric:
-        remembered = next((s for s in reversed(memory[-3:]) if s is not None), None)
+        remembered = next((s for s in sources.before(index, 3) if s is not None), None)
         if remembered is not None and attributor.refers_to(
             ctx.text, sent.start, sent.end, ctx.lang, remembered
         ):
@@ -1554,7 +1599,7 @@ def _sentence_source(
         fuller = next(
             (
                 s
-                for s in reversed(memory)
+                for s in sources.before(index)
                 if s is not None and s.name.lower().endswith(" " + source.name.lower())
             ),
             None,
@@ -1568,13 +1613,13 @@ def _sentence_source(
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
             source = attributor.find(ctx.text, nxt.start, nxt.end, ctx.lang, [])
     if source is None and anaphoric:
-        remembered = next((s for s in reversed(memory[-3:]) if s is not None), None)
+        remembered = next((s for s in sources.before(index, 3) if s is not None), None)
         if remembered is not None and attributor.refers_to(
             ctx.text, sent.start, sent.end, ctx.lang, remembered
         ):
             source = remembered
-    if source is None and memory and attributor.reported_speech(ctx.text, sent.start, sent.end, ctx.lang):
-        source = next((s for s in reversed(memory[-2:]) if s is not None), None)
+    if source is None and index and attributor.reported_speech(ctx.text, sent.start, sent.end, ctx.lang):
+        source = next((s for s in sources.before(index, 2) if s is not None), None)
     fact_line = len(sent.text) <= _FACT_LINE and not sent.text.rstrip().endswith(".")
     if source is None and figures and fact_line:  # a fact box names its source in its last line
         for nxt in ctx.sentences[index + 1 : index + 8]:
@@ -1585,10 +1630,17 @@ def _sentence_source(
                 break
     if source is None and figures and fact_line and _is_fact_line(sent.text):
         header = _fact_box_header(ctx, index)  # 'Russia's losses, according to the General Staff:'
-        if header is not None and header < len(memory) and ctx.sentences[header].text.rstrip().endswith(":"):
-            source = memory[header]
-    if source is None and figures and memory and memory[-1] is not None and _CONTINUES.search(sent.text):
-        source = memory[-1]  # 'Innerhalb Syriens gelten weitere 7,4 Millionen Menschen als vertrieben.'
+        if header is not None and header < index and ctx.sentences[header].text.rstrip().endswith(":"):
+            source = sources[header]
+    if (
+        source is None
+        and figures
+        and index
+        and _CONTINUES.search(sent.text)
+        and sources[index - 1] is not None
+    ):
+        # 'Innerhalb Syriens gelten weitere 7,4 Millionen Menschen als vertrieben.'
+        source = sources[index - 1]
     return source
 
 
@@ -1622,7 +1674,7 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
     )
     numbers = find_numbers(text, lang)
     starts = [n.start for n in numbers]
-    memory: list[Source | None] = []
+    sources = _Sources(ctx)
     claims: list[Claim] = []
     places: list[str | None] = []
     earlier: _Figure | None = None
@@ -1637,8 +1689,10 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
         in_sentence = [n for n in numbers[lo:hi] if n.end <= sent.end]
         recent = earlier if index - earlier_index <= 2 else None
         figures = _figures_in(ctx, index, in_sentence, recent) if in_sentence else []
-        source = _sentence_source(ctx, index, figures, memory)
-        memory.append(source)
+        sources.add(figures)
+        # found now, before the figures' metrics are set; a sentence without figures gets its
+        # source only if a later sentence asks for it
+        source = sources[index] if figures else None
         sentence_place = _place(ctx, sent.start, sent.end, sent.start)
         if figures:
             _assign_metrics(ctx, figures, sent)
