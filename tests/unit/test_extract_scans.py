@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
+from claimwatch_extract.attribution import _NAME_TOKEN, _PERSON
 from claimwatch_extract.extractor import _adjective_runs, _Context, _qualifier_search, _scan_countries
 from claimwatch_extract.lexicons import Lang, lexicons
 
@@ -66,3 +68,19 @@ def test_qualifier_search_finds_what_the_search_of_the_window_finds(lang: Lang) 
             assert (got and got.span()) == (expected and expected.span()), (text, window)
             found += expected is not None
     assert found > 1000  # the texts hold many matches, not only misses
+
+
+def test_name_tokens_led_by_their_capital_match_what_a_lookbehind_first_matches() -> None:
+    # `_NAME_TOKEN` puts its capital before the lookbehind so that a search can skip to capitals;
+    # it must match exactly where the plain form (lookbehind, then capital) does.
+    plain = r"(?<![\w-])[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
+    person = _PERSON.pattern.replace(_NAME_TOKEN, "{t}")
+    assert person.count("{t}") == 2
+    plain_person = re.compile(person.replace("{t}", plain))
+    rng = random.Random(5)
+    alphabet = "AbÄö-'’ \t\nxZé.van der"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 24)))
+        pos = rng.randrange(len(text))
+        expected = [m.span() for m in plain_person.finditer(text, pos)]
+        assert [m.span() for m in _PERSON.finditer(text, pos)] == expected, (text, pos)

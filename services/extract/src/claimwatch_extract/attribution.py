@@ -155,7 +155,9 @@ _PARTY_CLAIM_LITERAL = {"de": "isch", "en": "according"}
 _GAZA_BEFORE = re.compile(r"(?:Gaza(?:'s|’s)?|the\s+territory(?:'s|’s))\s+$")
 _SOURCE_LINE = re.compile(r"^\s*(?:Quellen?|Sources?)\s*:")
 
-_NAME_TOKEN = r"(?<![\w-])[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
+# A capital no word character or hyphen precedes: the capital comes first and the lookbehind
+# after it (two characters back), so that a search skips to the next capital (~2x faster).
+_NAME_TOKEN = r"[A-ZÄÖÜ](?<![\w-].)[a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
 _PERSON = re.compile(
     rf"{_NAME_TOKEN}(?:[ \t\u00a0]+(?:van\s+der\s+|von\s+der\s+|von\s+|van\s+|de\s+|al-)?"
     rf"{_NAME_TOKEN}){{0,3}}"
