@@ -11,6 +11,7 @@ import bisect
 import re
 import string
 from dataclasses import dataclass
+from typing import TypeVar
 
 from claimwatch_schemas import slug
 
@@ -341,6 +342,18 @@ _GAP_OK = re.compile(
 
 
 _MAX_REMEMBERED = 4096  # bound on the name strings whose lexicon checks are remembered
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remember(table: dict[_K, _V], key: _K, value: _V) -> _V:
+    """`table[key] = value`, the table emptied first when it holds `_MAX_REMEMBERED` entries."""
+    if len(table) >= _MAX_REMEMBERED:
+        table.clear()
+    table[key] = value
+    return value
+
+
 # An adjective pattern made of word characters and hyphens only (with regex syntax around them).
 WORDISH_PATTERN = re.compile(r"[\w\-()?:|]+")
 
@@ -544,10 +557,8 @@ class Attributor:
         key = (words, lang)
         found = self._body_in_words.get(key)
         if found is None:
-            if len(self._body_in_words) >= _MAX_REMEMBERED:
-                self._body_in_words.clear()
             named = self.lex.named_source_re.search(words) or self.lex.body_re[lang].search(words)
-            found = self._body_in_words[key] = named is not None
+            found = _remember(self._body_in_words, key, named is not None)
         return found
 
     def _is_title(self, word: str, lang: Lang) -> bool:
@@ -555,20 +566,15 @@ class Attributor:
         key = (word, lang)
         found = self._title_words.get(key)
         if found is None:
-            if len(self._title_words) >= _MAX_REMEMBERED:
-                self._title_words.clear()
-            found = self._title_words[key] = self._titles[lang].fullmatch(word) is not None
+            found = _remember(self._title_words, key, self._titles[lang].fullmatch(word) is not None)
         return found
 
     def _person_entry(self, name: str) -> int | None:
         """The index of the lexicon's person that `name` names, or None (remembered)."""
         if name in self._people_of:
             return self._people_of[name]
-        if len(self._people_of) >= _MAX_REMEMBERED:
-            self._people_of.clear()
         m = self.lex.people_re.fullmatch(name)
-        found = self._people_of[name] = int(m.lastgroup[1:]) if m and m.lastgroup else None
-        return found
+        return _remember(self._people_of, name, int(m.lastgroup[1:]) if m and m.lastgroup else None)
 
     def _institution(self, title: str) -> str | None:
         """The named body in a title word ('NATO-Generalsekretär', 'Kremlin'), as an id."""
