@@ -7,6 +7,7 @@ from pathlib import Path
 
 import faust
 
+from claimwatch_extract.partitioner import partition
 from claimwatch_extract.settings import ExtractSettings, faust_credentials
 
 settings = ExtractSettings()
@@ -33,6 +34,8 @@ app = faust.App(
     producer_max_request_size=MAX_RECORD_BYTES,
     # The claims of a batch of articles go out as one record batch per partition (see agents.py).
     producer_max_batch_size=MAX_BATCH_BYTES,
+    # Kafka's default partitioning, with each key's hash remembered (partitioner.py).
+    producer_partitioner=partition,
     consumer_max_fetch_size=MAX_RECORD_BYTES,
     web_port=settings.extract_web_port,
     web_host="127.0.0.1",
