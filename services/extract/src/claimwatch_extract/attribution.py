@@ -275,10 +275,7 @@ class Source:
     id: str | None = None  # language-independent identity, when the lexicon gives one
     person: bool = False
 
-    # An explicit __init__: mypyc compiles it, while the one dataclasses writes runs as
-    # interpreted Python (~25x slower to build, and ~20 of them are built per article).
-    # Not frozen, as the plain Python build could not assign the fields here then; nothing
-    # assigns them afterwards, and equality and hashing are a frozen dataclass's.
+    # Explicit __init__, not frozen: why, in NumberMention (numbers.py).
     def __init__(self, name: str, start: int, end: int, id: str | None = None, person: bool = False) -> None:
         self.name = name
         self.start = start
@@ -308,10 +305,7 @@ class _Candidate:
     id: str | None = None
     tight: bool = False  # a country speaks only right next to its cue ('Kiew beziffert', 'Israel says')
 
-    # An explicit __init__: mypyc compiles it, while the one dataclasses writes runs as
-    # interpreted Python (~25x slower to build, and ~40 of them are built per article).
-    # Not frozen, as the plain Python build could not assign the fields here then; nothing
-    # assigns them afterwards, and equality and hashing are a frozen dataclass's.
+    # Explicit __init__, not frozen: why, in NumberMention (numbers.py).
     def __init__(
         self, name: str, start: int, end: int, person: bool, id: str | None = None, tight: bool = False
     ) -> None:

@@ -335,8 +335,7 @@ class _Figure:
     noun: str | None = None  # the counted noun of a plain count outside the unit lexicon
     period: str | None = None
 
-    # An explicit __init__: mypyc compiles it, while the one dataclasses writes runs as
-    # interpreted Python (~25x slower to build, and ~35 of them are built per article).
+    # Explicit __init__: why, in NumberMention (numbers.py).
     def __init__(
         self,
         number: NumberMention,
@@ -1533,7 +1532,7 @@ _SAID_WHEN = re.compile(
 
 class _Sources:
     """The source each sentence of an article names, found when first asked for: a sentence
-    without figures needs one only when a later sentence refers back to it (a third of them do).
+    without figures needs one only when a later sentence refers back to it (under half do).
     A source depends only on the sentence and those before it, so the order they are found in
     changes nothing."""
 

@@ -237,11 +237,12 @@ class Compiled:
     people_re: re.Pattern[str]
     qualifiers_before: dict[Lang, dict[str, Qualifier]]
     qualifier_before_re: dict[Lang, re.Pattern[str]]
-    # the lengths of the phrases before a number, longest first, and the phrases lower-cased: an
-    # ASCII stretch of text matches one under re.IGNORECASE only if its lower case is among them
-    # (None: a phrase has a character that matches an ASCII one only case-insensitively, 'ſ')
-    # (None: some phrase ends in white space, and the search tries every position)
+    # the lengths of the phrases before a number, longest first (None: some phrase ends in white
+    # space, and the search tries every position)
     qualifier_before_lengths: dict[Lang, tuple[int, ...] | None]
+    # the phrases lower-cased: an ASCII stretch of text matches one under re.IGNORECASE only if
+    # its lower case is among them (None: a phrase has a character that matches an ASCII one
+    # only case-insensitively, 'ſ')
     qualifier_before_folded: dict[Lang, frozenset[str] | None]
     qualifiers_after: dict[Lang, dict[str, Qualifier]]
     qualifier_after_re: dict[Lang, re.Pattern[str]]

@@ -69,10 +69,11 @@ class NumberMention:
     is_word: bool = False
     weak: bool = False  # "ein/einen/one": a figure only with a qualifier or a countable noun
 
-    # An explicit __init__: mypyc compiles it, while the one dataclasses writes runs as
-    # interpreted Python (~25x slower to build, and ~45 of them are built per article).
-    # Not frozen, as the plain Python build could not assign the fields here then; nothing
-    # assigns them afterwards, and equality and hashing are a frozen dataclass's.
+    # An explicit __init__ (here and in Sentence, Source, _Candidate, _Figure): mypyc compiles
+    # it, while the one dataclasses writes runs as interpreted Python, ~25x slower to build
+    # (~180 of these objects per article). Not frozen, as the plain Python build could not
+    # assign the fields here then; nothing assigns them afterwards, and equality and hashing
+    # are a frozen dataclass's (unsafe_hash).
     def __init__(
         self,
         start: int,

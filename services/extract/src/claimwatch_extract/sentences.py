@@ -28,10 +28,7 @@ class Sentence:
     end: int
     text: str
 
-    # An explicit __init__: mypyc compiles it, while the one dataclasses writes runs as
-    # interpreted Python (~25x slower to build, and ~35 of them are built per article).
-    # Not frozen, as the plain Python build could not assign the fields here then; nothing
-    # assigns them afterwards, and equality and hashing are a frozen dataclass's.
+    # Explicit __init__, not frozen: why, in NumberMention (numbers.py).
     def __init__(self, start: int, end: int, text: str) -> None:
         self.start = start
         self.end = end
