@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import uvloop
+
 from claimwatch_extract import agents, health  # noqa: F401  # register the agent, timer and page
 from claimwatch_extract.app import app
 
 
 def main() -> None:
+    # Faust's loop (created when the worker starts) comes from this policy: uvloop's, in C.
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     app.main()
 
 

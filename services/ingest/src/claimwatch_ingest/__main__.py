@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import redis.asyncio as aioredis
 import uvicorn
+import uvloop
 from fastapi import FastAPI
 
 from claimwatch_ingest.app import create_app
@@ -73,7 +74,7 @@ def main() -> None:
     config = uvicorn.Config(
         build_app(settings), host=settings.ingest_host, port=settings.ingest_port, log_level="info"
     )
-    asyncio.run(uvicorn.Server(config).serve())
+    uvloop.run(uvicorn.Server(config).serve())
 
 
 if __name__ == "__main__":
