@@ -14,19 +14,18 @@ characters of an entry cannot be worked out, the entry is tried at every positio
 
 from __future__ import annotations
 
-import bisect
 import importlib
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, Final
 
 # The regex parser of the standard library: private but stable within a Python version, and only
 # used to read which characters an entry can start with.
 _parser: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
 
-_MAX = sys.maxsize
+_MAX: Final = sys.maxsize
 _CATEGORY = {
     _c.CATEGORY_WORD: r"\w",
     _c.CATEGORY_NOT_WORD: r"\W",
@@ -41,8 +40,8 @@ _WORDLIKE = frozenset({_c.CATEGORY_WORD, _c.CATEGORY_DIGIT})
 _WORD, _WORD_OR_HYPHEN, _OTHER = 0, 1, 2  # what characters a class holds at most
 # Entries are told apart by the first three characters a match can have: with two, 85 % of the
 # positions tried failed (1,182 tries and 176 matches per corpus article), with three 72 % (629).
-_KEY = 3
-_MAX_KEYS = 50_000  # bound on the keys remembered per alternation
+_KEY: Final = 3
+_MAX_KEYS: Final = 50_000  # bound on the keys remembered per alternation
 
 # A class of characters as regex text, and the kind of characters it holds.
 _Class = tuple[str, int]
@@ -224,7 +223,10 @@ def _no_word_before(lead: str, flags: int) -> bool:
 
 
 _RUN = re.compile(r"[\w-]*")  # what a compound branch's leading `[\w-]*` can consume
-_MIN_INDEXED = 400  # shorter texts are indexed for one scan only, not remembered
+# Methods of C called as functions: no attribute lookup per call.
+_match: Final = re.Pattern.match
+_end: Final = re.Match.end
+_MIN_INDEXED: Final = 400  # shorter texts are indexed for one scan only, not remembered
 
 
 def _starts(text: str, pos: int = 0, endpos: int = _MAX) -> list[int]:
@@ -297,7 +299,7 @@ class _KeyTable(dict[str, re.Pattern[str] | None]):
 # are found together: one dict lookup per word start gives the alternations that can match there
 # (most give none), instead of one lookup per word start and alternation (~16 of them in use).
 _registered: list[Alternation] = []
-_MAX_REGISTERED = 64  # beyond it (tests build many) the registry starts again
+_MAX_REGISTERED: Final = 64  # beyond it (tests build many) the registry starts again
 
 
 class _Rows(dict[str, list[tuple[int, re.Pattern[str]]]]):
@@ -327,6 +329,18 @@ def _register(alternation: Alternation) -> int:
     _registered.append(alternation)
     _rows.clear()
     return len(_registered) - 1
+
+
+def _first_at(positions: list[int], pos: int) -> int:
+    """`bisect.bisect_left(positions, pos)`, without a call into Python per scan."""
+    lo, hi = 0, len(positions)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if positions[mid] < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _all_candidates(index: _Index) -> list[tuple[list[int], list[re.Pattern[str]]]]:
@@ -432,15 +446,26 @@ class Alternation:
 
     def finditer_at(self, text: str, starts: list[int], endpos: int = _MAX) -> Iterator[re.Match[str]]:
         """`finditer(text)`, trying only `starts` (sorted): every position a match can start at."""
+        return iter(self.matches_at(text, starts, endpos))
+
+    def matches_at(self, text: str, starts: list[int], endpos: int = _MAX) -> list[re.Match[str]]:
+        """`finditer_at`'s matches as a list."""
+        return self._scan_at(text, starts, endpos, False)
+
+    def _scan_at(self, text: str, starts: list[int], endpos: int, first_only: bool) -> list[re.Match[str]]:
+        found: list[re.Match[str]] = []
         done = 0  # matches do not overlap: the next one starts at or after the last one's end
         for p in starts:
             if p < done:
                 continue
             sub = self._by_key[text[p : p + _KEY]]
-            m = sub.match(text, p, endpos) if sub is not None else None
+            m = _match(sub, text, p, endpos) if sub is not None else None
             if m is not None:
-                yield m
-                done = m.end()
+                found.append(m)
+                if first_only:
+                    break
+                done = _end(m)
+        return found
 
     def match(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
         if pos < 0 or pos >= min(endpos, len(text)):
@@ -451,30 +476,45 @@ class Alternation:
             sub = self._by_run[text[pos : max(pos + _KEY, run.end())]]
         else:
             sub = self._by_key[text[pos : pos + _KEY]]
-        return sub.match(text, pos, endpos) if sub is not None else None
+        return _match(sub, text, pos, endpos) if sub is not None else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int = _MAX) -> Iterator[re.Match[str]]:
-        if not self._indexed or pos < 0:
-            yield from self.pattern.finditer(text, pos, endpos)
-            return
-        index = _index(text)
-        if index is None:
-            yield from self.finditer_at(text, _starts(text, pos, endpos), endpos)
-            return
-        positions, patterns = self._candidates(index)
-        lo = bisect.bisect_left(positions, pos)
-        hi = bisect.bisect_left(positions, min(endpos, len(text)), lo)
-        done = pos  # matches do not overlap: the next one starts at or after the last one's end
-        for p, sub in zip(positions[lo:hi], patterns[lo:hi], strict=True):
-            if p < done:
-                continue
-            m = sub.match(text, p, endpos)
-            if m is not None:
-                yield m
-                done = m.end()
+        return iter(self.matches(text, pos, endpos))
+
+    def matches(self, text: str, pos: int = 0, endpos: int = _MAX) -> list[re.Match[str]]:
+        """`finditer`'s matches as a list (a list costs less than a generator in compiled code)."""
+        return self._scan(text, pos, endpos, False)
 
     def search(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
-        return next(self.finditer(text, pos, endpos), None)  # the leftmost match, as search finds
+        found = self._scan(text, pos, endpos, True)  # the leftmost match, as search finds
+        return found[0] if found else None
+
+    def _scan(self, text: str, pos: int, endpos: int, first_only: bool) -> list[re.Match[str]]:
+        if not self._indexed or pos < 0:
+            if first_only:
+                m = self.pattern.search(text, pos, endpos)
+                return [] if m is None else [m]
+            return list(self.pattern.finditer(text, pos, endpos))
+        index = _index(text)
+        if index is None:
+            return self._scan_at(text, _starts(text, pos, endpos), endpos, first_only)
+        positions, patterns = self._candidates(index)
+        found = []
+        stop = min(endpos, len(text))
+        done = pos  # matches do not overlap: the next one starts at or after the last one's end
+        for i in range(_first_at(positions, pos), len(positions)):
+            p = positions[i]
+            if p >= stop:
+                break
+            if p < done:
+                continue
+            m = _match(patterns[i], text, p, endpos)
+            if m is not None:
+                found.append(m)
+                if first_only:
+                    break
+                done = _end(m)
+        return found
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
         if pos < 0 or pos >= min(endpos, len(text)):

@@ -395,7 +395,7 @@ class _Context:
             sent = self.sentences[index]
             found = [
                 (m.start(), m.end(), int(m.lastgroup[1:]))
-                for m in self.lex.metric_re[self.lang].finditer(self.text, sent.start, sent.end)
+                for m in self.lex.metric_re[self.lang].matches(self.text, sent.start, sent.end)
                 if m.lastgroup
             ]
             self.sentence_triggers[index] = found
@@ -420,7 +420,7 @@ class _Context:
         m = next(
             (
                 hit
-                for hit in self.lex.period_re[self.lang].finditer(self.text, sent.start, sent.end)
+                for hit in self.lex.period_re[self.lang].matches(self.text, sent.start, sent.end)
                 if self._period_name(hit) == "P1D"
                 or not _SAID_WHEN.search(self.text, max(sent.start, hit.start() - 20), hit.start())
             ),
@@ -450,7 +450,7 @@ class _Context:
 
 
 def _scan_countries(text: str, lang: Lang, lex: Compiled) -> list[tuple[int, int, str]]:
-    found = [(m.start(), m.end(), m.lastgroup) for m in lex.country_re[lang].finditer(text) if m.lastgroup]
+    found = [(m.start(), m.end(), m.lastgroup) for m in lex.country_re[lang].matches(text) if m.lastgroup]
     if lang == "de":
         runs = _adjective_runs(text, lex)
         if len(runs) == 1 and runs[0] == (0, len(text)):  # not scanned by runs: the whole text
@@ -521,7 +521,7 @@ def _adjective_runs(text: str, lex: Compiled) -> list[tuple[int, int]]:
 
 
 def _scan_places(text: str, lex: Compiled) -> list[tuple[int, int, int]]:
-    return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in lex.place_re.finditer(text) if m.lastgroup]
+    return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in lex.place_re.matches(text) if m.lastgroup]
 
 
 @cache
