@@ -18,7 +18,7 @@ import importlib
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 # The regex parser of the standard library: private but stable within a Python version, and only
 # used to read which characters an entry can start with.
@@ -229,6 +229,22 @@ _end: Final = re.Match.end
 _MIN_INDEXED: Final = 400  # shorter texts are indexed for one scan only, not remembered
 
 
+def _is_word(text: str, i: int, c: int) -> bool:
+    """Whether text[i] (code point `c`) is a word character for `re` (`str.isalnum()` or '_')."""
+    return (97 <= c <= 122 or 65 <= c <= 90 or 48 <= c <= 57 or c == 95) if c < 128 else text[i].isalnum()
+
+
+def _run_end(text: str, pos: int) -> int:
+    r"""Where the run of word characters and hyphens at `pos` ends: `[\w-]*` matched there."""
+    end = pos
+    while end < len(text):
+        c = ord(text[end])
+        if c != 45 and not _is_word(text, end, c):
+            break
+        end += 1
+    return end
+
+
 def _starts(text: str, pos: int = 0, endpos: int = _MAX) -> list[int]:
     r"""The starts of word-character runs and the hyphens in text[pos:endpos]: a match that no word
     character may precede and that starts with a word character or a hyphen starts at one of them.
@@ -240,8 +256,7 @@ def _starts(text: str, pos: int = 0, endpos: int = _MAX) -> list[int]:
     in_word = False  # a run that begins before `pos` begins at `pos` for a scan from there
     for i in range(max(pos, 0), min(endpos, len(text))):
         c = ord(text[i])
-        word = (97 <= c <= 122 or 65 <= c <= 90 or 48 <= c <= 57 or c == 95) if c < 128 else text[i].isalnum()
-        if word:
+        if _is_word(text, i, c):
             if not in_word:
                 starts.append(i)
                 in_word = True
@@ -344,14 +359,20 @@ def _first_at(positions: list[int], pos: int) -> int:
 
 
 def _all_candidates(index: _Index) -> list[tuple[list[int], list[re.Pattern[str]]]]:
-    positions: list[list[int]] = [[] for _ in _registered]
+    # Positions are copied as the objects the index holds (typed `object`): an `int` would be
+    # unboxed and boxed again, a new int object per position past 256.
+    starts = cast("list[object]", index.starts)
+    positions: list[list[object]] = [[] for _ in _registered]
     patterns: list[list[re.Pattern[str]]] = [[] for _ in _registered]
-    rows = _rows
-    for p, key in zip(index.starts, index.keys, strict=True):
-        for number, pattern in rows[key]:
-            positions[number].append(p)
-            patterns[number].append(pattern)
-    return list(zip(positions, patterns, strict=True))
+    rows, keys = _rows, index.keys
+    for i in range(len(keys)):
+        row = rows[keys[i]]
+        if row:
+            p = starts[i]
+            for number, pattern in row:
+                positions[number].append(p)
+                patterns[number].append(pattern)
+    return [(cast("list[int]", positions[n]), patterns[n]) for n in range(len(positions))]
 
 
 class Alternation:
@@ -471,9 +492,7 @@ class Alternation:
         if pos < 0 or pos >= min(endpos, len(text)):
             return self.pattern.match(text, pos, endpos)
         if self._by_run is not None:
-            run = _RUN.match(text, pos)
-            assert run is not None
-            sub = self._by_run[text[pos : max(pos + _KEY, run.end())]]
+            sub = self._by_run[text[pos : max(pos + _KEY, _run_end(text, pos))]]
         else:
             sub = self._by_key[text[pos : pos + _KEY]]
         return _match(sub, text, pos, endpos) if sub is not None else None
