@@ -8,7 +8,17 @@ import re
 import pytest
 
 from claimwatch_extract.attribution import _NAME_TOKEN, _PERSON
-from claimwatch_extract.extractor import _adjective_runs, _Context, _qualifier_search, _scan_countries
+from claimwatch_extract.extractor import (
+    _AGENT_PREP,
+    _LOCATION_PREP,
+    _RECIPIENT,
+    _VICTIM_PLACE_PREP,
+    _adjective_runs,
+    _Context,
+    _qualifier_search,
+    _scan_countries,
+    _WordsBefore,
+)
 from claimwatch_extract.lexicons import Lang, lexicons
 
 TEXTS = [
@@ -84,3 +94,64 @@ def test_name_tokens_led_by_their_capital_match_what_a_lookbehind_first_matches(
         pos = rng.randrange(len(text))
         expected = [m.span() for m in plain_person.finditer(text, pos)]
         assert [m.span() for m in _PERSON.finditer(text, pos)] == expected, (text, pos)
+
+
+# The patterns `_WordsBefore` replaced, as they were written.
+_WORDS_BEFORE = [
+    (
+        _LOCATION_PREP,
+        r"(?<![\w])(?:in|im|nach|aus|bei|auf|gegen|über|into|to|from|near|at|against|on|across|inside|of)\s+"
+        r"(?:der\s+|die\s+|den\s+|dem\s+|the\s+|Region\s+|region\s+|Gebiet\s+|Stadt\s+|city\s+of\s+)?$",
+    ),
+    (
+        _VICTIM_PLACE_PREP,
+        r"(?<![\w])(?:in|im|auf|on|across|throughout|inside)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+)?$",
+    ),
+    (
+        _RECIPIENT,
+        r"(?<![\w])(?:to|for|für|an|provided|provide|gave|give|given|giving|pledged|promised|liefert|lieferte|"
+        r"schickt|schickte|sent|send|sends|zugesagt|versorgt|unterstützt|helps?|helped)\s+"
+        r"(?:the\s+|die\s+|der\s+|den\s+)?$",
+    ),
+    (_AGENT_PREP, r"(?<![\w])(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$"),
+]
+
+
+@pytest.mark.parametrize("index", range(len(_WORDS_BEFORE)))
+def test_words_before_a_mention_are_found_where_the_search_of_the_window_finds_them(index: int) -> None:
+    words_before, written = _WORDS_BEFORE[index]
+    regex = re.compile(written, re.IGNORECASE)
+    words = [*words_before.heads, *(" ".join(t) for t in words_before.tails)]
+    rng = random.Random(index)
+    pieces = [
+        *words,
+        *(w.upper() for w in words),
+        *(w.title() for w in words),
+        *("İn", "ın", "İnto", "ſtadt", "\u212aiew", "Straße", "STRASSE", "FÜR", "Über"),
+        *("x", "Ost", "city", "of", "Kiew", "_", "9", "(", ",", "-", "'", "é", "ü"),
+        *(" ", " ", " ", "  ", "\n", "\t", "\u00a0", " \n"),
+    ]
+    spaces = [" ", "  ", "\n", "\t", "\u00a0"]
+    found = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 9)))
+        if rng.random() < 0.5:  # ends as a match would: a head, maybe a tail, white space
+            text += rng.choice(["", " ", "(", "x"]) + rng.choice(pieces[: 3 * len(words)])
+            text += rng.choice(spaces) + rng.choice(["", *pieces[: 3 * len(words)]]) + rng.choice(spaces)
+        for lo in (0, rng.randrange(len(text) + 1), max(0, len(text) - 6)):
+            for hi in (len(text), rng.randrange(lo, len(text) + 1)):
+                expected = regex.search(text, lo, hi) is not None
+                assert (words_before.regex.search(text, lo, hi) is not None) == expected, (text, lo, hi)
+                assert words_before.found(text, lo, hi) == expected, (text, lo, hi)
+                found += expected
+    assert found > 2000  # the windows hold many matches, not only misses
+
+
+def test_words_before_takes_tails_of_several_words() -> None:
+    words_before = _WordsBefore(("from",), ("the city of", "the"))
+    assert words_before.found("from the city of ", 0, 17)
+    assert words_before.found("x from  the\tcity of\n", 0, 21)
+    assert not words_before.found("from city of ", 0, 13)
+    assert not words_before.found("xfrom the city of ", 0, 18)
+    assert words_before.found("Bfrom the ", 1, 10) is False
+    assert words_before.found("(from the ", 1, 10)

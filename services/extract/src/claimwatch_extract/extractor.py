@@ -254,11 +254,99 @@ _PLAIN_AND = re.compile(r"\s+(?:und|and|oder|or)\s+", re.IGNORECASE)
 _COORD_GAP = re.compile(
     r"^\s*(?:,|,?\s*(?:und|sowie|and|or|oder|as\s+well\s+as|plus))?\s*(?:,\s*)?$", re.IGNORECASE
 )
-_RECIPIENT = re.compile(
-    r"(?<![\w])(?:to|for|für|an|provided|provide|gave|give|given|giving|pledged|promised|liefert|lieferte|"
-    r"schickt|schickte|sent|send|sends|zugesagt|versorgt|unterstützt|helps?|helped)\s+"
-    r"(?:the\s+|die\s+|der\s+|den\s+)?$",
-    re.IGNORECASE,
+
+
+# Characters that match a lower-case ASCII letter under re.IGNORECASE although `str.lower()` does not
+# turn them into it (from a scan of all of Unicode): 'İ' and 'ı' match 'i', 'K' (Kelvin) 'k', 'ſ' 's'.
+# Without them a character matches such a letter, or 'ä', 'ö', 'ü', 'ß', exactly when `lower()` turns
+# it into that letter, and `lower()` keeps every character's position ('İ' alone becomes two).
+def _folds_plainly(text: str) -> bool:
+    return "\u0130" not in text and "\u0131" not in text and "\u212a" not in text and "\u017f" not in text
+
+
+def _word_char_before(text: str, pos: int) -> bool:
+    """Whether a word character precedes `pos` (`re`'s \\w: `str.isalnum()` or '_')."""
+    return pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_")
+
+
+class _WordsBefore:
+    r"""`(?<![\w])(?:head|...)\s+(?:tail\s+|...)?$` under re.IGNORECASE, searched in the window that
+    ends where a mention begins: whether the window ends with a head word ('in', 'from') and maybe a
+    tail ('der', 'the', 'city of') after it. `found` reads the window's last words from the end
+    instead of trying the regex at every position (~10,000 instructions a search); a window whose
+    letters do not fold plainly goes to the regex. tests/unit/test_extract_scans.py compares them."""
+
+    def __init__(self, heads: tuple[str, ...], tails: tuple[str, ...]) -> None:
+        """`heads` and `tails`: lower-case words, a tail maybe several ('city of')."""
+        self.heads = frozenset(heads)
+        self.head_lengths = sorted({len(h) for h in heads})
+        self.tails = [t.split() for t in tails]
+        tail_alternatives = "|".join(r"\s+".join(t) for t in self.tails)
+        self.regex = re.compile(
+            rf"(?<![\w])(?:{'|'.join(heads)})\s+(?:(?:{tail_alternatives})\s+)?$", re.IGNORECASE
+        )
+
+    def found(self, text: str, lo: int, hi: int) -> bool:
+        """Whether `self.regex.search(text, lo, hi)` finds a match."""
+        window = text[lo:hi]
+        if not _folds_plainly(window):
+            return self.regex.search(text, lo, hi) is not None
+        low = window.lower()
+        end = len(low.rstrip())
+        if end == len(low):
+            return False  # `\s+$`: the window ends with white space
+        start = _word_start(low, end)
+        if self._head_ends(text, lo, low, start, end):
+            return True  # no tail
+        for tail in self.tails:
+            if low[start:end] != tail[-1]:
+                continue
+            w_start = start
+            for word in reversed(tail[:-1]):
+                w_end = _space_start(low, w_start)
+                w_start = _word_start(low, w_end)
+                if w_end == w_start or low[w_start:w_end] != word:
+                    break
+            else:
+                h_end = _space_start(low, w_start)
+                if self._head_ends(text, lo, low, _word_start(low, h_end), h_end):
+                    return True
+        return False
+
+    def _head_ends(self, text: str, lo: int, low: str, start: int, end: int) -> bool:
+        """Whether a head ends at `end` in the word low[start:end] with no word character before it."""
+        for length in self.head_lengths:
+            head_start = end - length
+            if head_start < start:
+                break
+            if low[head_start:end] in self.heads and not _word_char_before(text, lo + head_start):
+                return True
+        return False
+
+
+def _word_start(text: str, end: int) -> int:
+    """Where the run of non-white-space characters that ends at `end` begins."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return start
+
+
+def _space_start(text: str, end: int) -> int:
+    """Where the run of white space that ends at `end` begins."""
+    start = end
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return start
+
+
+_RECIPIENT = _WordsBefore(
+    (
+        *("to", "for", "für", "an", "provided", "provide", "gave", "give", "given", "giving", "pledged"),
+        *("promised", "liefert", "lieferte", "schickt", "schickte", "sent", "send", "sends", "zugesagt"),
+        *("versorgt", "unterstützt", "help", "helps", "helped"),
+    ),
+    ("the", "die", "der", "den"),
 )
 _RATE_AFTER = {
     "de": re.compile(r"\s*(?:pro|je|am|im|in\s+der|jeden|jede)\s+(Tag|Woche|Monat)\b", re.IGNORECASE),
@@ -295,14 +383,16 @@ _TOTAL_CUE = re.compile(
     r"(?:seit|since|insgesamt|bislang|bisher|so\s+far|in\s+total|total|overall|seit\s+Kriegsbeginn)\s",
     re.IGNORECASE,
 )
-_LOCATION_PREP = re.compile(
-    r"(?<![\w])(?:in|im|nach|aus|bei|auf|gegen|über|into|to|from|near|at|against|on|across|inside|of)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+|Region\s+|region\s+|Gebiet\s+|Stadt\s+|city\s+of\s+)?$",
-    re.IGNORECASE,
+_LOCATION_PREP = _WordsBefore(
+    (
+        *("in", "im", "nach", "aus", "bei", "auf", "gegen", "über", "into", "to", "from", "near", "at"),
+        *("against", "on", "across", "inside", "of"),
+    ),
+    ("der", "die", "den", "dem", "the", "region", "gebiet", "stadt", "city of"),
 )
 _DATELINE = re.compile(r"[^()\n]{0,80}\([\w/ ,.-]{2,40}\)\s*[-–—]\s")
-_VICTIM_PLACE_PREP = re.compile(
-    r"(?<![\w])(?:in|im|auf|on|across|throughout|inside)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+)?$",
-    re.IGNORECASE,
+_VICTIM_PLACE_PREP = _WordsBefore(
+    ("in", "im", "auf", "on", "across", "throughout", "inside"), ("der", "die", "den", "dem", "the")
 )
 _NOT_MOVED = re.compile(r"Einwohner|Bewohner|Bevölkerung|inhabitants|population|residents of", re.IGNORECASE)
 _WEAPON_RATE_UNITS = frozenset({"drones", "missiles", "bombs"})
@@ -310,9 +400,7 @@ _CONTINUES = re.compile(
     r"(?<![\w])(?:weitere[nmrs]?|another|other|Davon|Darunter|Of\s+(?:those|them|these)|Hinzu|Zudem"
     r"|Außerdem|Among\s+them|Some|About|Around)(?![\w])"
 )
-_AGENT_PREP = re.compile(
-    r"(?<![\w])(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$", re.IGNORECASE
-)
+_AGENT_PREP = _WordsBefore(("by", "von", "durch", "from", "aus"), ("the", "der", "den", "dem"))
 
 
 @dataclass(init=False)
@@ -1363,7 +1451,7 @@ def _place(ctx: _Context, lo: int, hi: int, near: int) -> str | None:
     best: tuple[int, str] | None = None
     for p_start, _p_end, index in ctx.places_in(lo, hi):
         place = ctx.lex.places[index]
-        if place.country_level and not _LOCATION_PREP.search(ctx.text, max(lo, p_start - 25), p_start):
+        if place.country_level and not _LOCATION_PREP.found(ctx.text, max(lo, p_start - 25), p_start):
             continue
         dist = abs(p_start - near)
         if best is None or dist < best[0]:
@@ -1382,7 +1470,7 @@ def _location(ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentenc
         if place.country_level:
             after = 0 <= p_start - fig.np_end <= 30 and "," not in ctx.text[fig.np_end : p_start]
             near_np = after or (0 <= fig.start - p_end <= 20 and "," not in ctx.text[p_end : fig.start])
-            if not near_np or not _LOCATION_PREP.search(ctx.text, max(lo, p_start - 25), p_start):
+            if not near_np or not _LOCATION_PREP.found(ctx.text, max(lo, p_start - 25), p_start):
                 continue
         dist = min(abs(p_start - fig.np_end), abs(fig.start - p_end))
         if best is None or dist < best[0]:
@@ -1451,12 +1539,12 @@ def _subject(
     for start, end, code in _countries(ctx, sent.start, sent.end):
         if any(s <= start < e for s, e in excluded):
             continue
-        if _LOCATION_PREP.search(ctx.text, max(sent.start, start - 25), start):
-            if _VICTIM_PLACE_PREP.search(ctx.text, max(sent.start, start - 25), start):
+        if _LOCATION_PREP.found(ctx.text, max(sent.start, start - 25), start):
+            if _VICTIM_PLACE_PREP.found(ctx.text, max(sent.start, start - 25), start):
                 placed.append(code)
             continue
         if fig.metric in ("supplied", "aid") and (
-            _RECIPIENT.search(ctx.text, max(sent.start, start - 25), start)
+            _RECIPIENT.found(ctx.text, max(sent.start, start - 25), start)
             or ctx.text.startswith(("der ", "den "), start)  # dative: 'liefert der Ukraine'
             or ctx.text.startswith("-", end)  # 'Ukraine-Hilfe'
         ):
@@ -1480,7 +1568,7 @@ def _subject(
         return None
     if fig.metric in ("intercepted", "destroyed"):
         for start, end, code in mentions:
-            if _AGENT_PREP.search(ctx.text, max(sent.start, start - 12), start):
+            if _AGENT_PREP.found(ctx.text, max(sent.start, start - 12), start):
                 return code
             if _LAUNCHER_VERB.match(ctx.text, end, sent.end):
                 return code  # 'Russia launched 35 drones, of which 27 were destroyed'
@@ -1740,7 +1828,7 @@ def _previous_subject(
     dateline = _DATELINE.match(ctx.text, prev.start, prev.end)
     lo = dateline.end() if dateline else prev.start
     for start, _end, code in _countries(ctx, lo, prev.end):
-        if not _LOCATION_PREP.search(ctx.text, max(prev.start, start - 25), start):
+        if not _LOCATION_PREP.found(ctx.text, max(prev.start, start - 25), start):
             return code, False
     return None, False
 
