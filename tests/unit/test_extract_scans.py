@@ -10,13 +10,20 @@ import pytest
 from claimwatch_extract.attribution import _NAME_TOKEN, _PERSON
 from claimwatch_extract.extractor import (
     _AGENT_PREP,
+    _DATELINE,
     _LOCATION_PREP,
     _RECIPIENT,
+    _TOTAL_CUE,
+    _TOTAL_CUE_WORDS,
+    _TOTAL_TO,
     _VICTIM_PLACE_PREP,
     _adjective_runs,
     _Context,
+    _dateline,
+    _has_total_cue,
     _qualifier_search,
     _scan_countries,
+    _total_to,
     _WordsBefore,
 )
 from claimwatch_extract.lexicons import Lang, lexicons
@@ -155,3 +162,41 @@ def test_words_before_takes_tails_of_several_words() -> None:
     assert not words_before.found("xfrom the city of ", 0, 18)
     assert words_before.found("Bfrom the ", 1, 10) is False
     assert words_before.found("(from the ", 1, 10)
+
+
+def test_cheap_tests_before_searches_agree_with_the_searches() -> None:
+    rng = random.Random(11)
+    cue_words = [*_TOTAL_CUE_WORDS, "so far", "in total", "seit Kriegsbeginn"]
+    pieces = [
+        *cue_words,
+        *(w.upper() for w in cue_words),
+        *(w.title() for w in cue_words),
+        *("ſeit", "ſince", "İnsgesamt", "ınsgesamt", "bıslang", "bringing", "Brachte", "erhöhte", "raises"),
+        *("to", "TO", "auf", "Auf", "x", "Kiew", "KYIV, Ukraine", "(AP)", "(Reuters)", "(", ")", "—", "-"),
+        *(",", "9", "ü", " ", " ", "  ", "\n", "\t", "\u00a0"),
+    ]
+    seen = {"cue": 0, "to": 0, "dateline": 0}
+    for _ in range(6000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 14)))
+        if rng.random() < 0.3:
+            text += rng.choice(["bringing", "brachte", "raises"]) + " its total to "
+        elif rng.random() < 0.3:
+            text = (
+                rng.choice(["KYIV, Ukraine", "Kiew", "", "(x)"])
+                + " (AP) "
+                + rng.choice(["—", "-", "–"])
+                + " "
+                + text
+            )
+        for lo in (0, rng.randrange(len(text) + 1)):
+            for hi in (len(text), rng.randrange(lo, len(text) + 1)):
+                cue = _TOTAL_CUE.search(text, lo, hi) is not None
+                assert _has_total_cue(text, lo, hi) == cue, (text, lo, hi)
+                to = _TOTAL_TO.search(text, lo, hi) is not None
+                assert _total_to(text, lo, hi) == to, (text, lo, hi)
+                dateline, expected = _dateline(text, lo, hi), _DATELINE.match(text, lo, hi)
+                assert (dateline and dateline.span()) == (expected and expected.span()), (text, lo, hi)
+                seen["cue"] += cue
+                seen["to"] += to
+                seen["dateline"] += expected is not None
+    assert min(seen.values()) > 300, seen  # many matches, not only misses
