@@ -128,7 +128,8 @@ _WORDS_BEFORE = [
 def test_words_before_a_mention_are_found_where_the_search_of_the_window_finds_them(index: int) -> None:
     words_before, written = _WORDS_BEFORE[index]
     regex = re.compile(written, re.IGNORECASE)
-    words = [*words_before.heads, *(" ".join(t) for t in words_before.tails)]
+    tails = [" ".join([*before, last]) for last, befores in words_before.tails.items() for before in befores]
+    words = [*words_before.heads, *tails]
     rng = random.Random(index)
     pieces = [
         *words,
@@ -136,9 +137,9 @@ def test_words_before_a_mention_are_found_where_the_search_of_the_window_finds_t
         *(w.title() for w in words),
         *("İn", "ın", "İnto", "ſtadt", "\u212aiew", "Straße", "STRASSE", "FÜR", "Über"),
         *("x", "Ost", "city", "of", "Kiew", "_", "9", "(", ",", "-", "'", "é", "ü"),
-        *(" ", " ", " ", "  ", "\n", "\t", "\u00a0", " \n"),
+        *(" ", " ", " ", "  ", "\n", "\t", "\u00a0", " \n", "\x0b", "\x1c", "\u2003", "\x85"),
     ]
-    spaces = [" ", "  ", "\n", "\t", "\u00a0"]
+    spaces = [" ", "  ", "\n", "\t", "\u00a0", "\x1f", "\u3000"]
     found = 0
     for _ in range(4000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 9)))

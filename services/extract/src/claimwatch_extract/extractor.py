@@ -273,69 +273,81 @@ class _WordsBefore:
     r"""`(?<![\w])(?:head|...)\s+(?:tail\s+|...)?$` under re.IGNORECASE, searched in the window that
     ends where a mention begins: whether the window ends with a head word ('in', 'from') and maybe a
     tail ('der', 'the', 'city of') after it. `found` reads the window's last words from the end
-    instead of trying the regex at every position (~10,000 instructions a search); a window whose
+    instead of trying the regex at every position (~10,000 instructions a search); a word whose
     letters do not fold plainly goes to the regex. tests/unit/test_extract_scans.py compares them."""
 
     def __init__(self, heads: tuple[str, ...], tails: tuple[str, ...]) -> None:
         """`heads` and `tails`: lower-case words, a tail maybe several ('city of')."""
-        self.heads = frozenset(heads)
-        self.head_lengths = sorted({len(h) for h in heads})
-        self.tails = [t.split() for t in tails]
-        tail_alternatives = "|".join(r"\s+".join(t) for t in self.tails)
+        self.heads = heads
+        self.tails: dict[str, list[list[str]]] = {}  # by its last word: the words before it
+        for tail in tails:
+            words = tail.split()
+            self.tails.setdefault(words[-1], []).append(words[:-1])
+        tail_alternatives = "|".join(r"\s+".join(t.split()) for t in tails)
         self.regex = re.compile(
             rf"(?<![\w])(?:{'|'.join(heads)})\s+(?:(?:{tail_alternatives})\s+)?$", re.IGNORECASE
         )
 
     def found(self, text: str, lo: int, hi: int) -> bool:
         """Whether `self.regex.search(text, lo, hi)` finds a match."""
-        window = text[lo:hi]
-        if not _folds_plainly(window):
-            return self.regex.search(text, lo, hi) is not None
-        low = window.lower()
-        end = len(low.rstrip())
-        if end == len(low):
+        hi = min(hi, len(text))
+        end = _space_start(text, lo, hi)
+        if end == hi:
             return False  # `\s+$`: the window ends with white space
-        start = _word_start(low, end)
-        if self._head_ends(text, lo, low, start, end):
+        start = _word_start(text, lo, end)
+        word = text[start:end]
+        if not _folds_plainly(word):
+            return self.regex.search(text, lo, hi) is not None
+        low = word.lower()
+        if self._head_ends(text, start, low):
             return True  # no tail
-        for tail in self.tails:
-            if low[start:end] != tail[-1]:
-                continue
+        for before in self.tails.get(low, []):
             w_start = start
-            for word in reversed(tail[:-1]):
-                w_end = _space_start(low, w_start)
-                w_start = _word_start(low, w_end)
-                if w_end == w_start or low[w_start:w_end] != word:
+            for expected in reversed(before):
+                w_end = _space_start(text, lo, w_start)
+                w_start = _word_start(text, lo, w_end)
+                word = text[w_start:w_end]
+                if not _folds_plainly(word):
+                    return self.regex.search(text, lo, hi) is not None
+                if w_start == w_end or word.lower() != expected:
                     break
             else:
-                h_end = _space_start(low, w_start)
-                if self._head_ends(text, lo, low, _word_start(low, h_end), h_end):
+                h_end = _space_start(text, lo, w_start)
+                h_start = _word_start(text, lo, h_end)
+                word = text[h_start:h_end]
+                if not _folds_plainly(word):
+                    return self.regex.search(text, lo, hi) is not None
+                if self._head_ends(text, h_start, word.lower()):
                     return True
         return False
 
-    def _head_ends(self, text: str, lo: int, low: str, start: int, end: int) -> bool:
-        """Whether a head ends at `end` in the word low[start:end] with no word character before it."""
-        for length in self.head_lengths:
-            head_start = end - length
-            if head_start < start:
-                break
-            if low[head_start:end] in self.heads and not _word_char_before(text, lo + head_start):
+    def _head_ends(self, text: str, start: int, low: str) -> bool:
+        """Whether the word at `start` (lower-cased: `low`) ends with a head no word character precedes."""
+        for head in self.heads:
+            if low.endswith(head) and not _word_char_before(text, start + len(low) - len(head)):
                 return True
         return False
 
 
-def _word_start(text: str, end: int) -> int:
-    """Where the run of non-white-space characters that ends at `end` begins."""
+# White space as `re`'s \s and `str.isspace()` read it; for ASCII, \t\n\v\f\r, \x1c-\x1f and ' '.
+def _word_start(text: str, lo: int, end: int) -> int:
+    """Where the run of non-white-space characters that ends at `end` begins (`lo` at the earliest)."""
     start = end
-    while start > 0 and not text[start - 1].isspace():
+    while start > lo:
+        c = ord(text[start - 1])
+        if (c == 32 or 9 <= c <= 13 or 28 <= c <= 31) if c < 128 else text[start - 1].isspace():
+            break
         start -= 1
     return start
 
 
-def _space_start(text: str, end: int) -> int:
-    """Where the run of white space that ends at `end` begins."""
+def _space_start(text: str, lo: int, end: int) -> int:
+    """Where the run of white space that ends at `end` begins (`lo` at the earliest)."""
     start = end
-    while start > 0 and text[start - 1].isspace():
+    while start > lo:
+        c = ord(text[start - 1])
+        if not ((c == 32 or 9 <= c <= 13 or 28 <= c <= 31) if c < 128 else text[start - 1].isspace()):
+            break
         start -= 1
     return start
 
