@@ -1808,11 +1808,10 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
     starts = [n.start for n in numbers]
     sources = _Sources(ctx)
     claims: list[Claim] = []
-    places: list[str | None] = []
+    places: dict[int, str | None] = {}  # by sentence: the place it names, found when asked for
     earlier: _Figure | None = None
     earlier_index = -10
     previous_subjects: list[tuple[str | None, bool]] = []
-    rate: tuple[int, str] | None = None  # (sentence, period) of the last rate phrase
     previous_index = -10
     donor: tuple[int, str] | None = None  # (sentence, subject) of the last delivery with a giver
     for index, sent in enumerate(sentences):
@@ -1825,15 +1824,14 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
         # found now, before the figures' metrics are set; a sentence without figures gets its
         # source only if a later sentence asks for it
         source = sources[index] if figures else None
-        sentence_place = _place(ctx, sent.start, sent.end, sent.start)
         if figures:
             _assign_metrics(ctx, figures, sent)
             _distribute(ctx, figures)
-            prior_place = next((p for p in reversed(places[-3:]) if p is not None), None)
+            prior_place = _prior_place(ctx, index, places)
             fallback = _previous_subject(ctx, index, previous_subjects if index - previous_index == 1 else [])
             subjects: list[tuple[str | None, bool]] = []
             giver = donor[1] if donor and index - donor[0] <= 3 else None
-            carried = rate[1] if rate and 0 < index - rate[0] <= 2 else None
+            carried = _carried_period(ctx, index)
             for fig in figures:
                 claim = _claim(
                     ctx,
@@ -1852,11 +1850,28 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
                     donor = (index, claim.subject)
             earlier, earlier_index = figures[-1], index
             previous_subjects, previous_index = subjects, index
-        places.append(sentence_place)
-        period = ctx.period_of(index)
-        if period is not None:
-            rate = (index, period)
     return _harmonise(_dedupe(claims))
+
+
+def _prior_place(ctx: _Context, index: int, places: dict[int, str | None]) -> str | None:
+    """The place the nearest of the three sentences before `index` names that names one."""
+    for before in range(index - 1, max(index - 4, -1), -1):
+        if before not in places:
+            sent = ctx.sentences[before]
+            places[before] = _place(ctx, sent.start, sent.end, sent.start)
+        place = places[before]
+        if place is not None:
+            return place
+    return None
+
+
+def _carried_period(ctx: _Context, index: int) -> str | None:
+    """The period of a rate phrase one or two sentences before `index` (the nearer one)."""
+    for before in range(index - 1, max(index - 3, -1), -1):
+        period = ctx.period_of(before)
+        if period is not None:
+            return period
+    return None
 
 
 def _previous_subject(
