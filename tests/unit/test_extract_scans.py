@@ -9,6 +9,7 @@ import pytest
 
 from claimwatch_extract.attribution import _NAME_TOKEN, _PERSON
 from claimwatch_extract.extractor import (
+    _ADJECTIVE_HINT,
     _AGENT_PREP,
     _DATELINE,
     _LOCATION_PREP,
@@ -201,3 +202,23 @@ def test_cheap_tests_before_searches_agree_with_the_searches() -> None:
                 seen["to"] += to
                 seen["dateline"] += expected is not None
     assert min(seen.values()) > 300, seen  # many matches, not only misses
+
+
+def test_hints_of_adjectives_make_the_runs_the_hint_pattern_makes() -> None:
+    rng = random.Random(13)
+    pieces = [*"aIsScChHdDeEuUtTİıſ-_ 9.\n", "isch", "ISCH", "deutsch", "Deutsch", "DEUTSCH", "iſch", "ısch"]
+    pieces += ["İsch", "russisch", "deutſch", "Fischer", "ü", "—", "\u212a"]
+    for _ in range(10_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(30)))
+        expected: list[tuple[int, int]] = []
+        end = -1
+        for hint in _ADJECTIVE_HINT.finditer(text):
+            if hint.start() < end:
+                continue
+            start, end = hint.start(), hint.end()
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-"):
+                start -= 1
+            while end < len(text) and (text[end].isalnum() or text[end] in "_-"):
+                end += 1
+            expected.append((start, end))
+        assert _adjective_runs(text, lexicons()) == expected, text

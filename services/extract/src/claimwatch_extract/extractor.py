@@ -632,16 +632,34 @@ def _adjective_runs(text: str, lex: Compiled) -> list[tuple[int, int]]:
         return [(0, len(text))]
     runs: list[tuple[int, int]] = []
     end = -1
-    for hint in _ADJECTIVE_HINT.finditer(text):
-        if hint.start() < end:
+    for hint in _hints(text):
+        if hint < end:
             continue  # in the run already found
-        start, end = hint.start(), hint.end()
+        start = end = hint
         while start > 0 and _is_word_or_hyphen(text[start - 1]):
             start -= 1
         while end < len(text) and _is_word_or_hyphen(text[end]):
             end += 1
         runs.append((start, end))
     return runs
+
+
+def _hints(text: str) -> list[int]:
+    """Where `_ADJECTIVE_HINT` matches 'isch' or 'deutsch' (the starts, in order; overlapping ones
+    too, which lie in the run of the one they overlap): found by `str.find` in the lower-cased
+    text when no character folds oddly ('İ', 'ı' and 'ſ' are in the hint's classes, and lower()
+    makes their letters of the others only: 'I' and 'i' become 'i', 'S' and 's' 's', ...)."""
+    if not _folds_plainly(text):
+        return [m.start() for m in _ADJECTIVE_HINT.finditer(text)]
+    low = text.lower()
+    hints: list[int] = []
+    for word in ("isch", "deutsch"):
+        at = low.find(word)
+        while at >= 0:
+            hints.append(at)
+            at = low.find(word, at + 1)
+    hints.sort()
+    return hints
 
 
 def _scan_places(text: str, lex: Compiled) -> list[tuple[int, int, int]]:
