@@ -555,7 +555,16 @@ class _Context:
         return found
 
     def countries_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        i = bisect.bisect_left(self.country_hits, (lo, -1, ""))
+        # bisect_left(hits, (lo, -1, "")): the first hit starting at `lo` or later (ends are >= 0),
+        # by start alone in compiled code rather than by tuple comparisons in bisect
+        hits = self.country_hits
+        i, j = 0, len(hits)
+        while i < j:
+            mid = (i + j) // 2
+            if hits[mid][0] < lo:
+                i = mid + 1
+            else:
+                j = mid
         out = []
         while i < len(self.country_hits) and self.country_hits[i][0] < hi:
             if self.country_hits[i][1] <= hi:
@@ -564,7 +573,14 @@ class _Context:
         return out
 
     def places_in(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
-        i = bisect.bisect_left(self.place_hits, (lo, -1, -1))
+        hits = self.place_hits  # as in `countries_in`
+        i, j = 0, len(hits)
+        while i < j:
+            mid = (i + j) // 2
+            if hits[mid][0] < lo:
+                i = mid + 1
+            else:
+                j = mid
         out = []
         while i < len(self.place_hits) and self.place_hits[i][0] < hi:
             if self.place_hits[i][1] <= hi:
@@ -1514,7 +1530,11 @@ def _place(ctx: _Context, lo: int, hi: int, near: int) -> str | None:
 
 def _location(ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentence) -> str | None:
     """A town in the figure's stretch of the sentence, or a country it is sent to or counted in."""
-    i = figures.index(fig)
+    # `figures.index(fig)` compares by the dataclass's __eq__ (interpreted, ~3,000 instructions a
+    # figure); no two figures of a sentence are equal (each has its own number), so by identity
+    i = 0
+    while figures[i] is not fig:
+        i += 1
     lo = figures[i - 1].np_end if i > 0 else sent.start
     hi = figures[i + 1].start if i + 1 < len(figures) else sent.end
     best: tuple[int, str] | None = None
