@@ -11,8 +11,12 @@ from claimwatch_extract.attribution import _NAME_TOKEN, _PERSON
 from claimwatch_extract.extractor import (
     _ADJECTIVE_HINT,
     _AGENT_PREP,
+    _COORD_AFTER_VERB,
+    _COORD_LEADS,
     _DATELINE,
     _LOCATION_PREP,
+    _RATE_AFTER,
+    _RATE_LEADS,
     _RECIPIENT,
     _TOTAL_CUE,
     _TOTAL_CUE_WORDS,
@@ -22,6 +26,7 @@ from claimwatch_extract.extractor import (
     _Context,
     _dateline,
     _has_total_cue,
+    _match_led,
     _qualifier_search,
     _scan_countries,
     _total_to,
@@ -222,3 +227,35 @@ def test_hints_of_adjectives_make_the_runs_the_hint_pattern_makes() -> None:
                 end += 1
             expected.append((start, end))
         assert _adjective_runs(text, lexicons()) == expected, text
+
+
+def test_matches_led_by_their_first_character_are_the_patterns_matches() -> None:
+    rng = random.Random(17)
+    cases = [
+        (
+            _RATE_AFTER["de"],
+            _RATE_LEADS["de"],
+            ["pro", "je", "am", "im", "in der", "jeden", "jede", "Tag", "Woche"],
+        ),
+        (
+            _RATE_AFTER["en"],
+            _RATE_LEADS["en"],
+            ["a", "per", "each", "every", "a single", "day", "week", "month"],
+        ),
+        (_COORD_AFTER_VERB, _COORD_LEADS, [",", "and", "und", "sowie", "while", "whereas", "as well as"]),
+    ]
+    others = ["x", "İm", "ım", "ſowie", "PRO", "Je", "AND", "Tage", "9", ".", "-", " ", "  ", "\n", "\u00a0"]
+    matched = 0
+    for pattern, leads, words in cases:
+        pieces = [*words, *(w.upper() for w in words), *(w.title() for w in words), *others]
+        for _ in range(5000):
+            text = "".join(rng.choice(pieces) + rng.choice(["", " ", " "]) for _ in range(rng.randrange(6)))
+            pos = rng.randrange(len(text) + 1)
+            for endpos in (len(text), rng.randrange(pos, len(text) + 1)):
+                got, expected = (
+                    _match_led(pattern, leads, text, pos, endpos),
+                    pattern.match(text, pos, endpos),
+                )
+                assert (got and got.span()) == (expected and expected.span()), (text, pos, endpos)
+                matched += expected is not None
+    assert matched > 1000
