@@ -8,7 +8,30 @@ import re
 import pytest
 
 from claimwatch_extract.attribution import _NAME_TOKEN, _PERSON
-from claimwatch_extract.extractor import _adjective_runs, _Context, _qualifier_search, _scan_countries
+from claimwatch_extract.extractor import (
+    _ADJECTIVE_HINT,
+    _AGENT_PREP,
+    _COORD_AFTER_VERB,
+    _COORD_LEADS,
+    _DATELINE,
+    _LOCATION_PREP,
+    _RATE_AFTER,
+    _RATE_LEADS,
+    _RECIPIENT,
+    _TOTAL_CUE,
+    _TOTAL_CUE_WORDS,
+    _TOTAL_TO,
+    _VICTIM_PLACE_PREP,
+    _adjective_runs,
+    _Context,
+    _dateline,
+    _has_total_cue,
+    _match_led,
+    _qualifier_search,
+    _scan_countries,
+    _total_to,
+    _WordsBefore,
+)
 from claimwatch_extract.lexicons import Lang, lexicons
 
 TEXTS = [
@@ -84,3 +107,155 @@ def test_name_tokens_led_by_their_capital_match_what_a_lookbehind_first_matches(
         pos = rng.randrange(len(text))
         expected = [m.span() for m in plain_person.finditer(text, pos)]
         assert [m.span() for m in _PERSON.finditer(text, pos)] == expected, (text, pos)
+
+
+# The patterns `_WordsBefore` replaced, as they were written.
+_WORDS_BEFORE = [
+    (
+        _LOCATION_PREP,
+        r"(?<![\w])(?:in|im|nach|aus|bei|auf|gegen|über|into|to|from|near|at|against|on|across|inside|of)\s+"
+        r"(?:der\s+|die\s+|den\s+|dem\s+|the\s+|Region\s+|region\s+|Gebiet\s+|Stadt\s+|city\s+of\s+)?$",
+    ),
+    (
+        _VICTIM_PLACE_PREP,
+        r"(?<![\w])(?:in|im|auf|on|across|throughout|inside)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+)?$",
+    ),
+    (
+        _RECIPIENT,
+        r"(?<![\w])(?:to|for|für|an|provided|provide|gave|give|given|giving|pledged|promised|liefert|lieferte|"
+        r"schickt|schickte|sent|send|sends|zugesagt|versorgt|unterstützt|helps?|helped)\s+"
+        r"(?:the\s+|die\s+|der\s+|den\s+)?$",
+    ),
+    (_AGENT_PREP, r"(?<![\w])(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$"),
+]
+
+
+@pytest.mark.parametrize("index", range(len(_WORDS_BEFORE)))
+def test_words_before_a_mention_are_found_where_the_search_of_the_window_finds_them(index: int) -> None:
+    words_before, written = _WORDS_BEFORE[index]
+    regex = re.compile(written, re.IGNORECASE)
+    tails = [" ".join([*before, last]) for last, befores in words_before.tails.items() for before in befores]
+    words = [*words_before.heads, *tails]
+    rng = random.Random(index)
+    pieces = [
+        *words,
+        *(w.upper() for w in words),
+        *(w.title() for w in words),
+        *("İn", "ın", "İnto", "ſtadt", "\u212aiew", "Straße", "STRASSE", "FÜR", "Über"),
+        *("x", "Ost", "city", "of", "Kiew", "_", "9", "(", ",", "-", "'", "é", "ü"),
+        *(" ", " ", " ", "  ", "\n", "\t", "\u00a0", " \n", "\x0b", "\x1c", "\u2003", "\x85"),
+    ]
+    spaces = [" ", "  ", "\n", "\t", "\u00a0", "\x1f", "\u3000"]
+    found = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 9)))
+        if rng.random() < 0.5:  # ends as a match would: a head, maybe a tail, white space
+            text += rng.choice(["", " ", "(", "x"]) + rng.choice(pieces[: 3 * len(words)])
+            text += rng.choice(spaces) + rng.choice(["", *pieces[: 3 * len(words)]]) + rng.choice(spaces)
+        for lo in (0, rng.randrange(len(text) + 1), max(0, len(text) - 6)):
+            for hi in (len(text), rng.randrange(lo, len(text) + 1)):
+                expected = regex.search(text, lo, hi) is not None
+                assert (words_before.regex.search(text, lo, hi) is not None) == expected, (text, lo, hi)
+                assert words_before.found(text, lo, hi) == expected, (text, lo, hi)
+                found += expected
+    assert found > 2000  # the windows hold many matches, not only misses
+
+
+def test_words_before_takes_tails_of_several_words() -> None:
+    words_before = _WordsBefore(("from",), ("the city of", "the"))
+    assert words_before.found("from the city of ", 0, 17)
+    assert words_before.found("x from  the\tcity of\n", 0, 21)
+    assert not words_before.found("from city of ", 0, 13)
+    assert not words_before.found("xfrom the city of ", 0, 18)
+    assert words_before.found("Bfrom the ", 1, 10) is False
+    assert words_before.found("(from the ", 1, 10)
+
+
+def test_cheap_tests_before_searches_agree_with_the_searches() -> None:
+    rng = random.Random(11)
+    cue_words = [*_TOTAL_CUE_WORDS, "so far", "in total", "seit Kriegsbeginn"]
+    pieces = [
+        *cue_words,
+        *(w.upper() for w in cue_words),
+        *(w.title() for w in cue_words),
+        *("ſeit", "ſince", "İnsgesamt", "ınsgesamt", "bıslang", "bringing", "Brachte", "erhöhte", "raises"),
+        *("to", "TO", "auf", "Auf", "x", "Kiew", "KYIV, Ukraine", "(AP)", "(Reuters)", "(", ")", "—", "-"),
+        *(",", "9", "ü", " ", " ", "  ", "\n", "\t", "\u00a0"),
+    ]
+    seen = {"cue": 0, "to": 0, "dateline": 0}
+    for _ in range(6000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 14)))
+        if rng.random() < 0.3:
+            text += rng.choice(["bringing", "brachte", "raises"]) + " its total to "
+        elif rng.random() < 0.3:
+            text = (
+                rng.choice(["KYIV, Ukraine", "Kiew", "", "(x)"])
+                + " (AP) "
+                + rng.choice(["—", "-", "–"])
+                + " "
+                + text
+            )
+        for lo in (0, rng.randrange(len(text) + 1)):
+            for hi in (len(text), rng.randrange(lo, len(text) + 1)):
+                cue = _TOTAL_CUE.search(text, lo, hi) is not None
+                assert _has_total_cue(text, lo, hi) == cue, (text, lo, hi)
+                to = _TOTAL_TO.search(text, lo, hi) is not None
+                assert _total_to(text, lo, hi) == to, (text, lo, hi)
+                dateline, expected = _dateline(text, lo, hi), _DATELINE.match(text, lo, hi)
+                assert (dateline and dateline.span()) == (expected and expected.span()), (text, lo, hi)
+                seen["cue"] += cue
+                seen["to"] += to
+                seen["dateline"] += expected is not None
+    assert min(seen.values()) > 300, seen  # many matches, not only misses
+
+
+def test_hints_of_adjectives_make_the_runs_the_hint_pattern_makes() -> None:
+    rng = random.Random(13)
+    pieces = [*"aIsScChHdDeEuUtTİıſ-_ 9.\n", "isch", "ISCH", "deutsch", "Deutsch", "DEUTSCH", "iſch", "ısch"]
+    pieces += ["İsch", "russisch", "deutſch", "Fischer", "ü", "—", "\u212a"]
+    for _ in range(10_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(30)))
+        expected: list[tuple[int, int]] = []
+        end = -1
+        for hint in _ADJECTIVE_HINT.finditer(text):
+            if hint.start() < end:
+                continue
+            start, end = hint.start(), hint.end()
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-"):
+                start -= 1
+            while end < len(text) and (text[end].isalnum() or text[end] in "_-"):
+                end += 1
+            expected.append((start, end))
+        assert _adjective_runs(text, lexicons()) == expected, text
+
+
+def test_matches_led_by_their_first_character_are_the_patterns_matches() -> None:
+    rng = random.Random(17)
+    cases = [
+        (
+            _RATE_AFTER["de"],
+            _RATE_LEADS["de"],
+            ["pro", "je", "am", "im", "in der", "jeden", "jede", "Tag", "Woche"],
+        ),
+        (
+            _RATE_AFTER["en"],
+            _RATE_LEADS["en"],
+            ["a", "per", "each", "every", "a single", "day", "week", "month"],
+        ),
+        (_COORD_AFTER_VERB, _COORD_LEADS, [",", "and", "und", "sowie", "while", "whereas", "as well as"]),
+    ]
+    others = ["x", "İm", "ım", "ſowie", "PRO", "Je", "AND", "Tage", "9", ".", "-", " ", "  ", "\n", "\u00a0"]
+    matched = 0
+    for pattern, leads, words in cases:
+        pieces = [*words, *(w.upper() for w in words), *(w.title() for w in words), *others]
+        for _ in range(5000):
+            text = "".join(rng.choice(pieces) + rng.choice(["", " ", " "]) for _ in range(rng.randrange(6)))
+            pos = rng.randrange(len(text) + 1)
+            for endpos in (len(text), rng.randrange(pos, len(text) + 1)):
+                got, expected = (
+                    _match_led(pattern, leads, text, pos, endpos),
+                    pattern.match(text, pos, endpos),
+                )
+                assert (got and got.span()) == (expected and expected.span()), (text, pos, endpos)
+                matched += expected is not None
+    assert matched > 1000

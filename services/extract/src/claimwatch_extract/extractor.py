@@ -254,16 +254,119 @@ _PLAIN_AND = re.compile(r"\s+(?:und|and|oder|or)\s+", re.IGNORECASE)
 _COORD_GAP = re.compile(
     r"^\s*(?:,|,?\s*(?:und|sowie|and|or|oder|as\s+well\s+as|plus))?\s*(?:,\s*)?$", re.IGNORECASE
 )
-_RECIPIENT = re.compile(
-    r"(?<![\w])(?:to|for|für|an|provided|provide|gave|give|given|giving|pledged|promised|liefert|lieferte|"
-    r"schickt|schickte|sent|send|sends|zugesagt|versorgt|unterstützt|helps?|helped)\s+"
-    r"(?:the\s+|die\s+|der\s+|den\s+)?$",
-    re.IGNORECASE,
+
+
+# Characters that match a lower-case ASCII letter under re.IGNORECASE although `str.lower()` does not
+# turn them into it (from a scan of all of Unicode): 'İ' and 'ı' match 'i', 'K' (Kelvin) 'k', 'ſ' 's'.
+# Without them a character matches such a letter, or 'ä', 'ö', 'ü', 'ß', exactly when `lower()` turns
+# it into that letter, and `lower()` keeps every character's position ('İ' alone becomes two).
+def _folds_plainly(text: str) -> bool:
+    return "\u0130" not in text and "\u0131" not in text and "\u212a" not in text and "\u017f" not in text
+
+
+def _word_char_before(text: str, pos: int) -> bool:
+    """Whether a word character precedes `pos` (`re`'s \\w: `str.isalnum()` or '_')."""
+    return pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_")
+
+
+class _WordsBefore:
+    r"""`(?<![\w])(?:head|...)\s+(?:tail\s+|...)?$` under re.IGNORECASE, searched in the window that
+    ends where a mention begins: whether the window ends with a head word ('in', 'from') and maybe a
+    tail ('der', 'the', 'city of') after it. `found` reads the window's last words from the end
+    instead of trying the regex at every position (~10,000 instructions a search); a word whose
+    letters do not fold plainly goes to the regex. tests/unit/test_extract_scans.py compares them."""
+
+    def __init__(self, heads: tuple[str, ...], tails: tuple[str, ...]) -> None:
+        """`heads` and `tails`: lower-case words, a tail maybe several ('city of')."""
+        self.heads = heads
+        self.tails: dict[str, list[list[str]]] = {}  # by its last word: the words before it
+        for tail in tails:
+            words = tail.split()
+            self.tails.setdefault(words[-1], []).append(words[:-1])
+        tail_alternatives = "|".join(r"\s+".join(t.split()) for t in tails)
+        self.regex = re.compile(
+            rf"(?<![\w])(?:{'|'.join(heads)})\s+(?:(?:{tail_alternatives})\s+)?$", re.IGNORECASE
+        )
+
+    def found(self, text: str, lo: int, hi: int) -> bool:
+        """Whether `self.regex.search(text, lo, hi)` finds a match."""
+        hi = min(hi, len(text))
+        end = _space_start(text, lo, hi)
+        if end == hi:
+            return False  # `\s+$`: the window ends with white space
+        start = _word_start(text, lo, end)
+        word = text[start:end]
+        if not _folds_plainly(word):
+            return self.regex.search(text, lo, hi) is not None
+        low = word.lower()
+        if self._head_ends(text, start, low):
+            return True  # no tail
+        for before in self.tails.get(low, []):
+            w_start = start
+            for expected in reversed(before):
+                w_end = _space_start(text, lo, w_start)
+                w_start = _word_start(text, lo, w_end)
+                word = text[w_start:w_end]
+                if not _folds_plainly(word):
+                    return self.regex.search(text, lo, hi) is not None
+                if w_start == w_end or word.lower() != expected:
+                    break
+            else:
+                h_end = _space_start(text, lo, w_start)
+                h_start = _word_start(text, lo, h_end)
+                word = text[h_start:h_end]
+                if not _folds_plainly(word):
+                    return self.regex.search(text, lo, hi) is not None
+                if self._head_ends(text, h_start, word.lower()):
+                    return True
+        return False
+
+    def _head_ends(self, text: str, start: int, low: str) -> bool:
+        """Whether the word at `start` (lower-cased: `low`) ends with a head no word character precedes."""
+        for head in self.heads:
+            if low.endswith(head) and not _word_char_before(text, start + len(low) - len(head)):
+                return True
+        return False
+
+
+# White space as `re`'s \s and `str.isspace()` read it; for ASCII, \t\n\v\f\r, \x1c-\x1f and ' '.
+def _word_start(text: str, lo: int, end: int) -> int:
+    """Where the run of non-white-space characters that ends at `end` begins (`lo` at the earliest)."""
+    start = end
+    while start > lo:
+        c = ord(text[start - 1])
+        if (c == 32 or 9 <= c <= 13 or 28 <= c <= 31) if c < 128 else text[start - 1].isspace():
+            break
+        start -= 1
+    return start
+
+
+def _space_start(text: str, lo: int, end: int) -> int:
+    """Where the run of white space that ends at `end` begins (`lo` at the earliest)."""
+    start = end
+    while start > lo:
+        c = ord(text[start - 1])
+        if not ((c == 32 or 9 <= c <= 13 or 28 <= c <= 31) if c < 128 else text[start - 1].isspace()):
+            break
+        start -= 1
+    return start
+
+
+_RECIPIENT = _WordsBefore(
+    (
+        *("to", "for", "für", "an", "provided", "provide", "gave", "give", "given", "giving", "pledged"),
+        *("promised", "liefert", "lieferte", "schickt", "schickte", "sent", "send", "sends", "zugesagt"),
+        *("versorgt", "unterstützt", "help", "helps", "helped"),
+    ),
+    ("the", "die", "der", "den"),
 )
 _RATE_AFTER = {
     "de": re.compile(r"\s*(?:pro|je|am|im|in\s+der|jeden|jede)\s+(Tag|Woche|Monat)\b", re.IGNORECASE),
     "en": re.compile(r"\s*(?:a|per|each|every|a\s+single)\s+(day|week|month)\b", re.IGNORECASE),
 }
+# The characters each pattern above can go on with after its leading white space (every case of
+# the first letters of its words under re.IGNORECASE: 'İ' and 'ı' are an 'i').
+_RATE_LEADS = {"de": frozenset("pPjJaAiI\u0130\u0131"), "en": frozenset("aApPeE")}
 _RATE_PERIOD = {"tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "monat": "P1M", "month": "P1M"}
 _PRONOUN_PARTITIVE = re.compile(
     r"\s+(?:of\s+them|von\s+ihnen|davon|of\s+those|more|weitere)(?![\w])", re.IGNORECASE
@@ -295,14 +398,48 @@ _TOTAL_CUE = re.compile(
     r"(?:seit|since|insgesamt|bislang|bisher|so\s+far|in\s+total|total|overall|seit\s+Kriegsbeginn)\s",
     re.IGNORECASE,
 )
-_LOCATION_PREP = re.compile(
-    r"(?<![\w])(?:in|im|nach|aus|bei|auf|gegen|über|into|to|from|near|at|against|on|across|inside|of)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+|Region\s+|region\s+|Gebiet\s+|Stadt\s+|city\s+of\s+)?$",
-    re.IGNORECASE,
+# A word each of `_TOTAL_CUE`'s phrases holds ('so far': 'far')
+# A word each of `_TOTAL_CUE`'s phrases ends with; a phrase of one word ends it all but 'so far'
+_TOTAL_CUE_WORDS = ("seit", "since", "insgesamt", "bislang", "bisher", "far", "total", "overall")
+
+
+def _has_total_cue(text: str, lo: int, hi: int) -> bool:
+    """Whether `_TOTAL_CUE` finds a cue in text[lo:hi]. Where letters fold plainly, read from the
+    lower-cased window: a cue is one of its words and white space (the pattern has no word boundary
+    before it), but 'far' only after 'so', which the search decides."""
+    window = text[lo:hi]
+    if not _folds_plainly(window):
+        return _TOTAL_CUE.search(text, lo, hi) is not None
+    low = window.lower()
+    for word in _TOTAL_CUE_WORDS:
+        at = low.find(word)
+        while at >= 0:
+            after = at + len(word)
+            if after < len(low) and low[after].isspace():
+                return word != "far" or _TOTAL_CUE.search(text, lo, hi) is not None
+            at = low.find(word, at + 1)
+    return False
+
+
+_LOCATION_PREP = _WordsBefore(
+    (
+        *("in", "im", "nach", "aus", "bei", "auf", "gegen", "über", "into", "to", "from", "near", "at"),
+        *("against", "on", "across", "inside", "of"),
+    ),
+    ("der", "die", "den", "dem", "the", "region", "gebiet", "stadt", "city of"),
 )
 _DATELINE = re.compile(r"[^()\n]{0,80}\([\w/ ,.-]{2,40}\)\s*[-–—]\s")
-_VICTIM_PLACE_PREP = re.compile(
-    r"(?<![\w])(?:in|im|auf|on|across|throughout|inside)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+)?$",
-    re.IGNORECASE,
+
+
+def _dateline(text: str, start: int, end: int) -> re.Match[str] | None:
+    """`_DATELINE.match(text, start, end)`, which needs a '(' among the first 81 characters."""
+    if text.find("(", start, min(end, start + 81)) < 0:
+        return None
+    return _DATELINE.match(text, start, end)
+
+
+_VICTIM_PLACE_PREP = _WordsBefore(
+    ("in", "im", "auf", "on", "across", "throughout", "inside"), ("der", "die", "den", "dem", "the")
 )
 _NOT_MOVED = re.compile(r"Einwohner|Bewohner|Bevölkerung|inhabitants|population|residents of", re.IGNORECASE)
 _WEAPON_RATE_UNITS = frozenset({"drones", "missiles", "bombs"})
@@ -310,9 +447,7 @@ _CONTINUES = re.compile(
     r"(?<![\w])(?:weitere[nmrs]?|another|other|Davon|Darunter|Of\s+(?:those|them|these)|Hinzu|Zudem"
     r"|Außerdem|Among\s+them|Some|About|Around)(?![\w])"
 )
-_AGENT_PREP = re.compile(
-    r"(?<![\w])(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$", re.IGNORECASE
-)
+_AGENT_PREP = _WordsBefore(("by", "von", "durch", "from", "aus"), ("the", "der", "den", "dem"))
 
 
 @dataclass(init=False)
@@ -395,7 +530,7 @@ class _Context:
             sent = self.sentences[index]
             found = [
                 (m.start(), m.end(), int(m.lastgroup[1:]))
-                for m in self.lex.metric_re[self.lang].finditer(self.text, sent.start, sent.end)
+                for m in self.lex.metric_re[self.lang].matches(self.text, sent.start, sent.end)
                 if m.lastgroup
             ]
             self.sentence_triggers[index] = found
@@ -420,7 +555,7 @@ class _Context:
         m = next(
             (
                 hit
-                for hit in self.lex.period_re[self.lang].finditer(self.text, sent.start, sent.end)
+                for hit in self.lex.period_re[self.lang].matches(self.text, sent.start, sent.end)
                 if self._period_name(hit) == "P1D"
                 or not _SAID_WHEN.search(self.text, max(sent.start, hit.start() - 20), hit.start())
             ),
@@ -431,7 +566,16 @@ class _Context:
         return found
 
     def countries_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        i = bisect.bisect_left(self.country_hits, (lo, -1, ""))
+        # bisect_left(hits, (lo, -1, "")): the first hit starting at `lo` or later (ends are >= 0),
+        # by start alone in compiled code rather than by tuple comparisons in bisect
+        hits = self.country_hits
+        i, j = 0, len(hits)
+        while i < j:
+            mid = (i + j) // 2
+            if hits[mid][0] < lo:
+                i = mid + 1
+            else:
+                j = mid
         out = []
         while i < len(self.country_hits) and self.country_hits[i][0] < hi:
             if self.country_hits[i][1] <= hi:
@@ -440,7 +584,14 @@ class _Context:
         return out
 
     def places_in(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
-        i = bisect.bisect_left(self.place_hits, (lo, -1, -1))
+        hits = self.place_hits  # as in `countries_in`
+        i, j = 0, len(hits)
+        while i < j:
+            mid = (i + j) // 2
+            if hits[mid][0] < lo:
+                i = mid + 1
+            else:
+                j = mid
         out = []
         while i < len(self.place_hits) and self.place_hits[i][0] < hi:
             if self.place_hits[i][1] <= hi:
@@ -450,7 +601,7 @@ class _Context:
 
 
 def _scan_countries(text: str, lang: Lang, lex: Compiled) -> list[tuple[int, int, str]]:
-    found = [(m.start(), m.end(), m.lastgroup) for m in lex.country_re[lang].finditer(text) if m.lastgroup]
+    found = [(m.start(), m.end(), m.lastgroup) for m in lex.country_re[lang].matches(text) if m.lastgroup]
     if lang == "de":
         runs = _adjective_runs(text, lex)
         if len(runs) == 1 and runs[0] == (0, len(text)):  # not scanned by runs: the whole text
@@ -508,10 +659,10 @@ def _adjective_runs(text: str, lex: Compiled) -> list[tuple[int, int]]:
         return [(0, len(text))]
     runs: list[tuple[int, int]] = []
     end = -1
-    for hint in _ADJECTIVE_HINT.finditer(text):
-        if hint.start() < end:
+    for hint in _hints(text):
+        if hint < end:
             continue  # in the run already found
-        start, end = hint.start(), hint.end()
+        start = end = hint
         while start > 0 and _is_word_or_hyphen(text[start - 1]):
             start -= 1
         while end < len(text) and _is_word_or_hyphen(text[end]):
@@ -520,8 +671,26 @@ def _adjective_runs(text: str, lex: Compiled) -> list[tuple[int, int]]:
     return runs
 
 
+def _hints(text: str) -> list[int]:
+    """Where `_ADJECTIVE_HINT` matches 'isch' or 'deutsch' (the starts, in order; overlapping ones
+    too, which lie in the run of the one they overlap): found by `str.find` in the lower-cased
+    text when no character folds oddly ('İ', 'ı' and 'ſ' are in the hint's classes, and lower()
+    makes their letters of the others only: 'I' and 'i' become 'i', 'S' and 's' 's', ...)."""
+    if not _folds_plainly(text):
+        return [m.start() for m in _ADJECTIVE_HINT.finditer(text)]
+    low = text.lower()
+    hints: list[int] = []
+    for word in ("isch", "deutsch"):
+        at = low.find(word)
+        while at >= 0:
+            hints.append(at)
+            at = low.find(word, at + 1)
+    hints.sort()
+    return hints
+
+
 def _scan_places(text: str, lex: Compiled) -> list[tuple[int, int, int]]:
-    return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in lex.place_re.finditer(text) if m.lastgroup]
+    return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in lex.place_re.matches(text) if m.lastgroup]
 
 
 @cache
@@ -1175,6 +1344,23 @@ _COORD_AFTER_VERB = re.compile(
 )
 
 
+_COORD_LEADS = frozenset(",aAuUsS\u017fwW")  # as `_RATE_LEADS`, for `_COORD_AFTER_VERB` ('ſ' is an 's')
+
+
+def _match_led(
+    pattern: re.Pattern[str], leads: frozenset[str], text: str, pos: int, endpos: int
+) -> re.Match[str] | None:
+    """`pattern.match(text, pos, endpos)` for a pattern of white space and then words or marks that
+    begin with one of `leads`: tried only when the first other character is one of them."""
+    end = min(endpos, len(text))
+    i = max(pos, 0)
+    while i < end and text[i].isspace():
+        i += 1
+    if i >= end or text[i] not in leads:
+        return None
+    return pattern.match(text, pos, endpos)
+
+
 def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> None:
     lex = ctx.lex
     triggers = ctx.triggers_of(figures[0].sentence)
@@ -1198,7 +1384,7 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
                 dist = t_start - fig.np_end
             else:
                 dist = fig.start - t_end + 3  # the verb tends to follow the noun phrase
-                closing = _COORD_AFTER_VERB.match(ctx.text, t_end, fig.start)
+                closing = _match_led(_COORD_AFTER_VERB, _COORD_LEADS, ctx.text, t_end, fig.start)
                 if i and closing and (not lex.metrics[index].plan or closing.group(0).strip() != ","):
                     dist += 60  # '300 soldiers had been killed and 2,700 injured': the verb closed
             if dist < 0:
@@ -1245,12 +1431,11 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             metric = "intercepted"  # drones destroyed are shot down, unless listed with tanks and guns
         if metric == "destroyed":
             metric, fig.by_enemy = "lost", True
-        own_loss = _OWN_LOSS.match(ctx.text, fig.np_end, sent.end) is not None  # 'another 20 were lost'
         if (
             metric == "lost"
             and unit is not None
             and unit.unit in ("drones", "missiles")
-            and not own_loss
+            and not _OWN_LOSS.match(ctx.text, fig.np_end, sent.end)  # 'another 20 were lost'
             and _AIR_DEFENCE.search(ctx.text, sent.start, sent.end)
         ):
             metric = "intercepted"
@@ -1278,7 +1463,7 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             metric = unit.remap.get(metric, metric)
         fig.metric = metric
         fig.metric_from_noun = bool(inside) and metric == "lost"
-        rate = _RATE_AFTER[ctx.lang].match(ctx.text, fig.np_end, sent.end)
+        rate = _match_led(_RATE_AFTER[ctx.lang], _RATE_LEADS[ctx.lang], ctx.text, fig.np_end, sent.end)
         if rate:
             fig.period = _RATE_PERIOD[rate.group(1).lower()]
 
@@ -1363,7 +1548,7 @@ def _place(ctx: _Context, lo: int, hi: int, near: int) -> str | None:
     best: tuple[int, str] | None = None
     for p_start, _p_end, index in ctx.places_in(lo, hi):
         place = ctx.lex.places[index]
-        if place.country_level and not _LOCATION_PREP.search(ctx.text, max(lo, p_start - 25), p_start):
+        if place.country_level and not _LOCATION_PREP.found(ctx.text, max(lo, p_start - 25), p_start):
             continue
         dist = abs(p_start - near)
         if best is None or dist < best[0]:
@@ -1373,7 +1558,11 @@ def _place(ctx: _Context, lo: int, hi: int, near: int) -> str | None:
 
 def _location(ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentence) -> str | None:
     """A town in the figure's stretch of the sentence, or a country it is sent to or counted in."""
-    i = figures.index(fig)
+    # `figures.index(fig)` compares by the dataclass's __eq__ (interpreted, ~3,000 instructions a
+    # figure); no two figures of a sentence are equal (each has its own number), so by identity
+    i = 0
+    while figures[i] is not fig:
+        i += 1
     lo = figures[i - 1].np_end if i > 0 else sent.start
     hi = figures[i + 1].start if i + 1 < len(figures) else sent.end
     best: tuple[int, str] | None = None
@@ -1382,7 +1571,7 @@ def _location(ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentenc
         if place.country_level:
             after = 0 <= p_start - fig.np_end <= 30 and "," not in ctx.text[fig.np_end : p_start]
             near_np = after or (0 <= fig.start - p_end <= 20 and "," not in ctx.text[p_end : fig.start])
-            if not near_np or not _LOCATION_PREP.search(ctx.text, max(lo, p_start - 25), p_start):
+            if not near_np or not _LOCATION_PREP.found(ctx.text, max(lo, p_start - 25), p_start):
                 continue
         dist = min(abs(p_start - fig.np_end), abs(fig.start - p_end))
         if best is None or dist < best[0]:
@@ -1443,7 +1632,7 @@ def _subject(
         return None  # revenue, budgets, damage: money nobody gave is no party's figure
     own = [(f.number.end, f.np_end) for f in figures if f is not fig]
     excluded = own + ([(source.start, source.end)] if source else [])
-    dateline = _DATELINE.match(ctx.text, sent.start, sent.end)
+    dateline = _dateline(ctx.text, sent.start, sent.end)
     if dateline:  # 'KYIV, Ukraine (AP) — Russia launched ...': the dateline names no party
         excluded.append((sent.start, dateline.end()))
     mentions = []
@@ -1451,12 +1640,12 @@ def _subject(
     for start, end, code in _countries(ctx, sent.start, sent.end):
         if any(s <= start < e for s, e in excluded):
             continue
-        if _LOCATION_PREP.search(ctx.text, max(sent.start, start - 25), start):
-            if _VICTIM_PLACE_PREP.search(ctx.text, max(sent.start, start - 25), start):
+        if _LOCATION_PREP.found(ctx.text, max(sent.start, start - 25), start):
+            if _VICTIM_PLACE_PREP.found(ctx.text, max(sent.start, start - 25), start):
                 placed.append(code)
             continue
         if fig.metric in ("supplied", "aid") and (
-            _RECIPIENT.search(ctx.text, max(sent.start, start - 25), start)
+            _RECIPIENT.found(ctx.text, max(sent.start, start - 25), start)
             or ctx.text.startswith(("der ", "den "), start)  # dative: 'liefert der Ukraine'
             or ctx.text.startswith("-", end)  # 'Ukraine-Hilfe'
         ):
@@ -1480,7 +1669,7 @@ def _subject(
         return None
     if fig.metric in ("intercepted", "destroyed"):
         for start, end, code in mentions:
-            if _AGENT_PREP.search(ctx.text, max(sent.start, start - 12), start):
+            if _AGENT_PREP.found(ctx.text, max(sent.start, start - 12), start):
                 return code
             if _LAUNCHER_VERB.match(ctx.text, end, sent.end):
                 return code  # 'Russia launched 35 drones, of which 27 were destroyed'
@@ -1513,11 +1702,21 @@ def _period(ctx: _Context, fig: _Figure, sent: Sentence) -> str | None:
     period = ctx.period_of(fig.sentence)
     if period is None:
         return None
-    if _TOTAL_CUE.search(ctx.text, max(sent.start, fig.start - 30), fig.start) or _TOTAL_TO.search(
+    if _has_total_cue(ctx.text, max(sent.start, fig.start - 30), fig.start) or _total_to(
         ctx.text, max(sent.start, fig.start - 90), fig.start
     ):
         return None
     return period
+
+
+def _total_to(text: str, lo: int, hi: int) -> bool:
+    """Whether `_TOTAL_TO` finds 'bringing its losses to ' in text[lo:hi]: the window must end with
+    'to' or 'auf' and white space (their letters fold plainly: lower-cased, they are exact)."""
+    window = text[lo:hi]
+    words = window.rstrip()
+    if len(words) == len(window) or not words[-3:].lower().endswith(("to", "auf")):
+        return False
+    return _TOTAL_TO.search(text, lo, hi) is not None
 
 
 _SAID_WHEN = re.compile(
@@ -1675,11 +1874,10 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
     starts = [n.start for n in numbers]
     sources = _Sources(ctx)
     claims: list[Claim] = []
-    places: list[str | None] = []
+    places: dict[int, str | None] = {}  # by sentence: the place it names, found when asked for
     earlier: _Figure | None = None
     earlier_index = -10
     previous_subjects: list[tuple[str | None, bool]] = []
-    rate: tuple[int, str] | None = None  # (sentence, period) of the last rate phrase
     previous_index = -10
     donor: tuple[int, str] | None = None  # (sentence, subject) of the last delivery with a giver
     for index, sent in enumerate(sentences):
@@ -1692,15 +1890,14 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
         # found now, before the figures' metrics are set; a sentence without figures gets its
         # source only if a later sentence asks for it
         source = sources[index] if figures else None
-        sentence_place = _place(ctx, sent.start, sent.end, sent.start)
         if figures:
             _assign_metrics(ctx, figures, sent)
             _distribute(ctx, figures)
-            prior_place = next((p for p in reversed(places[-3:]) if p is not None), None)
+            prior_place = _prior_place(ctx, index, places)
             fallback = _previous_subject(ctx, index, previous_subjects if index - previous_index == 1 else [])
             subjects: list[tuple[str | None, bool]] = []
             giver = donor[1] if donor and index - donor[0] <= 3 else None
-            carried = rate[1] if rate and 0 < index - rate[0] <= 2 else None
+            carried = _carried_period(ctx, index)
             for fig in figures:
                 claim = _claim(
                     ctx,
@@ -1719,11 +1916,28 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
                     donor = (index, claim.subject)
             earlier, earlier_index = figures[-1], index
             previous_subjects, previous_index = subjects, index
-        places.append(sentence_place)
-        period = ctx.period_of(index)
-        if period is not None:
-            rate = (index, period)
     return _harmonise(_dedupe(claims))
+
+
+def _prior_place(ctx: _Context, index: int, places: dict[int, str | None]) -> str | None:
+    """The place the nearest of the three sentences before `index` names that names one."""
+    for before in range(index - 1, max(index - 4, -1), -1):
+        if before not in places:
+            sent = ctx.sentences[before]
+            places[before] = _place(ctx, sent.start, sent.end, sent.start)
+        place = places[before]
+        if place is not None:
+            return place
+    return None
+
+
+def _carried_period(ctx: _Context, index: int) -> str | None:
+    """The period of a rate phrase one or two sentences before `index` (the nearer one)."""
+    for before in range(index - 1, max(index - 3, -1), -1):
+        period = ctx.period_of(before)
+        if period is not None:
+            return period
+    return None
 
 
 def _previous_subject(
@@ -1737,10 +1951,10 @@ def _previous_subject(
     if index == 0:
         return None, False
     prev = ctx.sentences[index - 1]
-    dateline = _DATELINE.match(ctx.text, prev.start, prev.end)
+    dateline = _dateline(ctx.text, prev.start, prev.end)
     lo = dateline.end() if dateline else prev.start
     for start, _end, code in _countries(ctx, lo, prev.end):
-        if not _LOCATION_PREP.search(ctx.text, max(prev.start, start - 25), start):
+        if not _LOCATION_PREP.found(ctx.text, max(prev.start, start - 25), start):
             return code, False
     return None, False
 
@@ -1866,7 +2080,7 @@ def _claim(
         and carried is not None
         and unit.unit in _WEAPON_RATE_UNITS
         and metric in ("launched", "intercepted", "lost")
-        and not _TOTAL_CUE.search(sent.text)
+        and not _has_total_cue(sent.text, 0, len(sent.text))
     ):
         period = carried  # the night's attack, told over the following sentences
     tracked = unit.tracked and metric != "count"
