@@ -1079,11 +1079,60 @@ _LINK_TO_NUMBER = {
         re.IGNORECASE,
     ),
 }
+# The last word of every `_LINK_TO_NUMBER` match (a verb's or a qualifier's): endings, and stems
+# for the verbs that take any ending (`erreicht\w*`); tests/unit/test_extract_figure_prefilters.py
+# checks that no match is ruled out.
+_LINK_LAST_WORD: dict[Lang, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "de": (
+        ("auf", "bei", "als", "über", "rund", "etwa", "knapp", "fast", "mindestens"),
+        ("übersteig", "überschritt", "erreicht"),
+    ),
+    "en": (
+        (
+            "at", "pass", "passes", "passed", "reach", "reaches", "reached", "to", "top", "tops", "topped",
+            "exceed", "exceeds", "exceeded", "surpass", "surpasses", "surpassed", "hit", "hits",
+            "than", "over", "about", "around", "some", "nearly", "almost", "least",
+        ),
+        (),
+    ),
+}  # fmt: skip
 _LINKABLE_UNITS = frozenset({"soldiers", "people", "civilians", "children"})
+_FOLDS_PLAINLY = str.maketrans("", "", "äöüÄÖÜß")
+
+
+def _may_end_with(
+    text: str, lo: int, hi: int, ends: tuple[str, ...], stems: tuple[str, ...] = (), space: bool = True
+) -> bool:
+    """Whether a case-insensitive pattern that ends in one of the words `ends` (or in a word that
+    begins with one of `stems`) and then white space (`space`: at least one character of it) up to
+    `hi` can match in text[lo:hi]. False only when it cannot: a cheap test before a search that
+    usually fails.
+
+    The word is the run of characters other than white space before the white space at the end.
+    `str.lower` folds it as `re.IGNORECASE` does only for ASCII letters and German umlauts (other
+    letters, such as 'ſ' or 'ı', match ASCII ones case-insensitively): with any other character in
+    it, the answer is True.
+    """
+    last = hi
+    while last > lo and text[last - 1].isspace():
+        last -= 1
+    if space and last == hi:
+        return False
+    begin = last
+    while begin > lo and not text[begin - 1].isspace():
+        begin -= 1
+    word = text[begin:last]
+    if not word.isascii() and not word.translate(_FOLDS_PLAINLY).isascii():
+        return True
+    word = word.lower()
+    return word.endswith(ends) or (bool(stems) and word.startswith(stems))
 
 
 def _linked_noun_before(ctx: _Context, lo: int, start: int) -> int | None:
     """The counted noun of a bare number, named before it and linked by a verb."""
+    ends, stems = _LINK_LAST_WORD[ctx.lang]
+    if not _may_end_with(ctx.text, lo, start, ends, stems):
+        return None
     link = _LINK_TO_NUMBER[ctx.lang].search(ctx.text, lo, start)
     if link is None:
         return None
