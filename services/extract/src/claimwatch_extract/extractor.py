@@ -244,6 +244,24 @@ _PARTITIVE = re.compile(
     r"(?:(?:etwa|rund|knapp|fast|about|around|some|nearly|almost)\s+)?$",
     re.IGNORECASE,
 )
+# The last words of the matches of `_TOLL` (no white space needed after them) and `_VERB_BEFORE`.
+_TOLL_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+    "de": ("auf", "bei", "beträgt", "betrug", "übersteigt", "überschreitet", ":"),
+    "en": (
+        "to", "at", "of", "reached", "is", "was", "hit", "passes", "passed", "tops", "topped", "exceeds",
+        "exceeded", "surpasses", "surpassed", ":",
+    ),
+}  # fmt: skip
+_VERB_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+    "de": (
+        "tötete", "töteten", "verletzte", "verletzten", "verwundete", "verwundeten", "entführte",
+        "entführten", "verschleppte", "verschleppten",
+    ),
+    "en": (
+        "killing", "killed", "wounding", "wounded", "injuring", "injured", "kills", "least", "abducting",
+        "abducted", "kidnapping", "kidnapped",
+    ),
+}  # fmt: skip
 _ELLIPTIC_VERB = re.compile(
     r"\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|has\s+been|sind|waren|was|are|is|"
     r"seien|ist|currently|also|bereits|already|worden|zudem|remain|remained|still|noch|gelten|galten|als)\s+){0,3}",
@@ -837,6 +855,11 @@ _ANOTHER = re.compile(
     r"(?:(?:about|around|some|nearly|more\s+than|rund|etwa|knapp|mehr\s+als)\s+)?$",
     re.IGNORECASE,
 )
+# The last words of the matches of `_ANOTHER` (and `zusätzlich\w*`), for `_may_end_with`.
+_ANOTHER_LAST_WORD = (
+    "another", "further", "additional", "weitere", "weiteren", "about", "around", "some", "nearly", "than",
+    "rund", "etwa", "knapp", "als",
+)  # fmt: skip
 
 
 def _has_noun_trigger(ctx: _Context, fig: _Figure) -> bool:
@@ -884,7 +907,11 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
             fig.period = "P1D"
             continue
-        if prev is not None and _COMPARED_WITH[lang].search(text, max(sent.start, n.start - 30), n.start):
+        if (
+            prev is not None
+            and _may_end_with(text, max(sent.start, n.start - 30), n.start, _COMPARED_LAST_WORD[lang])
+            and _COMPARED_WITH[lang].search(text, max(sent.start, n.start - 30), n.start)
+        ):
             # 'up from 1,060 in April', 'nach zuvor 1.060': the same figure at another time
             fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
             continue
@@ -897,13 +924,22 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             None,
         )
         if whole is not None and (
-            _TOTAL_TO.search(text, max(sent.start, fig.start - 90), fig.start)
+            (
+                _may_end_with(text, max(sent.start, fig.start - 90), fig.start, ("to", "auf"))
+                and _TOTAL_TO.search(text, max(sent.start, fig.start - 90), fig.start)
+            )
             or _SUBSET_GAP.search(text, whole.np_end, fig.start)
         ):  # 'bringing its total losses to 812,560', '47 drones over seven regions, including 19 over Kursk'
             fig.unit_index, fig.antecedent, fig.elliptic = whole.unit_index, whole, True
             continue
         repeated = prev or earlier
-        if repeated is not None and _ANOTHER.search(text, max(sent.start, fig.start - 25), fig.start):
+        if (
+            repeated is not None
+            and _may_end_with(
+                text, max(sent.start, fig.start - 25), fig.start, _ANOTHER_LAST_WORD, ("zusätzlich",)
+            )
+            and _ANOTHER.search(text, max(sent.start, fig.start - 25), fig.start)
+        ):
             # 'another 35 were "lost"', 'weitere 900 lägen in den Leichenhallen'
             fig.unit_index, fig.antecedent, fig.elliptic = repeated.unit_index, repeated, True
             continue
@@ -911,12 +947,17 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             # '35 civilians killed in El Fasher and 26 in Zamzam', '12 Tote in Charkiw, in Sumy 5'
             fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
             continue
-        if people is not None and _POPULATION_OF.search(text, max(sent.start, fig.start - 40), fig.start):
+        if (
+            people is not None
+            and _may_end_with(text, max(sent.start, fig.start - 40), fig.start, _POPULATION_LAST_WORD)
+            and _POPULATION_OF.search(text, max(sent.start, fig.start - 40), fig.start)
+        ):
             # 'a population of 2.1 million': people, counted, not a casualty figure
             fig.unit_index, fig.noun, fig.elliptic = lex.other_unit, "people", True
             continue
-        before = text[max(sent.start, n.start - 120) : fig.start]
-        counted = _counted_before(ctx, before, max(sent.start, n.start - 120))
+        before_start = max(sent.start, n.start - 120)
+        before = text[before_start : fig.start]
+        counted = _counted_before(ctx, before, before_start)
         if counted is None:
             counted = _linked_noun_before(ctx, max(sent.start, n.start - 100), fig.start)
         if counted is not None:
@@ -930,7 +971,16 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
         ):  # headline: '51 killed in past 24 hours', 'Over 1.2 million displaced'
             fig.unit_index, fig.elliptic = people, True
             continue
-        if people is not None and (_TOLL[lang].search(before) or _VERB_BEFORE[lang].search(before)):
+        if people is not None and (
+            (
+                _may_end_with(text, before_start, fig.start, _TOLL_LAST_WORD[lang], space=False)
+                and _TOLL[lang].search(before)
+            )
+            or (
+                _may_end_with(text, before_start, fig.start, _VERB_LAST_WORD[lang])
+                and _VERB_BEFORE[lang].search(before)
+            )
+        ):
             fig.unit_index, fig.elliptic = people, True
             continue
         label = _fact_label(ctx, fig, sent, people)
@@ -952,7 +1002,9 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
         antecedent = prev or earlier
         if antecedent is None:
             continue
-        if _FIGURE_ANAPHOR.search(before):  # 'put the figure as high as 12,000'
+        if _may_end_with(text, before_start, fig.start, _ANAPHOR_LAST_WORD) and _FIGURE_ANAPHOR.search(
+            before
+        ):  # 'put the figure as high as 12,000'
             fig.unit_index, fig.antecedent, fig.elliptic = antecedent.unit_index, antecedent, True
             continue
         pronoun = _PRONOUN_PARTITIVE.match(text, n.end, sent.end)
@@ -1021,6 +1073,7 @@ _FIGURE_ANAPHOR = re.compile(
     r"(?:at\s+|auf\s+)?$",
     re.IGNORECASE,
 )
+_ANAPHOR_LAST_WORD = ("figure", "number", "tally", "estimate", "toll", "zahl", "angabe", "at", "auf")
 
 
 def _fact_label(
@@ -1051,6 +1104,10 @@ _POPULATION_OF = re.compile(
     r"(?:population|Bevölkerung|Einwohnerzahl)\s+(?:of|von)\s+(?:(?:about|around|roughly|some|nearly|more\s+than|rund|etwa|knapp|mehr\s+als|über)\s+)?$",
     re.IGNORECASE,
 )
+_POPULATION_LAST_WORD = (
+    "of", "von", "about", "around", "roughly", "some", "nearly", "than", "rund", "etwa", "knapp", "als",
+    "über",
+)  # fmt: skip
 _DAILY_DELTA = re.compile(r"\(\s*\+\s*$")
 _COMPARED_WITH = {
     "de": re.compile(
@@ -1062,6 +1119,10 @@ _COMPARED_WITH = {
         r"(?:(?:about|around|some|nearly|more\s+than)\s+)?$",
         re.IGNORECASE,
     ),
+}
+_COMPARED_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+    "de": ("zuvor", "vorher", "damals", "noch", "rund", "etwa", "knapp", "als"),
+    "en": ("from", "with", "to", "about", "around", "some", "nearly", "than"),
 }
 # A noun, then a verb that links it to the number: 'Seoul puts casualties at 4,900',
 # 'Troop Losses Pass 1,010,000', 'die Verluste stiegen auf 1.010.370'.
@@ -1104,7 +1165,7 @@ def _may_end_with(
     text: str, lo: int, hi: int, ends: tuple[str, ...], stems: tuple[str, ...] = (), space: bool = True
 ) -> bool:
     """Whether a case-insensitive pattern that ends in one of the words `ends` (or in a word that
-    begins with one of `stems`) and then white space (`space`: at least one character of it) up to
+    holds one of `stems`) and then white space (`space`: at least one character of it) up to
     `hi` can match in text[lo:hi]. False only when it cannot: a cheap test before a search that
     usually fails.
 
@@ -1125,7 +1186,7 @@ def _may_end_with(
     if not word.isascii() and not word.translate(_FOLDS_PLAINLY).isascii():
         return True
     word = word.lower()
-    return word.endswith(ends) or (bool(stems) and word.startswith(stems))
+    return word.endswith(ends) or any(stem in word for stem in stems)
 
 
 def _linked_noun_before(ctx: _Context, lo: int, start: int) -> int | None:
