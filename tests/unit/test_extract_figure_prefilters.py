@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -62,3 +63,67 @@ def test_a_search_is_made_wherever_it_can_match(
                 found += 1
                 assert ex._may_end_with(text, lo, hi, ends, stems, space), (text, lo)
     assert found > 80  # the texts hold many matches, not only misses
+
+
+# `_is_trap`'s former search for a model's name before a number.
+_MODEL_PREFIX = re.compile(
+    r"(?:Leopard|Challenger|Patriot|Iris-T|IRIS-T|Marder|Gepard|Typ|Type|Modell|Model|Version|Block|Phase|"
+    r"Stufe|Nummer|Nr\.|No\.|Seite|Seiten|page|pages|p\.|S\.|Kapitel|chapter|Artikel|Article|Paragraf|"
+    r"Paragraph|Absatz|Resolution|Flight|Flug|Gate|Apollo|Windows|COVID|Covid|Corona|Mark|Mk\.|Storm|"
+    r"Shadow|Punkt|Point|Level|Stufe|Runde|round|Folge|Episode|Staffel|Season|Teil|Part|Platz|Rang|"
+    r"Zimmer|Room|Gleis|Linie|Line|Route|Highway|Autobahn|A|B|M|T|Tu|Su|MiG|Ka|Mi|Kh|S|BM|TOS|Bayraktar|"
+    r"Geran|Schahed|Shahed|Lancet|Storm Shadow|ATACMS|HIMARS|KN|Hwasong|Kinschal|Kinzhal|Zirkon|Iskander|"
+    r"Tornado|Taurus|Gripen|Nummer|Kalibr|Onyx|Oniks|P|Ch|X|Kh|Jak|Yak|An|Il|Tupolew|Sukhoi|Suchoi)\s*$"
+)
+
+
+def test_model_prefixes_are_what_the_former_search_found() -> None:
+    rng = random.Random(7)
+    words = [*ex._MODEL_PREFIXES, "Leo", "Nr", "a", "s.", "Storm  Shadow", "iris-t", "Xa", "x"]
+    found = 0
+    for _ in range(20_000):
+        before = "".join(rng.choice(words) + rng.choice(_GAPS) for _ in range(rng.randrange(1, 4)))[-20:]
+        expected = _MODEL_PREFIX.search(before) is not None
+        assert ex._ends_with_model_prefix(before.rstrip()) == expected, before
+        found += expected
+    assert found > 5000
+
+
+def _pieces(pattern: re.Pattern[str]) -> list[str]:
+    """Words and other characters of a pattern's text, in several spellings."""
+    words = re.findall(r"[^\W\d_]+|[^\w\s\\()|?:*+]", pattern.pattern)
+    return [*words, *(w.upper() for w in words), *(w.lower() for w in words), *_OTHERS, "ſ", "ı", "é"]
+
+
+def _first_in(chars: frozenset[str]) -> Callable[[str], bool]:
+    return lambda after: ex._first_after_space(after, 0, len(after)) in chars
+
+
+def test_first_characters_rule_out_only_what_cannot_match() -> None:
+    rng = random.Random(8)
+    cases = [  # (pattern, test, phrases of it)
+        (
+            ex._AFTER_TRAP,
+            ex._may_be_after_trap,
+            ["per cent", "years old", "Jahre alt", "a.m.", "o'clock", "jährig", "Jährige", ". Mai 2024"],
+        ),
+        (ex._CURRENCY_AFTER, _first_in(ex._CURRENCY_AFTER_FIRST), ["US-Dollar"]),
+        (
+            ex._OF_THE,
+            _first_in(ex._PARTITIVE_FIRST),
+            ["of the x", "OF THESE x", "of them were x", "von den x"],
+        ),
+        (ex._VAGUE_OF, _first_in(ex._PARTITIVE_FIRST), ["von Menschen", "von Ärzten"]),
+    ]
+    for pattern, may_match, phrases in cases:
+        pieces = _pieces(pattern) + phrases * 20
+        found = 0
+        for _ in range(20_000):
+            after = "".join(
+                rng.choice([*_GAPS, "-", "."]) + rng.choice(pieces) for _ in range(rng.randrange(0, 4))
+            )
+            after = after[: rng.randrange(len(after) + 1)] if rng.random() < 0.2 else after
+            if pattern.match(after) is not None:
+                found += 1
+                assert may_match(after), (pattern.pattern, after)
+        assert found > 300, pattern.pattern

@@ -190,19 +190,29 @@ _OF_THE = re.compile(
 )
 _EN_ARTICLE = re.compile(r"(?:^|[\s(\"“])An?\s+$")  # 'A 5,000-strong force': no model 'A 5'
 _VAGUE_OF = re.compile(r"\s*von\s+(?=[A-ZÄÖÜ])")  # 'Hunderte von Menschen'
+_PARTITIVE_FIRST = frozenset("oOvV")  # what `_OF_THE` and `_VAGUE_OF` match after white space
 _HYPHEN_START = re.compile(r"-(?=[^\W\d])")
 _PARTICIPLE_UNITS = frozenset({"wounded", "injured", "dead", "killed", "verletzte", "verwundete", "tote"})
 _CONNECTORS = frozenset({"oder", "und", "or", "and", "bzw.", "sowie", "beziehungsweise"})
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w.,-]*")
-_MODEL_PREFIX = re.compile(
-    r"(?:Leopard|Challenger|Patriot|Iris-T|IRIS-T|Marder|Gepard|Typ|Type|Modell|Model|Version|Block|Phase|"
-    r"Stufe|Nummer|Nr\.|No\.|Seite|Seiten|page|pages|p\.|S\.|Kapitel|chapter|Artikel|Article|Paragraf|"
-    r"Paragraph|Absatz|Resolution|Flight|Flug|Gate|Apollo|Windows|COVID|Covid|Corona|Mark|Mk\.|Storm|"
-    r"Shadow|Punkt|Point|Level|Stufe|Runde|round|Folge|Episode|Staffel|Season|Teil|Part|Platz|Rang|"
-    r"Zimmer|Room|Gleis|Linie|Line|Route|Highway|Autobahn|A|B|M|T|Tu|Su|MiG|Ka|Mi|Kh|S|BM|TOS|Bayraktar|"
-    r"Geran|Schahed|Shahed|Lancet|Storm Shadow|ATACMS|HIMARS|KN|Hwasong|Kinschal|Kinzhal|Zirkon|Iskander|"
-    r"Tornado|Taurus|Gripen|Nummer|Kalibr|Onyx|Oniks|P|Ch|X|Kh|Jak|Yak|An|Il|Tupolew|Sukhoi|Suchoi)\s*$"
-)
+# Words before a number that name a model, a page, a flight... ('Leopard 2', 'Nr. 5'): a figure is
+# no number right after one of them and white space (`str.rstrip` strips what `\s` matches).
+_MODEL_PREFIXES = (
+    "Leopard", "Challenger", "Patriot", "Iris-T", "IRIS-T", "Marder", "Gepard", "Typ", "Type", "Modell",
+    "Model", "Version", "Block", "Phase", "Stufe", "Nummer", "Nr.", "No.", "Seite", "Seiten", "page",
+    "pages", "p.", "S.", "Kapitel", "chapter", "Artikel", "Article", "Paragraf", "Paragraph", "Absatz",
+    "Resolution", "Flight", "Flug", "Gate", "Apollo", "Windows", "COVID", "Covid", "Corona", "Mark", "Mk.",
+    "Storm", "Shadow", "Punkt", "Point", "Level", "Runde", "round", "Folge", "Episode", "Staffel",
+    "Season", "Teil", "Part", "Platz", "Rang", "Zimmer", "Room", "Gleis", "Linie", "Line", "Route",
+    "Highway", "Autobahn", "A", "B", "M", "T", "Tu", "Su", "MiG", "Ka", "Mi", "Kh", "S", "BM", "TOS",
+    "Bayraktar", "Geran", "Schahed", "Shahed", "Lancet", "Storm Shadow", "ATACMS", "HIMARS", "KN",
+    "Hwasong", "Kinschal", "Kinzhal", "Zirkon", "Iskander", "Tornado", "Taurus", "Gripen", "Kalibr",
+    "Onyx", "Oniks", "P", "Ch", "X", "Jak", "Yak", "An", "Il", "Tupolew", "Sukhoi", "Suchoi",
+)  # fmt: skip
+# by their last character: `endswith` with a tuple tries each of its items
+_MODEL_PREFIXES_BY_LAST = {
+    last: tuple(p for p in _MODEL_PREFIXES if p.endswith(last)) for last in {p[-1] for p in _MODEL_PREFIXES}
+}
 # Hyphenated compounds that still count something: '5,000-strong', '100-Milliarden-Euro-Topf'.
 _HYPHEN_UNIT = (
     r"(?:strong|köpfig\w*|Mann\b|Milliarden|Millionen|Mrd|Mio|Euro|Dollar|Pfund|Rubel|Tonnen|billion|million)"
@@ -214,6 +224,9 @@ _AFTER_TRAP = re.compile(
     r"days\b|Stunden\b|hours\b|Minuten\b|minutes\b|Wochen\b|weeks\b|Monate\w*|months\b)"
     rf"|-(?!{_HYPHEN_UNIT})[^\W\d]|-?[Jj]ährig|\.\s*[A-ZÄÖÜ]\w*\s+\d{{4}})"
 )
+# What `_AFTER_TRAP` can begin with: its words after white space, and its other branches.
+_AFTER_TRAP_WORD_FIRST = frozenset("%PpJyUoaGdkMmKcTShWw")
+_AFTER_TRAP_FIRST = "-.Jj"
 _TOLL = {
     "de": re.compile(
         r"(?:Zahl\s+der\s+[\w]*-?(?:Toten|Todesopfer|Getöteten|Opfer|Verletzten|Verwundeten|Vermissten|"
@@ -594,10 +607,15 @@ def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tupl
     text, lang = ctx.text, ctx.lang
     unit_re = ctx.lex.unit_re[lang]
     stop = _STOP[lang]
-    partitive = _OF_THE.match(text, pos, limit) or (_VAGUE_OF.match(text, pos, limit) if vague else None)
+    # 'of the', 'von': an 'o' or a 'v' first ('o' and 'v' match no other letters case-insensitively)
+    partitive = (
+        _OF_THE.match(text, pos, limit) or (_VAGUE_OF.match(text, pos, limit) if vague else None)
+        if _first_after_space(text, pos, limit) in _PARTITIVE_FIRST
+        else None
+    )
     if partitive:
         pos = partitive.end()
-    elif hyphen := _HYPHEN_START.match(text, pos, limit):
+    elif pos < limit and text[pos] == "-" and (hyphen := _HYPHEN_START.match(text, pos, limit)):
         pos = hyphen.end()
     prev_cap = False
     for _ in range(5):
@@ -689,12 +707,31 @@ _COMPARATIVE_GOES_ON = re.compile(r"\s*(?:than|als|\d)", re.IGNORECASE)
 _SPATIAL_OVER = re.compile(r"(?:over|über)\s*$", re.IGNORECASE)
 
 
+def _ends_with_model_prefix(text: str) -> bool:
+    prefixes = _MODEL_PREFIXES_BY_LAST.get(text[-1:])
+    return prefixes is not None and text.endswith(prefixes)
+
+
+def _first_after_space(text: str, pos: int, end: int) -> str:
+    r"""The first character in text[pos:end] that is no white space (`\s`), or ''."""
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return text[pos] if pos < end else ""
+
+
+def _may_be_after_trap(after: str) -> bool:
+    """False where `_AFTER_TRAP` cannot match `after`: by its first characters."""
+    if not after:
+        return False
+    return after[0] in _AFTER_TRAP_FIRST or _first_after_space(after, 0, len(after)) in _AFTER_TRAP_WORD_FIRST
+
+
 def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
     text = ctx.text
     if n.vague or n.value_max is not None:
         return False
     after = text[n.end : n.end + 30]
-    if _AFTER_TRAP.match(after):
+    if _may_be_after_trap(after) and _AFTER_TRAP.match(after):
         return True
     if _looks_like_year(text, n) and _YEAR_BEFORE.search(text, max(lo, n.start - 12), n.start):
         return True  # "seit 2022 Waffen geliefert"
@@ -707,7 +744,7 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
             return True  # '0471 ...': a phone or file number
         before = text[max(lo, n.start - 20) : n.start]
         if (
-            _MODEL_PREFIX.search(before)
+            _ends_with_model_prefix(before.rstrip())
             and not ctx.lex.qualifier_before_re[ctx.lang].search(before)
             and not (ctx.lang == "en" and _EN_ARTICLE.search(before))
         ):
@@ -722,6 +759,7 @@ _CENTS = re.compile(r"\d[.,]\d\d$")
 _CURRENCY_AFTER = re.compile(
     r"\s*(?:US-)?(?:Dollar|Euro|Franken|Pfund|Rubel|dollars?|euros?|pounds?|roubles?|rubles?)\b"
 )
+_CURRENCY_AFTER_FIRST = frozenset("UDEFPRdepr")  # what `_CURRENCY_AFTER` matches after white space
 _PRICE_WORDS = re.compile(
     r"(?:Preis\w*|kostet\w*|Kurs\w*|notiert\w*|Aktie\w*|Barrel|Brent|WTI|Feinunze|Liter|Börse\w*|"
     r"price\w*|cost\w*|shares?|barrel|ounce|litre|liter|traded|trading|stock\w*)",
@@ -733,7 +771,10 @@ def _is_price(text: str, lo: int, n: NumberMention) -> bool:
     """'75,40 US-Dollar je Barrel', 'die Aktie stieg auf 1 786 Euro': prices are no figures."""
     if n.scale > 1 or n.is_word:
         return False
-    money = n.currency is not None or _CURRENCY_AFTER.match(text, n.end) is not None
+    money = n.currency is not None or (
+        _first_after_space(text, n.end, len(text)) in _CURRENCY_AFTER_FIRST
+        and _CURRENCY_AFTER.match(text, n.end) is not None
+    )
     if not money:
         return False
     if _CENTS.search(text, n.start, n.end) and n.value < 10_000:
@@ -1240,6 +1281,9 @@ def _looks_like_year(text: str, n: NumberMention) -> bool:
 def _counted_before(ctx: _Context, before: str, offset: int) -> int | None:
     """'Die Zahl der kämpfenden Freiwilligen wird auf knapp 20.000 geschätzt' -> soldiers."""
     found: int | None = None
+    low = before.lower()  # no other letters match those of `_COUNT_OF`'s words case-insensitively
+    if "zahl" not in low and "number" not in low and "total" not in low:
+        return None
     for m in _COUNT_OF.finditer(before):
         pos = offset + m.end()
         for _ in range(7):
