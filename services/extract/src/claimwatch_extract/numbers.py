@@ -362,7 +362,7 @@ def _merge_ranges(text: str, mentions: list[NumberMention], lang: Lang) -> list[
             m2 = mentions[i + 1]
             gap = text[m1.end : m2.start]
             before = text[max(0, m1.start - 12) : m1.start]
-            between = _BETWEEN.search(before)
+            between = _BETWEEN.search(before) if len(gap) <= 9 else None  # only read then
             ok = len(gap) <= 9 and (
                 (_RANGE_GAP[lang].fullmatch(gap) is not None and not _FROM.search(before))
                 or (between is not None and _AND_GAP.fullmatch(gap) is not None)
@@ -399,6 +399,17 @@ def _merge_ranges(text: str, mentions: list[NumberMention], lang: Lang) -> list[
     return out
 
 
+def _signs(text: str) -> list[int]:
+    """Where `_SIGN` matches, by `str.find` (the order does not matter to `_starts`)."""
+    found: list[int] = []
+    for sign in "$€£":
+        p = text.find(sign)
+        while p >= 0:
+            found.append(p)
+            p = text.find(sign, p + 1)
+    return found
+
+
 def _starts(text: str, lang: Lang) -> list[int] | None:
     """Every position a number can start at (as `_build`'s gate allows), or None (not indexed).
 
@@ -408,7 +419,7 @@ def _starts(text: str, lang: Lang) -> list[int] | None:
     words = _NUMBER_RE[lang].candidates(text)
     if words is None:
         return None
-    firsts = words + [m.start() for m in _SIGN.finditer(text)]
+    firsts = words + _signs(text)
     spaces = [
         p - 1 for p in firsts if p and text[p - 1].isspace() and (text[p].isdecimal() or text[p] in "$€£")
     ]
