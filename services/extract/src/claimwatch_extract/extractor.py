@@ -682,6 +682,9 @@ def _qualifier_search(ctx: _Context, window: int, cursor: int) -> re.Match[str] 
     last = cursor
     while last > window and text[last - 1].isspace():
         last -= 1
+    if folded is not None and last > window and text[last - 1].isascii():
+        # an ASCII letter matches only itself and its other case: only phrases that end in it
+        lengths = _qualifier_lengths_by_last(lex)[lang].get(text[last - 1].lower(), ())
     for length in lengths:
         begin = last - length
         if begin < window:
@@ -694,6 +697,27 @@ def _qualifier_search(ctx: _Context, window: int, cursor: int) -> re.Match[str] 
         if m is not None:
             return m
     return None
+
+
+_lengths_by_last: tuple[Compiled, dict[Lang, dict[str, tuple[int, ...]]]] | None = None
+
+
+def _qualifier_lengths_by_last(lex: Compiled) -> dict[Lang, dict[str, tuple[int, ...]]]:
+    """Per language and last character (lower case): the lengths of the qualifier phrases before
+    a number that end in it, longest first (for the lexicons last asked about)."""
+    global _lengths_by_last
+    found = _lengths_by_last
+    if found is None or found[0] is not lex:
+        by_lang: dict[Lang, dict[str, tuple[int, ...]]] = {}
+        for lang in ("de", "en"):
+            phrases = lex.qualifier_before_folded[lang] or frozenset()
+            lasts = {phrase[-1:] for phrase in phrases}
+            by_lang[lang] = {
+                last: tuple(sorted({len(p) for p in phrases if p.endswith(last)}, reverse=True))
+                for last in lasts
+            }
+        found = _lengths_by_last = (lex, by_lang)
+    return found[1]
 
 
 def _qualifier_after(ctx: _Context, end: int) -> tuple[Qualifier | None, int]:
