@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from claimwatch_extract import extractor as ex
+from claimwatch_extract.alternation import Alternation
 
 # Characters that match ASCII letters case-insensitively ('ſ' 's', 'ı' 'i', the Kelvin sign
 # 'k'), umlauts, punctuation and words found in no pattern.
@@ -127,3 +128,31 @@ def test_first_characters_rule_out_only_what_cannot_match() -> None:
                 found += 1
                 assert may_match(after), (pattern.pattern, after)
         assert found > 300, pattern.pattern
+
+
+def test_a_class_of_a_letters_two_cases_is_a_needle_literal() -> None:
+    # Case-insensitively, '[Ss]oldat' needs what 'soldat' does in the word: 's', 'S' or 'ſ'.
+    alternation = Alternation(
+        [
+            r"(?P<a>(?:[\w-]*[Ss]oldat(?:en)?\b)(?![\w]))",
+            r"(?P<b>(?:[\w-]*[Tt]anker\b)(?![\w])|(?:[\w-]*[sS]chiff\w*)(?![\w]))",
+            r"(?P<c>(?:Menschen\b)(?![\w]))",
+        ],
+        flags=re.IGNORECASE,
+    )
+    text = (
+        "12 Soldaten, 3 SOLDATEN, Berufssoldaten und Zeitſoldaten; Öltanker, TANKER, Tankern, "
+        "Kriegsschiffe, KRIEGSSCHIFF, Kriegsſchiff, Menschen, Soldat-Tanker, -soldat, Sold, Schi."
+    )
+    for pos in range(len(text) + 1):
+        for endpos in (len(text), pos + 5, pos + 12):
+            a, b = alternation.match(text, pos, endpos), alternation.pattern.match(text, pos, endpos)
+            assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup)), (pos, endpos)
+    at_menschen = alternation._pattern_for_run("Menschen")
+    assert at_menschen is not None
+    assert "P<a>" not in at_menschen.pattern
+    assert "P<b>" in at_menschen.pattern  # 'sch'
+    assert alternation._pattern_for_run("Mitglieder") is None
+    at_soldaten = alternation._pattern_for_run("Zeitſoldaten")
+    assert at_soldaten is not None
+    assert "P<a>" in at_soldaten.pattern

@@ -155,10 +155,23 @@ def _needle(items: list[Any], flags: int) -> re.Pattern[str] | None:
         return None
     literals: list[str] = []
     for seq in found:
-        if len(seq) != _NEEDLE or any(len(text) != 1 or kind != _WORD for text, kind in seq):
+        chars = [_literal(text, flags) for text, kind in seq if kind == _WORD]
+        if len(seq) != _NEEDLE or len(chars) != _NEEDLE or any(c is None for c in chars):
             return None  # a class, a category or an escape: not a plain literal
-        literals.append("".join(text for text, _ in seq))
+        literals.append("".join(c or "" for c in chars))
     return re.compile("|".join(sorted(literals)), flags)
+
+
+def _literal(text: str, flags: int) -> str | None:
+    """A class's text as one literal character: a character, or, case-insensitively, a class of a
+    letter's two cases ('[Ss]' matches what 's' does); None for any other class."""
+    if len(text) == 1:
+        return text
+    if flags & re.IGNORECASE and len(text) == 4 and text[0] == "[" and text[3] == "]":
+        one, other = text[1], text[2]
+        if one != other and one.lower() == other.lower() and one.lower() in (one, other):
+            return one.lower()
+    return None
 
 
 class _Branch:
