@@ -156,3 +156,33 @@ def test_a_class_of_a_letters_two_cases_is_a_needle_literal() -> None:
     at_soldaten = alternation._pattern_for_run("Zeitſoldaten")
     assert at_soldaten is not None
     assert "P<a>" in at_soldaten.pattern
+
+
+def test_needles_hold_hyphens_and_come_from_a_leading_group() -> None:
+    # '[\w-]+-Kämpfer' needs '-kä' in the word, '(?:[\w-]*luftwaffen|[\w-]*militär)stützpunkte'
+    # 'luf' or 'mil': hyphens are inside the run of word characters and hyphens a needle is
+    # looked for in, and a leading group's alternatives are branches of their own.
+    alternation = Alternation(
+        [
+            r"(?P<a>(?:[\w-]+-Kämpfer\w*)(?![\w]))",
+            r"(?P<b>(?:(?:[\w-]*[Ll]uftwaffen|[\w-]*[Mm]ilitär)stützpunkte(?:n)?\b)(?![\w]))",
+            r"(?P<c>(?:Soldaten\b)(?![\w]))",
+        ],
+        flags=re.IGNORECASE,
+    )
+    text = (
+        "12 IS-Kämpfer, Hamas-KÄMPFERN, Kämpfer, -Kämpfer, x-kämpferisch; Luftwaffenstützpunkte, "
+        "Militärstützpunkten, US-Militärstützpunkte, Stützpunkte, MILITÄRSTÜTZPUNKTE, Soldaten."
+    )
+    for pos in range(len(text) + 1):
+        for endpos in (len(text), pos + 5, pos + 14):
+            a, b = alternation.match(text, pos, endpos), alternation.pattern.match(text, pos, endpos)
+            assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup)), (pos, endpos)
+    at_soldaten = alternation._pattern_for_run("Soldaten")
+    assert at_soldaten is not None
+    assert "P<a>" not in at_soldaten.pattern
+    assert alternation._pattern_for_run("Eskalation") is None
+    at_base = alternation._pattern_for_run("US-Militärstützpunkte")
+    assert at_base is not None
+    assert "P<b>" in at_base.pattern
+    assert "P<a>" not in at_base.pattern
