@@ -186,3 +186,28 @@ def test_needles_hold_hyphens_and_come_from_a_leading_group() -> None:
     assert at_base is not None
     assert "P<b>" in at_base.pattern
     assert "P<a>" not in at_base.pattern
+
+
+def test_gapped_by_place_is_what_its_searches_find() -> None:
+    pieces = [
+        "in", "im", "bei", "near", "over", "über", "und", "and", "sowie", "while", "the", "der", "Zamzam",
+        "El", "Fasher", "Sumy", "region", "Gebiet", ",", "Region", "5", "12", "x", "ÄGYPTEN", "Ölfeld",
+        "UND", "Und", "während", "und in Sumy", ", in Zamzam", "and in El Fasher", "in Kursk region",
+        "bei der Ölfeld", "im Zamzam,",
+    ]  # fmt: skip
+    gaps = [" ", "  ", "\n", ", ", ""]
+    rng = random.Random(9)
+    found = 0
+    for _ in range(20_000):
+        head = "".join(rng.choice(pieces) + rng.choice(gaps) for _ in range(rng.randrange(0, 7)))
+        tail = "".join(rng.choice(gaps) + rng.choice(pieces) for _ in range(rng.randrange(0, 4)))
+        text = head + "26" + tail + "."
+        start, end = len(head), len(head) + 2
+        lo = rng.randrange(start + 1)
+        before = text[max(lo, start - 40) : start]
+        expected = ex._PLACE_BEFORE.search(before) is not None or (
+            ex._PLACE_AFTER_COORD.search(before) is not None and ex._PLACE_AFTER.match(text, end) is not None
+        )
+        assert ex._gapped_by_place(text, lo, start, end) == expected, (text, lo)
+        found += expected
+    assert found > 500

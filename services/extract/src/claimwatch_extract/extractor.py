@@ -225,7 +225,16 @@ _AFTER_TRAP = re.compile(
     rf"|-(?!{_HYPHEN_UNIT})[^\W\d]|-?[Jj]ährig|\.\s*[A-ZÄÖÜ]\w*\s+\d{{4}})"
 )
 # What `_AFTER_TRAP` can begin with: its words after white space, and its other branches.
-_AFTER_TRAP_WORD_FIRST = frozenset("%PpJyUoaGdkMmKcTShWw")
+# (its words after white space by their first character, at most three of them)
+_AFTER_TRAP_WORD_STARTS = (
+    "%", "Pro", "pro", "per", "Jah", "yea", "Uhr", "o'c", "a.m", "p.m", "am", "pm", "Gra", "deg", "km/",
+    "Met", "met", "Kil", "kil", "mil", "Mei", "cen", "Tag", "day", "Stu", "hou", "Min", "min", "Woc",
+    "wee", "Mon", "mon",
+)  # fmt: skip
+_AFTER_TRAP_WORD_FIRST = {
+    first: tuple(w for w in _AFTER_TRAP_WORD_STARTS if w[0] == first)
+    for first in {w[0] for w in _AFTER_TRAP_WORD_STARTS}
+}
 _AFTER_TRAP_FIRST = "-.Jj"
 _TOLL = {
     "de": re.compile(
@@ -747,7 +756,11 @@ def _may_be_after_trap(after: str) -> bool:
     """False where `_AFTER_TRAP` cannot match `after`: by its first characters."""
     if not after:
         return False
-    return after[0] in _AFTER_TRAP_FIRST or _first_after_space(after, 0, len(after)) in _AFTER_TRAP_WORD_FIRST
+    if after[0] in _AFTER_TRAP_FIRST:
+        return True
+    word = after.lstrip()
+    starts = _AFTER_TRAP_WORD_FIRST.get(word[:1])
+    return starts is not None and word.startswith(starts)
 
 
 def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
@@ -1107,9 +1120,28 @@ _PLACE_BEFORE = re.compile(rf"(?:,|\bund|\band)\s+(?:in|im|bei)\s+{_PLACE_NAME}\
 def _gapped_by_place(text: str, lo: int, start: int, end: int) -> bool:
     """A bare number that repeats the previous figure for another place."""
     before = text[max(lo, start - 40) : start]
-    if _PLACE_BEFORE.search(before):
+    # Both searches need white space at the end; `_PLACE_BEFORE`'s last word is a capitalised name,
+    # `_PLACE_AFTER_COORD`'s ends in ',', 'und', 'and', 'sowie' or 'while' (`str.rstrip` strips `\s`).
+    stripped = before.rstrip()
+    if len(stripped) == len(before):
+        return False
+    word = stripped[_word_start(stripped) :]
+    if word[:1] in _CAPITALS and _PLACE_BEFORE.search(before):
         return True
+    if not word.endswith((",", "und", "and", "sowie", "while")):
+        return False
     return _PLACE_AFTER_COORD.search(before) is not None and _PLACE_AFTER.match(text, end) is not None
+
+
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
+
+
+def _word_start(text: str) -> int:
+    """Where the run of characters other than white space at the end of `text` begins."""
+    begin = len(text)
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    return begin
 
 
 # A bare number followed by these counts something else: money, a share, a time, a price.
