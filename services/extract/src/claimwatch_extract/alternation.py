@@ -133,19 +133,22 @@ def _is_word_run(item: Any) -> bool:
 
 
 def _branches(items: list[Any]) -> list[list[Any]]:
-    """The top-level branches of an entry (its named group's alternatives)."""
-    while len(items) == 1 and items[0][0] is _c.SUBPATTERN and not any(items[0][1][1:3]):
-        items = list(items[0][1][3])
-    if len(items) == 1 and items[0][0] is _c.BRANCH:
-        return [b for alt in items[0][1][1] for b in _branches(list(alt))]
+    """The top-level branches of an entry (its named group's alternatives, and those of a group it
+    begins with)."""
+    while items and items[0][0] is _c.SUBPATTERN and not any(items[0][1][1:3]):
+        items = [*items[0][1][3], *items[1:]]
+    if items and items[0][0] is _c.BRANCH:
+        # also a leading group's: '(?:[\w-]*luftwaffen|[\w-]*militär)stützpunkte' is two branches
+        return [b for alt in items[0][1][1] for b in _branches([*alt, *items[1:]])]
     return [items]
 
 
 def _needle(items: list[Any], flags: int) -> re.Pattern[str] | None:
     r"""For a branch that begins with a run of word characters and hyphens followed by literal word
-    characters ('[\w-]*panzer', '[\w-]*(?:kampf|transport)fahrzeug'): a pattern of those first
-    literals. A match at a position needs one of them inside the run of word characters and
-    hyphens that starts there (they are word characters, so they cannot lie beyond it)."""
+    characters or hyphens ('[\w-]*panzer', '[\w-]*(?:kampf|transport)fahrzeug', '[\w-]+-Kämpfer'):
+    a pattern of those first literals. A match at a position needs one of them inside the run of
+    word characters and hyphens that starts there (they are such characters, so they cannot lie
+    beyond it)."""
     if not items or not _is_word_run(items[0]):
         return None
     try:
@@ -154,10 +157,25 @@ def _needle(items: list[Any], flags: int) -> re.Pattern[str] | None:
         return None
     literals: list[str] = []
     for seq in found:
-        if len(seq) != _NEEDLE or any(len(text) != 1 or kind != _WORD for text, kind in seq):
+        chars = [_literal(text, flags) for text, kind in seq if kind <= _WORD_OR_HYPHEN]
+        if len(seq) != _NEEDLE or len(chars) != _NEEDLE or any(c is None for c in chars):
             return None  # a class, a category or an escape: not a plain literal
-        literals.append("".join(text for text, _ in seq))
+        literals.append("".join(re.escape(c or "") for c in chars))
     return re.compile("|".join(sorted(literals)), flags)
+
+
+def _literal(text: str, flags: int) -> str | None:
+    """A class's text as one literal character: a character (a hyphen escaped), or, case-insensitively,
+    a class of a letter's two cases ('[Ss]' matches what 's' does); None for any other class."""
+    if len(text) == 1:
+        return text
+    if text == "\\-":
+        return "-"
+    if flags & re.IGNORECASE and len(text) == 4 and text[0] == "[" and text[3] == "]":
+        one, other = text[1], text[2]
+        if one != other and one.lower() == other.lower() and one.lower() in (one, other):
+            return one.lower()
+    return None
 
 
 class _Branch:

@@ -190,19 +190,29 @@ _OF_THE = re.compile(
 )
 _EN_ARTICLE = re.compile(r"(?:^|[\s(\"“])An?\s+$")  # 'A 5,000-strong force': no model 'A 5'
 _VAGUE_OF = re.compile(r"\s*von\s+(?=[A-ZÄÖÜ])")  # 'Hunderte von Menschen'
+_PARTITIVE_FIRST = frozenset("oOvV")  # what `_OF_THE` and `_VAGUE_OF` match after white space
 _HYPHEN_START = re.compile(r"-(?=[^\W\d])")
 _PARTICIPLE_UNITS = frozenset({"wounded", "injured", "dead", "killed", "verletzte", "verwundete", "tote"})
 _CONNECTORS = frozenset({"oder", "und", "or", "and", "bzw.", "sowie", "beziehungsweise"})
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w.,-]*")
-_MODEL_PREFIX = re.compile(
-    r"(?:Leopard|Challenger|Patriot|Iris-T|IRIS-T|Marder|Gepard|Typ|Type|Modell|Model|Version|Block|Phase|"
-    r"Stufe|Nummer|Nr\.|No\.|Seite|Seiten|page|pages|p\.|S\.|Kapitel|chapter|Artikel|Article|Paragraf|"
-    r"Paragraph|Absatz|Resolution|Flight|Flug|Gate|Apollo|Windows|COVID|Covid|Corona|Mark|Mk\.|Storm|"
-    r"Shadow|Punkt|Point|Level|Stufe|Runde|round|Folge|Episode|Staffel|Season|Teil|Part|Platz|Rang|"
-    r"Zimmer|Room|Gleis|Linie|Line|Route|Highway|Autobahn|A|B|M|T|Tu|Su|MiG|Ka|Mi|Kh|S|BM|TOS|Bayraktar|"
-    r"Geran|Schahed|Shahed|Lancet|Storm Shadow|ATACMS|HIMARS|KN|Hwasong|Kinschal|Kinzhal|Zirkon|Iskander|"
-    r"Tornado|Taurus|Gripen|Nummer|Kalibr|Onyx|Oniks|P|Ch|X|Kh|Jak|Yak|An|Il|Tupolew|Sukhoi|Suchoi)\s*$"
-)
+# Words before a number that name a model, a page, a flight... ('Leopard 2', 'Nr. 5'): a figure is
+# no number right after one of them and white space (`str.rstrip` strips what `\s` matches).
+_MODEL_PREFIXES = (
+    "Leopard", "Challenger", "Patriot", "Iris-T", "IRIS-T", "Marder", "Gepard", "Typ", "Type", "Modell",
+    "Model", "Version", "Block", "Phase", "Stufe", "Nummer", "Nr.", "No.", "Seite", "Seiten", "page",
+    "pages", "p.", "S.", "Kapitel", "chapter", "Artikel", "Article", "Paragraf", "Paragraph", "Absatz",
+    "Resolution", "Flight", "Flug", "Gate", "Apollo", "Windows", "COVID", "Covid", "Corona", "Mark", "Mk.",
+    "Storm", "Shadow", "Punkt", "Point", "Level", "Runde", "round", "Folge", "Episode", "Staffel",
+    "Season", "Teil", "Part", "Platz", "Rang", "Zimmer", "Room", "Gleis", "Linie", "Line", "Route",
+    "Highway", "Autobahn", "A", "B", "M", "T", "Tu", "Su", "MiG", "Ka", "Mi", "Kh", "S", "BM", "TOS",
+    "Bayraktar", "Geran", "Schahed", "Shahed", "Lancet", "Storm Shadow", "ATACMS", "HIMARS", "KN",
+    "Hwasong", "Kinschal", "Kinzhal", "Zirkon", "Iskander", "Tornado", "Taurus", "Gripen", "Kalibr",
+    "Onyx", "Oniks", "P", "Ch", "X", "Jak", "Yak", "An", "Il", "Tupolew", "Sukhoi", "Suchoi",
+)  # fmt: skip
+# by their last character: `endswith` with a tuple tries each of its items
+_MODEL_PREFIXES_BY_LAST = {
+    last: tuple(p for p in _MODEL_PREFIXES if p.endswith(last)) for last in {p[-1] for p in _MODEL_PREFIXES}
+}
 # Hyphenated compounds that still count something: '5,000-strong', '100-Milliarden-Euro-Topf'.
 _HYPHEN_UNIT = (
     r"(?:strong|köpfig\w*|Mann\b|Milliarden|Millionen|Mrd|Mio|Euro|Dollar|Pfund|Rubel|Tonnen|billion|million)"
@@ -214,6 +224,18 @@ _AFTER_TRAP = re.compile(
     r"days\b|Stunden\b|hours\b|Minuten\b|minutes\b|Wochen\b|weeks\b|Monate\w*|months\b)"
     rf"|-(?!{_HYPHEN_UNIT})[^\W\d]|-?[Jj]ährig|\.\s*[A-ZÄÖÜ]\w*\s+\d{{4}})"
 )
+# What `_AFTER_TRAP` can begin with: its words after white space, and its other branches.
+# (its words after white space by their first character, at most three of them)
+_AFTER_TRAP_WORD_STARTS = (
+    "%", "Pro", "pro", "per", "Jah", "yea", "Uhr", "o'c", "a.m", "p.m", "am", "pm", "Gra", "deg", "km/",
+    "Met", "met", "Kil", "kil", "mil", "Mei", "cen", "Tag", "day", "Stu", "hou", "Min", "min", "Woc",
+    "wee", "Mon", "mon",
+)  # fmt: skip
+_AFTER_TRAP_WORD_FIRST = {
+    first: tuple(w for w in _AFTER_TRAP_WORD_STARTS if w[0] == first)
+    for first in {w[0] for w in _AFTER_TRAP_WORD_STARTS}
+}
+_AFTER_TRAP_FIRST = "-.Jj"
 _TOLL = {
     "de": re.compile(
         r"(?:Zahl\s+der\s+[\w]*-?(?:Toten|Todesopfer|Getöteten|Opfer|Verletzten|Verwundeten|Vermissten|"
@@ -244,6 +266,24 @@ _PARTITIVE = re.compile(
     r"(?:(?:etwa|rund|knapp|fast|about|around|some|nearly|almost)\s+)?$",
     re.IGNORECASE,
 )
+# The last words of the matches of `_TOLL` (no white space needed after them) and `_VERB_BEFORE`.
+_TOLL_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+    "de": ("auf", "bei", "beträgt", "betrug", "übersteigt", "überschreitet", ":"),
+    "en": (
+        "to", "at", "of", "reached", "is", "was", "hit", "passes", "passed", "tops", "topped", "exceeds",
+        "exceeded", "surpasses", "surpassed", ":",
+    ),
+}  # fmt: skip
+_VERB_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+    "de": (
+        "tötete", "töteten", "verletzte", "verletzten", "verwundete", "verwundeten", "entführte",
+        "entführten", "verschleppte", "verschleppten",
+    ),
+    "en": (
+        "killing", "killed", "wounding", "wounded", "injuring", "injured", "kills", "least", "abducting",
+        "abducted", "kidnapping", "kidnapped",
+    ),
+}  # fmt: skip
 _ELLIPTIC_VERB = re.compile(
     r"\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|has\s+been|sind|waren|was|are|is|"
     r"seien|ist|currently|also|bereits|already|worden|zudem|remain|remained|still|noch|gelten|galten|als)\s+){0,3}",
@@ -745,10 +785,15 @@ def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tupl
     text, lang = ctx.text, ctx.lang
     unit_re = ctx.lex.unit_re[lang]
     stop = _STOP[lang]
-    partitive = _OF_THE.match(text, pos, limit) or (_VAGUE_OF.match(text, pos, limit) if vague else None)
+    # 'of the', 'von': an 'o' or a 'v' first ('o' and 'v' match no other letters case-insensitively)
+    partitive = (
+        _OF_THE.match(text, pos, limit) or (_VAGUE_OF.match(text, pos, limit) if vague else None)
+        if _first_after_space(text, pos, limit) in _PARTITIVE_FIRST
+        else None
+    )
     if partitive:
         pos = partitive.end()
-    elif hyphen := _HYPHEN_START.match(text, pos, limit):
+    elif pos < limit and text[pos] == "-" and (hyphen := _HYPHEN_START.match(text, pos, limit)):
         pos = hyphen.end()
     prev_cap = False
     for _ in range(5):
@@ -815,6 +860,9 @@ def _qualifier_search(ctx: _Context, window: int, cursor: int) -> re.Match[str] 
     last = cursor
     while last > window and text[last - 1].isspace():
         last -= 1
+    if folded is not None and last > window and text[last - 1].isascii():
+        # an ASCII letter matches only itself and its other case: only phrases that end in it
+        lengths = _qualifier_lengths_by_last(lex)[lang].get(text[last - 1].lower(), ())
     for length in lengths:
         begin = last - length
         if begin < window:
@@ -829,6 +877,27 @@ def _qualifier_search(ctx: _Context, window: int, cursor: int) -> re.Match[str] 
     return None
 
 
+_lengths_by_last: tuple[Compiled, dict[Lang, dict[str, tuple[int, ...]]]] | None = None
+
+
+def _qualifier_lengths_by_last(lex: Compiled) -> dict[Lang, dict[str, tuple[int, ...]]]:
+    """Per language and last character (lower case): the lengths of the qualifier phrases before
+    a number that end in it, longest first (for the lexicons last asked about)."""
+    global _lengths_by_last
+    found = _lengths_by_last
+    if found is None or found[0] is not lex:
+        by_lang: dict[Lang, dict[str, tuple[int, ...]]] = {}
+        for lang in ("de", "en"):
+            phrases = lex.qualifier_before_folded[lang] or frozenset()
+            lasts = {phrase[-1:] for phrase in phrases}
+            by_lang[lang] = {
+                last: tuple(sorted({len(p) for p in phrases if p.endswith(last)}, reverse=True))
+                for last in lasts
+            }
+        found = _lengths_by_last = (lex, by_lang)
+    return found[1]
+
+
 def _qualifier_after(ctx: _Context, end: int) -> tuple[Qualifier | None, int]:
     m = ctx.lex.qualifier_after_re[ctx.lang].match(ctx.text, end)
     if m is None or _COMPARATIVE_GOES_ON.match(ctx.text, m.end()):
@@ -840,12 +909,35 @@ _COMPARATIVE_GOES_ON = re.compile(r"\s*(?:than|als|\d)", re.IGNORECASE)
 _SPATIAL_OVER = re.compile(r"(?:over|über)\s*$", re.IGNORECASE)
 
 
+def _ends_with_model_prefix(text: str) -> bool:
+    prefixes = _MODEL_PREFIXES_BY_LAST.get(text[-1:])
+    return prefixes is not None and text.endswith(prefixes)
+
+
+def _first_after_space(text: str, pos: int, end: int) -> str:
+    r"""The first character in text[pos:end] that is no white space (`\s`), or ''."""
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return text[pos] if pos < end else ""
+
+
+def _may_be_after_trap(after: str) -> bool:
+    """False where `_AFTER_TRAP` cannot match `after`: by its first characters."""
+    if not after:
+        return False
+    if after[0] in _AFTER_TRAP_FIRST:
+        return True
+    word = after.lstrip()
+    starts = _AFTER_TRAP_WORD_FIRST.get(word[:1])
+    return starts is not None and word.startswith(starts)
+
+
 def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
     text = ctx.text
     if n.vague or n.value_max is not None:
         return False
     after = text[n.end : n.end + 30]
-    if _AFTER_TRAP.match(after):
+    if _may_be_after_trap(after) and _AFTER_TRAP.match(after):
         return True
     if _looks_like_year(text, n) and _YEAR_BEFORE.search(text, max(lo, n.start - 12), n.start):
         return True  # "seit 2022 Waffen geliefert"
@@ -858,7 +950,7 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
             return True  # '0471 ...': a phone or file number
         before = text[max(lo, n.start - 20) : n.start]
         if (
-            _MODEL_PREFIX.search(before)
+            _ends_with_model_prefix(before.rstrip())
             and not ctx.lex.qualifier_before_re[ctx.lang].search(before)
             and not (ctx.lang == "en" and _EN_ARTICLE.search(before))
         ):
@@ -873,6 +965,7 @@ _CENTS = re.compile(r"\d[.,]\d\d$")
 _CURRENCY_AFTER = re.compile(
     r"\s*(?:US-)?(?:Dollar|Euro|Franken|Pfund|Rubel|dollars?|euros?|pounds?|roubles?|rubles?)\b"
 )
+_CURRENCY_AFTER_FIRST = frozenset("UDEFPRdepr")  # what `_CURRENCY_AFTER` matches after white space
 _PRICE_WORDS = re.compile(
     r"(?:Preis\w*|kostet\w*|Kurs\w*|notiert\w*|Aktie\w*|Barrel|Brent|WTI|Feinunze|Liter|Börse\w*|"
     r"price\w*|cost\w*|shares?|barrel|ounce|litre|liter|traded|trading|stock\w*)",
@@ -884,7 +977,10 @@ def _is_price(text: str, lo: int, n: NumberMention) -> bool:
     """'75,40 US-Dollar je Barrel', 'die Aktie stieg auf 1 786 Euro': prices are no figures."""
     if n.scale > 1 or n.is_word:
         return False
-    money = n.currency is not None or _CURRENCY_AFTER.match(text, n.end) is not None
+    money = n.currency is not None or (
+        _first_after_space(text, n.end, len(text)) in _CURRENCY_AFTER_FIRST
+        and _CURRENCY_AFTER.match(text, n.end) is not None
+    )
     if not money:
         return False
     if _CENTS.search(text, n.start, n.end) and n.value < 10_000:
@@ -1006,6 +1102,11 @@ _ANOTHER = re.compile(
     r"(?:(?:about|around|some|nearly|more\s+than|rund|etwa|knapp|mehr\s+als)\s+)?$",
     re.IGNORECASE,
 )
+# The last words of the matches of `_ANOTHER` (and `zusätzlich\w*`), for `_may_end_with`.
+_ANOTHER_LAST_WORD = (
+    "another", "further", "additional", "weitere", "weiteren", "about", "around", "some", "nearly", "than",
+    "rund", "etwa", "knapp", "als",
+)  # fmt: skip
 
 
 def _has_noun_trigger(ctx: _Context, fig: _Figure) -> bool:
@@ -1053,7 +1154,11 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
             fig.period = "P1D"
             continue
-        if prev is not None and _COMPARED_WITH[lang].search(text, max(sent.start, n.start - 30), n.start):
+        if (
+            prev is not None
+            and _may_end_with(text, max(sent.start, n.start - 30), n.start, _COMPARED_LAST_WORD[lang])
+            and _COMPARED_WITH[lang].search(text, max(sent.start, n.start - 30), n.start)
+        ):
             # 'up from 1,060 in April', 'nach zuvor 1.060': the same figure at another time
             fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
             continue
@@ -1066,13 +1171,22 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             None,
         )
         if whole is not None and (
-            _TOTAL_TO.search(text, max(sent.start, fig.start - 90), fig.start)
+            (
+                _may_end_with(text, max(sent.start, fig.start - 90), fig.start, ("to", "auf"))
+                and _TOTAL_TO.search(text, max(sent.start, fig.start - 90), fig.start)
+            )
             or _SUBSET_GAP.search(text, whole.np_end, fig.start)
         ):  # 'bringing its total losses to 812,560', '47 drones over seven regions, including 19 over Kursk'
             fig.unit_index, fig.antecedent, fig.elliptic = whole.unit_index, whole, True
             continue
         repeated = prev or earlier
-        if repeated is not None and _ANOTHER.search(text, max(sent.start, fig.start - 25), fig.start):
+        if (
+            repeated is not None
+            and _may_end_with(
+                text, max(sent.start, fig.start - 25), fig.start, _ANOTHER_LAST_WORD, ("zusätzlich",)
+            )
+            and _ANOTHER.search(text, max(sent.start, fig.start - 25), fig.start)
+        ):
             # 'another 35 were "lost"', 'weitere 900 lägen in den Leichenhallen'
             fig.unit_index, fig.antecedent, fig.elliptic = repeated.unit_index, repeated, True
             continue
@@ -1080,12 +1194,17 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             # '35 civilians killed in El Fasher and 26 in Zamzam', '12 Tote in Charkiw, in Sumy 5'
             fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
             continue
-        if people is not None and _POPULATION_OF.search(text, max(sent.start, fig.start - 40), fig.start):
+        if (
+            people is not None
+            and _may_end_with(text, max(sent.start, fig.start - 40), fig.start, _POPULATION_LAST_WORD)
+            and _POPULATION_OF.search(text, max(sent.start, fig.start - 40), fig.start)
+        ):
             # 'a population of 2.1 million': people, counted, not a casualty figure
             fig.unit_index, fig.noun, fig.elliptic = lex.other_unit, "people", True
             continue
-        before = text[max(sent.start, n.start - 120) : fig.start]
-        counted = _counted_before(ctx, before, max(sent.start, n.start - 120))
+        before_start = max(sent.start, n.start - 120)
+        before = text[before_start : fig.start]
+        counted = _counted_before(ctx, before, before_start)
         if counted is None:
             counted = _linked_noun_before(ctx, max(sent.start, n.start - 100), fig.start)
         if counted is not None:
@@ -1099,7 +1218,16 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
         ):  # headline: '51 killed in past 24 hours', 'Over 1.2 million displaced'
             fig.unit_index, fig.elliptic = people, True
             continue
-        if people is not None and (_TOLL[lang].search(before) or _VERB_BEFORE[lang].search(before)):
+        if people is not None and (
+            (
+                _may_end_with(text, before_start, fig.start, _TOLL_LAST_WORD[lang], space=False)
+                and _TOLL[lang].search(before)
+            )
+            or (
+                _may_end_with(text, before_start, fig.start, _VERB_LAST_WORD[lang])
+                and _VERB_BEFORE[lang].search(before)
+            )
+        ):
             fig.unit_index, fig.elliptic = people, True
             continue
         label = _fact_label(ctx, fig, sent, people)
@@ -1121,7 +1249,9 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
         antecedent = prev or earlier
         if antecedent is None:
             continue
-        if _FIGURE_ANAPHOR.search(before):  # 'put the figure as high as 12,000'
+        if _may_end_with(text, before_start, fig.start, _ANAPHOR_LAST_WORD) and _FIGURE_ANAPHOR.search(
+            before
+        ):  # 'put the figure as high as 12,000'
             fig.unit_index, fig.antecedent, fig.elliptic = antecedent.unit_index, antecedent, True
             continue
         pronoun = _PRONOUN_PARTITIVE.match(text, n.end, sent.end)
@@ -1159,9 +1289,28 @@ _PLACE_BEFORE = re.compile(rf"(?:,|\bund|\band)\s+(?:in|im|bei)\s+{_PLACE_NAME}\
 def _gapped_by_place(text: str, lo: int, start: int, end: int) -> bool:
     """A bare number that repeats the previous figure for another place."""
     before = text[max(lo, start - 40) : start]
-    if _PLACE_BEFORE.search(before):
+    # Both searches need white space at the end; `_PLACE_BEFORE`'s last word is a capitalised name,
+    # `_PLACE_AFTER_COORD`'s ends in ',', 'und', 'and', 'sowie' or 'while' (`str.rstrip` strips `\s`).
+    stripped = before.rstrip()
+    if len(stripped) == len(before):
+        return False
+    word = stripped[_word_start(stripped) :]
+    if word[:1] in _CAPITALS and _PLACE_BEFORE.search(before):
         return True
+    if not word.endswith((",", "und", "and", "sowie", "while")):
+        return False
     return _PLACE_AFTER_COORD.search(before) is not None and _PLACE_AFTER.match(text, end) is not None
+
+
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
+
+
+def _word_start(text: str) -> int:
+    """Where the run of characters other than white space at the end of `text` begins."""
+    begin = len(text)
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    return begin
 
 
 # A bare number followed by these counts something else: money, a share, a time, a price.
@@ -1190,6 +1339,7 @@ _FIGURE_ANAPHOR = re.compile(
     r"(?:at\s+|auf\s+)?$",
     re.IGNORECASE,
 )
+_ANAPHOR_LAST_WORD = ("figure", "number", "tally", "estimate", "toll", "zahl", "angabe", "at", "auf")
 
 
 def _fact_label(
@@ -1220,6 +1370,10 @@ _POPULATION_OF = re.compile(
     r"(?:population|Bevölkerung|Einwohnerzahl)\s+(?:of|von)\s+(?:(?:about|around|roughly|some|nearly|more\s+than|rund|etwa|knapp|mehr\s+als|über)\s+)?$",
     re.IGNORECASE,
 )
+_POPULATION_LAST_WORD = (
+    "of", "von", "about", "around", "roughly", "some", "nearly", "than", "rund", "etwa", "knapp", "als",
+    "über",
+)  # fmt: skip
 _DAILY_DELTA = re.compile(r"\(\s*\+\s*$")
 _COMPARED_WITH = {
     "de": re.compile(
@@ -1231,6 +1385,10 @@ _COMPARED_WITH = {
         r"(?:(?:about|around|some|nearly|more\s+than)\s+)?$",
         re.IGNORECASE,
     ),
+}
+_COMPARED_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+    "de": ("zuvor", "vorher", "damals", "noch", "rund", "etwa", "knapp", "als"),
+    "en": ("from", "with", "to", "about", "around", "some", "nearly", "than"),
 }
 # A noun, then a verb that links it to the number: 'Seoul puts casualties at 4,900',
 # 'Troop Losses Pass 1,010,000', 'die Verluste stiegen auf 1.010.370'.
@@ -1248,11 +1406,60 @@ _LINK_TO_NUMBER = {
         re.IGNORECASE,
     ),
 }
+# The last word of every `_LINK_TO_NUMBER` match (a verb's or a qualifier's): endings, and stems
+# for the verbs that take any ending (`erreicht\w*`); tests/unit/test_extract_figure_prefilters.py
+# checks that no match is ruled out.
+_LINK_LAST_WORD: dict[Lang, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "de": (
+        ("auf", "bei", "als", "über", "rund", "etwa", "knapp", "fast", "mindestens"),
+        ("übersteig", "überschritt", "erreicht"),
+    ),
+    "en": (
+        (
+            "at", "pass", "passes", "passed", "reach", "reaches", "reached", "to", "top", "tops", "topped",
+            "exceed", "exceeds", "exceeded", "surpass", "surpasses", "surpassed", "hit", "hits",
+            "than", "over", "about", "around", "some", "nearly", "almost", "least",
+        ),
+        (),
+    ),
+}  # fmt: skip
 _LINKABLE_UNITS = frozenset({"soldiers", "people", "civilians", "children"})
+_FOLDS_PLAINLY = str.maketrans("", "", "äöüÄÖÜß")
+
+
+def _may_end_with(
+    text: str, lo: int, hi: int, ends: tuple[str, ...], stems: tuple[str, ...] = (), space: bool = True
+) -> bool:
+    """Whether a case-insensitive pattern that ends in one of the words `ends` (or in a word that
+    holds one of `stems`) and then white space (`space`: at least one character of it) up to
+    `hi` can match in text[lo:hi]. False only when it cannot: a cheap test before a search that
+    usually fails.
+
+    The word is the run of characters other than white space before the white space at the end.
+    `str.lower` folds it as `re.IGNORECASE` does only for ASCII letters and German umlauts (other
+    letters, such as 'ſ' or 'ı', match ASCII ones case-insensitively): with any other character in
+    it, the answer is True.
+    """
+    last = hi
+    while last > lo and text[last - 1].isspace():
+        last -= 1
+    if space and last == hi:
+        return False
+    begin = last
+    while begin > lo and not text[begin - 1].isspace():
+        begin -= 1
+    word = text[begin:last]
+    if not word.isascii() and not word.translate(_FOLDS_PLAINLY).isascii():
+        return True
+    word = word.lower()
+    return word.endswith(ends) or any(stem in word for stem in stems)
 
 
 def _linked_noun_before(ctx: _Context, lo: int, start: int) -> int | None:
     """The counted noun of a bare number, named before it and linked by a verb."""
+    ends, stems = _LINK_LAST_WORD[ctx.lang]
+    if not _may_end_with(ctx.text, lo, start, ends, stems):
+        return None
     link = _LINK_TO_NUMBER[ctx.lang].search(ctx.text, lo, start)
     if link is None:
         return None
@@ -1299,6 +1506,9 @@ def _looks_like_year(text: str, n: NumberMention) -> bool:
 def _counted_before(ctx: _Context, before: str, offset: int) -> int | None:
     """'Die Zahl der kämpfenden Freiwilligen wird auf knapp 20.000 geschätzt' -> soldiers."""
     found: int | None = None
+    low = before.lower()  # no other letters match those of `_COUNT_OF`'s words case-insensitively
+    if "zahl" not in low and "number" not in low and "total" not in low:
+        return None
     for m in _COUNT_OF.finditer(before):
         pos = offset + m.end()
         for _ in range(7):
