@@ -1294,7 +1294,7 @@ def _gapped_by_place(text: str, lo: int, start: int, end: int) -> bool:
     stripped = before.rstrip()
     if len(stripped) == len(before):
         return False
-    word = stripped[_word_start(stripped) :]
+    word = stripped[_word_start(stripped, 0, len(stripped)) :]
     if word[:1] in _CAPITALS and _PLACE_BEFORE.search(before):
         return True
     if not word.endswith((",", "und", "and", "sowie", "while")):
@@ -1303,14 +1303,6 @@ def _gapped_by_place(text: str, lo: int, start: int, end: int) -> bool:
 
 
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
-
-
-def _word_start(text: str) -> int:
-    """Where the run of characters other than white space at the end of `text` begins."""
-    begin = len(text)
-    while begin > 0 and not text[begin - 1].isspace():
-        begin -= 1
-    return begin
 
 
 # A bare number followed by these counts something else: money, a share, a time, a price.
