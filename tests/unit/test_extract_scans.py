@@ -7,7 +7,16 @@ import re
 
 import pytest
 
-from claimwatch_extract.attribution import _NAME_TOKEN, _PERSON
+from claimwatch_extract.attribution import (
+    _NAME_TOKEN,
+    _OWN,
+    _OWN_NEEDED,
+    _PERSON,
+    Attributor,
+    _article_at_end,
+    _full_name_in,
+    _words_at_end,
+)
 from claimwatch_extract.extractor import _adjective_runs, _Context, _qualifier_search, _scan_countries
 from claimwatch_extract.lexicons import Lang, lexicons
 
@@ -84,3 +93,89 @@ def test_name_tokens_led_by_their_capital_match_what_a_lookbehind_first_matches(
         pos = rng.randrange(len(text))
         expected = [m.span() for m in plain_person.finditer(text, pos)]
         assert [m.span() for m in _PERSON.finditer(text, pos)] == expected, (text, pos)
+
+
+def test_article_and_words_at_the_end_are_what_their_patterns_find() -> None:
+    # `_article_at_end` and `_words_at_end` walk back from the end instead of searching
+    article_at_end = re.compile(r"(?<![\w])(?:der|die|das|dem|den|des|ein|eine|einem|einer|the|a|an)\s+$")
+    words_at_end = re.compile(r"(?:[\w.-]+[ \t]+){1,3}$")
+    rng = random.Random(7)
+    pieces = ["der", "Der", "die", "the", "a", "an", "eine", "einer", "xa", "_", "ä", "2", ".", "-", ","]
+    pieces += ["Kiew", " ", "  ", "\t", "\n", "\u00a0", "\u2009", "\x1c", "’"]
+    found = [0, 0]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 9)))
+        lo = rng.randrange(len(text) + 1)
+        hi = rng.randrange(lo, len(text) + 1)
+        expected = article_at_end.search(text[lo:hi]) is not None
+        assert _article_at_end(text, lo, hi) == expected, (text, lo, hi)
+        m = words_at_end.search(text[lo:hi])
+        assert _words_at_end(text, lo, hi) == (m.group(0).split()[::-1] if m else []), (text, lo, hi)
+        found[0] += expected
+        found[1] += m is not None
+    assert min(found) > 200  # the texts end in articles and words often, not only in other things
+
+
+_ALL_CHARACTERS = "".join(map(chr, range(0x110000)))
+
+
+def test_own_is_only_searched_where_its_letters_stand() -> None:
+    # `_OWN_NEEDED` spells the letters of a literal of `_OWN` by the characters that match them
+    # case-insensitively: every character of Unicode that does is in its class, and no other.
+    for lang, literal in (("de", "genenangaben"), ("en", "itsown")):
+        classes = re.findall(r"\[([^]]+)\]", _OWN_NEEDED[lang].pattern)
+        assert "".join(c[0] for c in classes) == literal
+        for letters in classes:
+            matching = set(re.findall(letters[0], _ALL_CHARACTERS, re.IGNORECASE))
+            assert matching == set(letters), (lang, letters)
+    rng = random.Random(11)
+    phrases = ["nach eigenen Angaben", "eigenen Angaben zufolge", "according to its own", "by its own count"]
+    phrases += ["its", "own", "x", "genen"]
+    found = 0
+    for _ in range(5000):
+        words = " ".join(rng.choices(phrases, k=rng.randrange(1, 4))).split()
+        words = [rng.choice([w, w.upper(), w.title()]) for w in words]
+        text = "".join(w + rng.choice([" ", "\n", "  ", "\u00a0"]) for w in words)
+        text = text.replace("i", rng.choice("iıİ")).replace("s", rng.choice("sſS"))
+        lo = rng.randrange(len(text) // 3 + 1)
+        hi = rng.randrange(lo, len(text) + 1)
+        for lang in ("de", "en"):
+            if _OWN[lang].search(text, lo, hi):
+                found += 1
+                assert _OWN_NEEDED[lang].search(text, lo, hi), (text, lo, hi)
+    assert found > 200
+
+
+def test_adjectives_before_a_body_are_what_the_search_of_the_window_finds() -> None:
+    # what `_adjective_before` finds in a window's last word is remembered by the word's text
+    attributor = Attributor(lexicons())
+    rng = random.Random(3)
+    pieces = ["ukrainischen", "Russische", "US-amerikanischer", "pro-russischen", "deutsch", "isch"]
+    pieces += [" ", "  ", "\n", "-", "x", "Armee", "ſ", "Generalstab", "ÜKRAINISCHE"]
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+        spaces = [i + 1 for i, ch in enumerate(text) if ch.isspace()]
+        start = rng.choice(spaces) if spaces and rng.random() < 0.8 else rng.randrange(len(text) + 1)
+        m = attributor._de_adj_before.search(text, max(0, start - 40), start)
+        assert attributor._adjective_before(text, start) == (m and (m.group("adj"), m.start())), (text, start)
+        found += m is not None
+    assert found > 300
+
+
+def test_full_names_found_by_one_pattern_are_those_of_a_pattern_per_surname() -> None:
+    rng = random.Random(13)
+    names = ["Rutte", "Mark", "Al-Sisi", "O'Brien", "van", "Ñoño", "Müller", "Rutte’s", "", "\x00"]
+    words = [*names, "-", "x", "Der", "NATO-Generalsekretär", "1", ",", "Ä", "Ab\x00"]
+    found = 0
+    for _ in range(20_000):
+        chosen = rng.choices(words, k=rng.randrange(1, 7))
+        text = "".join(w + rng.choice([" ", " ", "  ", "\n", "\t", "\u00a0", "", "-"]) for w in chosen)
+        name = rng.choice([w for w in chosen if w in names] or names)
+        lo = rng.randrange(len(text) // 2 + 1)
+        hi = rng.randrange(lo, len(text) + 2)
+        full = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b")
+        expected = full.search(text, lo, hi)
+        assert _full_name_in(name, text, lo, hi) == (expected and expected.group(1)), (name, text, lo, hi)
+        found += expected is not None
+    assert found > 300

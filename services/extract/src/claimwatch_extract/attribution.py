@@ -153,6 +153,11 @@ _PARTY_CLAIM = {
 # Literals every match of the case-sensitive patterns above holds, looked for before searching.
 _COMPOUND_HEADS = ("angaben", "zahlen", "schätzungen", "informationen")
 _PARTY_CLAIM_LITERAL = {"de": "isch", "en": "according"}
+# ... and one of whose nouns every match holds.
+_PARTY_CLAIM_NOUNS = {
+    "de": ("Angaben", "Zahlen", "Schätzungen", "Zählung", "Darstellung", "Informationen"),
+    "en": ("figures", "data", "estimates", "claims", "accounts"),
+}
 _GAZA_BEFORE = re.compile(r"(?:Gaza(?:'s|’s)?|the\s+territory(?:'s|’s))\s+$")
 _SOURCE_LINE = re.compile(r"^\s*(?:Quellen?|Sources?)\s*:")
 
@@ -328,6 +333,13 @@ _OWN = {
     "de": re.compile(r"(?:nach\s+eigenen\s+Angaben|eigenen\s+Angaben\s+zufolge)", re.IGNORECASE),
     "en": re.compile(r"(?:according\s+to\s+its\s+own|by\s+its\s+own\s+(?:count|account))", re.IGNORECASE),
 }
+# What every match of `_OWN` holds, case-sensitive with each letter's class the characters that
+# match it case-insensitively (İ, ı and ſ too: a test scans all of Unicode): searched first, as
+# `re` skips to the next candidate of a leading class but tries `_OWN` at every position.
+_OWN_NEEDED = {
+    "de": re.compile(r"[gG][eE][nN][eE][nN]\s+[aA][nN][gG][aA][bB][eE][nN]"),
+    "en": re.compile(r"[iIİı][tT][sSſ]\s+[oO][wW][nN]"),
+}
 # What may stand between a cue and the source it names: articles, titles, capitalised words.
 _GAP_OK = re.compile(
     r"\s*(?:(?:der|die|das|dem|den|des|ein|eine|einem|einer|eines|the|a|an|its|[A-ZÄÖÜ][\w.-]*(?:'s|’s)?)\s+)*"
@@ -365,12 +377,55 @@ def _last_word_start(text: str, lo: int, end: int) -> int:
     return pos
 
 
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # `re`'s \w
+
+
+_ARTICLES = frozenset(
+    ["der", "die", "das", "dem", "den", "des", "ein", "eine", "einem", "einer", "the", "a", "an"]
+)
+
+
+def _article_at_end(text: str, lo: int, hi: int) -> bool:
+    r"""Whether text[lo:hi], as a string of its own, ends in an article and white space: what
+    `re.search(r"(?<![\w])(?:der|die|...|the|a|an)\s+$", text[lo:hi])` tells, without trying
+    every position (the run of word characters before the final white space is the article)."""
+    end = hi
+    while end > lo and text[end - 1].isspace():  # `re`'s \s
+        end -= 1
+    if end == hi:
+        return False
+    start = end
+    while start > lo and _is_word(text[start - 1]):
+        start -= 1
+    return text[start:end] in _ARTICLES
+
+
+def _words_at_end(text: str, lo: int, hi: int) -> list[str]:
+    r"""The last words of text[lo:hi] (as a string of its own), nearest first: what
+    `re.search(r"(?:[\w.-]+[ \t]+){1,3}$", text[lo:hi]).group(0).split()` gives, reversed, or []
+    when it finds nothing, without trying every position: up to three runs of word characters,
+    dots and hyphens, each followed by spaces or tabs, that end the string or its final line break."""
+    end = hi - 1 if hi > lo and text[hi - 1] == "\n" else hi
+    words: list[str] = []
+    while len(words) < 3:
+        gap = end
+        while gap > lo and text[gap - 1] in " \t":
+            gap -= 1
+        start = gap
+        while start > lo and (_is_word(text[start - 1]) or text[start - 1] in ".-"):
+            start -= 1
+        if gap == end or start == gap:
+            break
+        words.append(text[start:gap])
+        end = start
+    return words
+
+
 # Patterns compiled once here: `re.search(pattern, ...)` in a function goes through `re`'s cache,
 # Python code that mypyc does not compile, on every call.
 _PREFIX_AT_END = re.compile(r"(?P<p>[A-Z]{2,3})-$")
 _OF_THE_BODY = re.compile(r"\s+(?:der|des|in|of(?:\s+the)?)\s+")
-_ARTICLE_AT_END = re.compile(r"(?<![\w])(?:der|die|das|dem|den|des|ein|eine|einem|einer|the|a|an)\s+$")
-_WORDS_AT_END = re.compile(r"(?:[\w.-]+[ \t]+){1,3}$")
 _CLAUSE_MARK = re.compile(r"[,;:.„“\"]")
 _PRONOUN_OPENING = re.compile(r"(?:Er|Sie|Es)\s")
 _TITLE_WORD = re.compile(
@@ -395,15 +450,26 @@ class Attributor:
         self._body_in_words: dict[tuple[str, Lang], bool] = {}
         self._title_words: dict[tuple[str, Lang], bool] = {}
         self._people_of: dict[str, int | None] = {}
+        self._adjective_of: dict[str, tuple[str, int] | None] = {}
 
     # -- candidates ---------------------------------------------------------------------------
 
-    def _adjective_before(self, text: str, start: int) -> re.Match[str] | None:
-        """`_de_adj_before` searched in the 40 characters before `start`, in `text` itself."""
+    def _adjective_before(self, text: str, start: int) -> tuple[str, int] | None:
+        """`_de_adj_before` searched in the 40 characters before `start`: the adjective it finds
+        and where it starts. When adjectives match only inside the window's last word, what it
+        finds there is remembered by that word's text (the pattern looks at nothing around it)."""
         lo = max(0, start - 40)
-        if self._adj_in_last_word:
-            lo = _last_word_start(text, lo, start)
-        return self._de_adj_before.search(text, lo, start)
+        if not self._adj_in_last_word:
+            m = self._de_adj_before.search(text, lo, start)
+            return (m.group("adj"), m.start()) if m else None
+        lo = _last_word_start(text, lo, start)
+        word = text[lo:start]
+        if word in self._adjective_of:
+            found = self._adjective_of[word]
+        else:
+            m = self._de_adj_before.search(word)
+            found = _remember(self._adjective_of, word, (m.group("adj"), m.start()) if m else None)
+        return (found[0], lo + found[1]) if found else None
 
     def _country_before(self, text: str, start: int, lang: Lang) -> tuple[str, int] | None:
         """A demonym or country genitive right before a body noun: (country code, start)."""
@@ -412,9 +478,9 @@ class Attributor:
         if lang == "de":
             adj = self._adjective_before(text, start)
             if adj:
-                code = self.lex.adjective_re.match(adj.group("adj"))
+                code = self.lex.adjective_re.match(adj[0])
                 if code and code.lastgroup:
-                    return code.lastgroup, adj.start()
+                    return code.lastgroup, adj[1]
             prefix = _PREFIX_AT_END.search(window)
             if prefix:
                 for c in self.lex.countries.values():
@@ -455,7 +521,7 @@ class Attributor:
             country = self.lex.countries[code]
             adj_match = self._adjective_before(text, m.start())
             if adj_match and found:
-                stem = _adjective_base(adj_match.group("adj")).lower()
+                stem = _adjective_base(adj_match[0]).lower()
                 if "-" in stem:
                     head, _, rest = stem.rpartition("-")
                     stem = f"{head.upper()}-{rest}"
@@ -501,8 +567,7 @@ class Attributor:
         rest = " ".join(tokens)
         if self._names_body(rest, lang):
             return None
-        article_before = _ARTICLE_AT_END.search(segment[: m.start()])
-        if article_before and not stripped:
+        if not stripped and _article_at_end(text, start, start + m.start()):
             return None
         while tokens and tokens[-1] in _STOP_NAMES:
             tokens.pop()
@@ -533,8 +598,7 @@ class Attributor:
         ):
             return None  # 'Early reports from ...': a sentence's first word is capitalised anyway
         if speaks_for is None:  # 'NATO-Sprecherin X', 'NATO spokeswoman X': the title's body
-            before = _WORDS_AT_END.search(segment[: m.start()])
-            for word in reversed(before.group(0).split() if before else []):
+            for word in _words_at_end(text, start, start + m.start()):
                 speaks_for = self._institution(word)
                 if speaks_for or not self._is_title(word, lang):
                     break
@@ -666,6 +730,8 @@ class Attributor:
         'according to Ukrainian figures' -> Ukraine."""
         if text.find(_PARTY_CLAIM_LITERAL[lang], lo, hi) < 0:
             return None  # a literal every match holds (the patterns are case-sensitive)
+        if not any(text.find(noun, lo, hi) >= 0 for noun in _PARTY_CLAIM_NOUNS[lang]):
+            return None
         m = _PARTY_CLAIM[lang].search(text, lo, hi)
         if m is None:
             return None
@@ -710,26 +776,28 @@ class Attributor:
         )
         if not pre_cues and not post_cues and party is None:
             return None
-        best: tuple[int, Source] | None = None
-
-        def consider(dist: int, cand: _Candidate) -> None:
-            nonlocal best
-            if any(s <= cand.start < e for s, e in exclude):
-                return
-            if best is None or dist < best[0]:
-                best = (dist, Source(cand.name, cand.start, cand.end, cand.id, cand.person))
-
-        if party is not None:  # 'nach ukrainischen Angaben', 'according to Russian figures'
-            consider(0, party)
+        # The nearest candidate so far (distance, candidate): each below is taken if it is nearer
+        # than the best so far and does not start inside a figure.
+        best: _Candidate | None = None
+        best_dist = 0
+        if party is not None and not _excluded(party.start, exclude):
+            best = party  # 'nach ukrainischen Angaben', 'according to Russian figures'
         if lang == "de" and post_cues:
             opener = next((c for c in bodies if _SENTENCE_SUBJECT.fullmatch(text, lo, c.start)), None)
-            if opener is not None and _AUXILIARY.match(text, opener.end):
-                consider(30, opener)  # 'Die Vereinten Nationen haben ... 11.700 Tote registriert'
-        own = _OWN[lang].search(text, lo, hi)
-        if own:  # "nach eigenen Angaben": the actor of the sentence is the source
-            actors = [c for c in bodies if c.start < own.start()]
-            if actors:
-                consider(0, actors[0])
+            if (
+                opener is not None
+                and _AUXILIARY.match(text, opener.end)
+                and not _excluded(opener.start, exclude)
+                and (best is None or best_dist > 30)
+            ):
+                best, best_dist = opener, 30  # 'Die Vereinten Nationen haben ... 11.700 Tote registriert'
+        # "nach eigenen Angaben": the actor of the sentence (a body before it) is the source
+        if bodies and _OWN_NEEDED[lang].search(text, lo, hi):
+            own = _OWN[lang].search(text, lo, hi)
+            if own and bodies[0].start < own.start():
+                actor = bodies[0]
+                if (best is None or best_dist > 0) and not _excluded(actor.start, exclude):
+                    best, best_dist = actor, 0
         for cue in pre_cues:
             word = cue.group(0).lower()
             inverted = lang == "en" and not word.startswith(
@@ -743,16 +811,29 @@ class Attributor:
                 continue
             if lang == "de" and word.startswith("sag") and _SEPARABLE_ZU.match(text, cue.end()):
                 continue
+            cue_end = cue.end()
             for cand in bodies:
-                if cand.start >= cue.end():
-                    gap = text[cue.end() : cand.start]
+                if cand.start >= cue_end:
+                    gap = text[cue_end : cand.start]
                     if cand.tight and (inverted or not gap.isspace() or _ANNOUNCE.match(word)):
                         continue
-                    if len(gap) <= 45 and _GAP_OK.fullmatch(gap):
-                        consider(len(gap), cand)
-            person = self._person(text, cue.end(), min(hi, cue.end() + 70), lang, forward=True)
-            if person and _GAP_OK.fullmatch(text[cue.end() : person.start]):
-                consider(person.start - cue.end() + (2 if lang == "en" else 0), person)
+                    dist = len(gap)
+                    if (
+                        (best is None or dist < best_dist)
+                        and dist <= 45
+                        and _GAP_OK.fullmatch(gap)
+                        and not _excluded(cand.start, exclude)
+                    ):
+                        best, best_dist = cand, dist
+            person = self._person(text, cue_end, min(hi, cue_end + 70), lang, forward=True)
+            if person:
+                dist = person.start - cue_end + (2 if lang == "en" else 0)
+                if (
+                    (best is None or dist < best_dist)
+                    and _GAP_OK.fullmatch(text[cue_end : person.start])
+                    and not _excluded(person.start, exclude)
+                ):
+                    best, best_dist = person, dist
         for cue in post_cues:
             if (
                 lang == "de"
@@ -760,19 +841,34 @@ class Attributor:
                 and _SEPARABLE_ZU.match(text, cue.end())
             ):
                 continue
+            cue_start = cue.start()
             for cand in bodies:
-                if cand.end <= cue.start():
-                    gap = text[cand.end : cue.start()]
+                if cand.end <= cue_start:
+                    gap = text[cand.end : cue_start]
                     if cand.tight and (not gap.isspace() or _ANNOUNCE.match(cue.group(0).lower())):
                         continue
-                    if len(gap) <= 40 and not _CLAUSE_MARK.search(gap):
-                        consider(len(gap) + 1, cand)
-            person = self._person(text, max(lo, cue.start() - 70), cue.start(), lang, forward=False)
+                    dist = len(gap) + 1
+                    if (
+                        (best is None or dist < best_dist)
+                        and dist <= 41
+                        and not _CLAUSE_MARK.search(gap)
+                        and not _excluded(cand.start, exclude)
+                    ):
+                        best, best_dist = cand, dist
+            person = self._person(text, max(lo, cue_start - 70), cue_start, lang, forward=False)
             if person:
-                gap = text[person.end : cue.start()]
-                if len(gap) <= 30 and not _CLAUSE_MARK.search(gap):
-                    consider(len(gap) + 1, person)
-        return best[1] if best else None
+                gap = text[person.end : cue_start]
+                dist = len(gap) + 1
+                if (
+                    (best is None or dist < best_dist)
+                    and dist <= 31
+                    and not _CLAUSE_MARK.search(gap)
+                    and not _excluded(person.start, exclude)
+                ):
+                    best, best_dist = person, dist
+        if best is None:
+            return None
+        return Source(best.name, best.start, best.end, best.id, best.person)
 
     def identity(self, source: Source, name: str) -> str:
         """Language-independent id of a source shown as `name`, for figure keys.
@@ -838,6 +934,11 @@ class Attributor:
         return _NEXT_SENTENCE[lang].match(sentence) is not None
 
 
+def _excluded(start: int, exclude: list[tuple[int, int]]) -> bool:
+    """Whether a candidate starting at `start` starts inside one of the spans (of figures)."""
+    return any(lo <= start < hi for lo, hi in exclude)
+
+
 def _plain_name(pattern: str) -> str:
     """A lexicon name pattern as plain text: '(?:der |die )?Ukraine' -> 'Ukraine'."""
     return re.sub(r"\(\?:[^)]*\)[?*]|\([^)]*\)[?*]|[\\^$]", "", pattern).strip()
@@ -879,18 +980,38 @@ def _name_run_end(text: str, pos: int) -> int:
     return pos
 
 
-def _full_name_before(name: str, text: str, seen: int) -> re.Match[str] | None:
-    """The first 'First Surname' in `text` that ends in `name` (first seen at `seen`)."""
-    full = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b")
+# 'First Surname' for any surname: the string searched is the surname, a NUL, the two characters
+# before the text searched (NULs where the text starts: what a name token's lookbehind and `\b`
+# see there) and the text, which the surname must then follow (as `(?P=name)`). One pattern for
+# all: a pattern per surname took ~0.4 ms to compile, again for each surname `re`'s cache let go.
+_FULL_NAME = re.compile(
+    rf"(?P<name>[^\x00]*)\x00(?s:..)(?s:.*?)\b(?P<full>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+(?P=name)\b"
+)
+
+
+def _full_name_in(name: str, text: str, lo: int, hi: int) -> str | None:
+    r"""What `re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b").search(
+    text, lo, hi)` finds in its group 1: 'Mark' for 'Rutte' in '... Mark Rutte ...', or None."""
+    if "\x00" in name:  # not a name token's character, but then the surname would not end at the NUL
+        pattern = rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b"
+        found = re.compile(pattern).search(text, lo, hi)
+        return found.group(1) if found else None
+    m = _FULL_NAME.match(f"{name}\x00{text[max(0, lo - 2) : lo].rjust(2, chr(0))}{text[lo:hi]}")
+    return m.group("full") if m else None
+
+
+def _full_name_before(name: str, text: str, seen: int) -> str | None:
+    """The first names of the first 'First Surname' in `text` that ends in `name` (first seen at
+    `seen`), as written: 'Mark', 'NATO-Generalsekretär Mark'."""
     if not _NAME_RUN_CHARS.issuperset(name):
-        return full.search(text, _name_run_start(text, seen))
+        return _full_name_in(name, text, _name_run_start(text, seen), len(text))
     # A match is made of name characters and spaces: it lies in the run around an occurrence of
     # `name`, so only those runs are searched (one character past a run for the closing \b).
     while seen >= 0:
         end = _name_run_end(text, seen)
-        m = full.search(text, _name_run_start(text, seen), end + 1)
-        if m is not None:
-            return m
+        found = _full_name_in(name, text, _name_run_start(text, seen), end + 1)
+        if found is not None:
+            return found
         seen = text.find(name, end)
     return None
 
@@ -901,9 +1022,9 @@ def _resolve_person(name: str, text: str) -> str:
     seen = text.find(name)
     if seen < 0:
         return name
-    m = _full_name_before(name, text, seen)
-    if m:
-        tokens = m.group(1).split()
+    before = _full_name_before(name, text, seen)
+    if before:
+        tokens = before.split()
         while tokens and tokens[0] in _STOP_NAMES:
             tokens.pop(0)
         first = tokens[-1] if tokens else None
