@@ -8,16 +8,25 @@ import re
 import pytest
 
 from claimwatch_extract.attribution import (
+    _ANAPHOR,
     _NAME_TOKEN,
     _OWN,
     _OWN_NEEDED,
     _PERSON,
+    _REPORTED_SPEECH_WORDS,
     Attributor,
     _article_at_end,
     _full_name_in,
     _words_at_end,
+    word_alternatives,
 )
-from claimwatch_extract.extractor import _adjective_runs, _Context, _qualifier_search, _scan_countries
+from claimwatch_extract.extractor import (
+    _CONTINUES_WORDS,
+    _adjective_runs,
+    _Context,
+    _qualifier_search,
+    _scan_countries,
+)
 from claimwatch_extract.lexicons import Lang, lexicons
 
 TEXTS = [
@@ -179,3 +188,41 @@ def test_full_names_found_by_one_pattern_are_those_of_a_pattern_per_surname() ->
         assert _full_name_in(name, text, lo, hi) == (expected and expected.group(1)), (name, text, lo, hi)
         found += expected is not None
     assert found > 300
+
+
+@pytest.mark.parametrize("words", [_REPORTED_SPEECH_WORDS, _CONTINUES_WORDS])
+def test_words_led_by_their_letter_match_what_a_lookbehind_first_matches(words: list[str]) -> None:
+    plain = re.compile(rf"(?<![\w])(?:{'|'.join(words)})(?![\w])")
+    led = re.compile(word_alternatives(words))
+    rng = random.Random(len(words))
+    pieces = [*words[:-1], "seit Jahren habe", "Of those", "Among them", "x", "_", "2", "-", "ä", "Sei"]
+    pieces += [" ", "  ", "\n", ",", "."]
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8)))
+        lo = rng.randrange(len(text) + 1)
+        hi = rng.randrange(lo, len(text) + 1)
+        expected = [m.span() for m in plain.finditer(text, lo, hi)]
+        assert [m.span() for m in led.finditer(text, lo, hi)] == expected, (text, lo, hi)
+        found += bool(expected)
+    assert found > 400
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_anaphors_found_in_a_sentence_are_those_its_search_finds(lang: Lang) -> None:
+    # `anaphoric` looks up where the anaphors of the whole article start before searching a span
+    attributor = Attributor(lexicons())
+    rng = random.Random(lang)
+    pieces = ["demnach", "sagte er", "Er sagte", "wie sie meinte", "hieß es", "he said", "said they"]
+    pieces += ["the ministry said", "the army added", "according to the statement", "sie", "the", "er"]
+    pieces += [" ", " ", "  ", ". ", "\n", "x", "Die", "DEMNACH", "Er", "ſagte er"]
+    found = 0
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 120)))
+        for _ in range(10):
+            lo = rng.randrange(len(text) + 1)
+            hi = rng.randrange(lo, len(text) + 1)
+            expected = _ANAPHOR[lang].search(text, lo, hi) is not None
+            assert attributor.anaphoric(text, lo, hi, lang) == expected, (text, lo, hi)
+            found += expected
+    assert found > 500

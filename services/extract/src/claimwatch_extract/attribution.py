@@ -7,7 +7,6 @@ and other cues without a named speaker give no source.
 
 from __future__ import annotations
 
-import bisect
 import re
 import string
 from dataclasses import dataclass
@@ -34,6 +33,21 @@ _VERBS_EN = (
     r"|documented|registered|noted|warned|tallied|published|cited|assessed|assesses|believes|believed"
     r"|recorded|according|saying|urged|put|puts|show|shows|showed|suggest|suggests|verified|verifies"
 )
+
+
+def word_alternatives(words: list[str]) -> str:
+    r"""A pattern for any of `words` (regex text each, led by a letter) with no word character
+    before or after it, as `(?<![\w])(?:w1|w2|...)(?![\w])` finds, but with each word's first letter
+    ahead of the lookbehind (which then looks two characters back) and the words grouped by that
+    letter, in their order: a search then skips to the next of those letters instead of trying
+    every position (a lookbehind first hides the letters from `re`). At any position the same
+    word matches as in the plain pattern: only the words of the letter there can."""
+    by_letter: dict[str, list[str]] = {}
+    for word in words:
+        assert word[:1].isalpha(), word  # a literal letter, not regex syntax
+        by_letter.setdefault(word[0], []).append(word[1:])
+    branches = [rf"{letter}(?<![\w].)(?:{'|'.join(rests)})" for letter, rests in by_letter.items()]
+    return rf"(?:{'|'.join(branches)})(?![\w])"
 
 
 def _word_alternation(phrases: list[str]) -> Alternation:
@@ -169,10 +183,11 @@ _PERSON = re.compile(
     rf"{_NAME_TOKEN}){{0,3}}"
 )
 # Konjunktiv I of reported speech: the sentence goes on quoting the previous sentence's source.
-_REPORTED_SPEECH = re.compile(
-    r"(?<![\w])(?:sei|seien|habe|hätten|hätte|könne|könnten|werde|würden|solle|müsse|wolle|gebe|liege"
-    r"|gehe|stehe|verfüge|verliere|halte|seit\s+\w+\s+habe)(?![\w])"
-)
+_REPORTED_SPEECH_WORDS = [
+    "sei", "seien", "habe", "hätten", "hätte", "könne", "könnten", "werde", "würden", "solle", "müsse",
+    "wolle", "gebe", "liege", "gehe", "stehe", "verfüge", "verliere", "halte", r"seit\s+\w+\s+habe",
+]  # fmt: skip
+_REPORTED_SPEECH = re.compile(word_alternatives(_REPORTED_SPEECH_WORDS))
 # English speech verbs in front of their subject need the inversion of a report: ', said the ministry'.
 _EN_INVERSION = re.compile(r"[,\"”’]\s*$")
 _PLACE_PREP = re.compile(
@@ -299,6 +314,7 @@ class _Scan:
     post: list[re.Match[str]]
     pre_starts: list[int]
     post_starts: list[int]
+    anaphors: list[int]  # where a match of `_ANAPHOR` starts, overlapping ones too
 
 
 @dataclass(slots=True, init=False, unsafe_hash=True)
@@ -451,6 +467,7 @@ class Attributor:
         self._title_words: dict[tuple[str, Lang], bool] = {}
         self._people_of: dict[str, int | None] = {}
         self._adjective_of: dict[str, tuple[str, int] | None] = {}
+        self._institutions: dict[str, str | None] = {}
 
     # -- candidates ---------------------------------------------------------------------------
 
@@ -635,10 +652,13 @@ class Attributor:
         return _remember(self._people_of, name, int(m.lastgroup[1:]) if m and m.lastgroup else None)
 
     def _institution(self, title: str) -> str | None:
-        """The named body in a title word ('NATO-Generalsekretär', 'Kremlin'), as an id."""
+        """The named body in a title word ('NATO-Generalsekretär', 'Kremlin'), as an id (remembered)."""
+        if title in self._institutions:
+            return self._institutions[title]
         head = title.split("-")[0] if "-" in title else title
         m = self.lex.named_source_re.fullmatch(head)
-        return self.lex.named_sources[int(m.lastgroup[1:])].id if m and m.lastgroup else None
+        found = self.lex.named_sources[int(m.lastgroup[1:])].id if m and m.lastgroup else None
+        return _remember(self._institutions, title, found)
 
     def _scan(self, text: str, lang: Lang) -> _Scan:
         """Candidates and cues of a whole article, found in one pass each and reused per sentence."""
@@ -648,6 +668,11 @@ class Attributor:
         cands = sorted(self._candidates(text, 0, len(text), lang), key=lambda c: c.start)
         pre = list(_PRE_CUE[lang].finditer(text))
         post = list(_POST_CUE[lang].finditer(text))
+        anaphors: list[int] = []
+        anaphor = _ANAPHOR[lang].search(text)
+        while anaphor is not None:
+            anaphors.append(anaphor.start())
+            anaphor = _ANAPHOR[lang].search(text, anaphor.start() + 1)
         scan = _Scan(
             text,
             lang,
@@ -657,6 +682,7 @@ class Attributor:
             post,
             [c.start() for c in pre],
             [c.start() for c in post],
+            anaphors,
         )
         self._last = scan
         return scan
@@ -687,6 +713,9 @@ class Attributor:
         self, text: str, lo: int, hi: int, bodies: list[_Candidate], lang: Lang
     ) -> _Candidate | None:
         """'UN: Bis zu 1,2 Millionen Menschen auf der Flucht', 'IDF: 4 soldiers killed'."""
+        colon = text.find(":", lo, hi)
+        if colon < lo + 2 or colon > lo + 40:
+            return None  # the name is 2-40 characters other than a colon: the first colon ends it
         m = _HEADLINE_SOURCE.match(text, lo, hi)
         if m is None:
             return None
@@ -762,11 +791,11 @@ class Attributor:
     def find(self, text: str, lo: int, hi: int, lang: Lang, exclude: list[tuple[int, int]]) -> Source | None:
         """The source a cue in text[lo:hi] names, or None. `exclude`: spans of figures."""
         scan = self._scan(text, lang)
-        first = bisect.bisect_left(scan.starts, lo)
-        last = bisect.bisect_left(scan.starts, hi)
+        first = _bisect_left(scan.starts, lo)
+        last = _bisect_left(scan.starts, hi)
         bodies = [c for c in scan.candidates[first:last] if c.end <= hi]
-        pre = scan.pre[bisect.bisect_left(scan.pre_starts, lo) : bisect.bisect_left(scan.pre_starts, hi)]
-        post = scan.post[bisect.bisect_left(scan.post_starts, lo) : bisect.bisect_left(scan.post_starts, hi)]
+        pre = scan.pre[_bisect_left(scan.pre_starts, lo) : _bisect_left(scan.pre_starts, hi)]
+        post = scan.post[_bisect_left(scan.post_starts, lo) : _bisect_left(scan.post_starts, hi)]
         pre_cues = [c for c in pre if c.end() <= hi]
         post_cues = [c for c in post if c.end() <= hi]
         party = (
@@ -889,7 +918,7 @@ class Attributor:
         if source.id is None:
             return None
         scan = self._scan(text, lang)
-        last = bisect.bisect_left(scan.starts, pos)
+        last = _bisect_left(scan.starts, pos)
         for cand in reversed(scan.candidates[:last]):
             if cand.id and cand.id != source.id and cand.id.endswith("_" + source.id) and not cand.person:
                 return Source(cand.name, source.start, source.end, cand.id, False)
@@ -901,6 +930,12 @@ class Attributor:
 
     def anaphoric(self, text: str, lo: int, hi: int, lang: Lang) -> bool:
         """Whether text[lo:hi] points back to an earlier source ('demnach', 'he said')."""
+        anaphors = self._scan(text, lang).anaphors
+        i = _bisect_left(anaphors, lo)
+        if (i == len(anaphors) or anaphors[i] >= hi) and (hi == len(text) or not _is_word(text[hi])):
+            # What matches in text[lo:hi] matches where it starts in the whole text too, but for
+            # its closing (?![\w]) at `hi`: with no word character there, nothing does.
+            return False
         return _ANAPHOR[lang].search(text, lo, hi) is not None
 
     def refers_to(self, text: str, lo: int, hi: int, lang: Lang, earlier: Source) -> bool:
@@ -932,6 +967,18 @@ class Attributor:
 
     def next_sentence_cue(self, sentence: str, lang: Lang) -> bool:
         return _NEXT_SENTENCE[lang].match(sentence) is not None
+
+
+def _bisect_left(a: list[int], x: int) -> int:
+    """`bisect.bisect_left(a, x)`, compiled: no call into C and no comparison of objects."""
+    lo, hi = 0, len(a)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if a[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _excluded(start: int, exclude: list[tuple[int, int]]) -> bool:
