@@ -17,6 +17,7 @@ from claimwatch_extract.attribution import (
     Attributor,
     _article_at_end,
     _full_name_in,
+    _place_prep_before,
     _words_at_end,
     word_alternatives,
 )
@@ -226,3 +227,25 @@ def test_anaphors_found_in_a_sentence_are_those_its_search_finds(lang: Lang) -> 
             assert attributor.anaphoric(text, lo, hi, lang) == expected, (text, lo, hi)
             found += expected
     assert found > 500
+
+
+def test_a_place_preposition_before_a_name_is_what_its_pattern_finds() -> None:
+    place_prep = re.compile(
+        r"(?<![\w])(?:in|im|aus|nach|to|for|für|from|of|at|across|into|gegen|against)\s+"
+        r"(?:(?:der|die|dem|den|the)\s+)?$"
+    )
+    rng = random.Random(17)
+    words = ["in", "im", "aus", "for", "für", "against", "der", "the", "die", "Der", "In", "xin", "ä", "_"]
+    spaces = [" ", " ", "  ", "\n", "\u00a0", "-", ",", ""]
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randrange(0, 5)))
+        hi = rng.randrange(len(text) + 1)
+        lo = max(0, hi - rng.randrange(12))
+        expected = place_prep.search(text, lo, hi) is not None
+        assert _place_prep_before(text, lo, hi) == expected, (text, lo, hi)
+        found += expected
+    assert found > 500
+    # an article is dropped from a name only if it starts with an article's letter (case-insensitively)
+    for letter in "det":
+        assert set(re.findall(letter, _ALL_CHARACTERS, re.IGNORECASE)) == {letter, letter.upper()}

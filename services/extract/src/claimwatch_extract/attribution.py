@@ -190,9 +190,6 @@ _REPORTED_SPEECH_WORDS = [
 _REPORTED_SPEECH = re.compile(word_alternatives(_REPORTED_SPEECH_WORDS))
 # English speech verbs in front of their subject need the inversion of a report: ', said the ministry'.
 _EN_INVERSION = re.compile(r"[,\"”’]\s*$")
-_PLACE_PREP = re.compile(
-    r"(?<![\w])(?:in|im|aus|nach|to|for|für|from|of|at|across|into|gegen|against)\s+(?:(?:der|die|dem|den|the)\s+)?$"
-)
 # 'Pistorius sagt Kiew weitere Waffen zu': a pledge, no statement
 _SEPARABLE_ZU = re.compile(r"[^.;:!?]*?\szu[.,;]")
 # A country announcing a package is its giver, not the source of someone else's figure.
@@ -415,6 +412,50 @@ def _article_at_end(text: str, lo: int, hi: int) -> bool:
     while start > lo and _is_word(text[start - 1]):
         start -= 1
     return text[start:end] in _ARTICLES
+
+
+_PLACE_PREPS = frozenset(
+    ["in", "im", "aus", "nach", "to", "for", "für", "from", "of", "at", "across", "into", "gegen", "against"]
+)
+_PLACE_ARTICLES = frozenset(["der", "die", "dem", "den", "the"])
+
+
+def _word_before(text: str, pos: int) -> int:
+    """Where the run of word characters that ends at `pos` starts (`pos` if none does)."""
+    while pos > 0 and _is_word(text[pos - 1]):
+        pos -= 1
+    return pos
+
+
+def _space_before(text: str, pos: int) -> int:
+    """Where the run of white space that ends at `pos` starts (`pos` if none does)."""
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
+def _place_prep_before(text: str, lo: int, hi: int) -> bool:
+    r"""Whether a preposition of place ends text[lo:hi], maybe with an article after it ('in ',
+    'aus der '): what `re.compile(r"(?<![\w])(?:in|im|...|against)\s+(?:(?:der|die|dem|den|the)\s+)?$")
+    .search(text, lo, hi)` tells, without trying every position: white space ends the span, and
+    the words before it are the preposition, or an article and the preposition before it, each
+    a whole run of word characters (no word character before it, inside the span or not)."""
+    end = _space_before(text, hi)
+    if end == hi or end < lo:
+        return False
+    start = _word_before(text, end)
+    if start < lo:
+        return False
+    word = text[start:end]
+    if word in _PLACE_PREPS:
+        return True
+    if word not in _PLACE_ARTICLES:
+        return False
+    end = _space_before(text, start)
+    if end == start or end < lo:
+        return False
+    start = _word_before(text, end)
+    return start >= lo and text[start:end] in _PLACE_PREPS
 
 
 def _words_at_end(text: str, lo: int, hi: int) -> list[str]:
@@ -695,8 +736,10 @@ class Attributor:
                 out.append(_Candidate(named.canonical, m.start(), m.end(), False, named.id))
         out.extend(self._body(text, m, lang) for m in self.lex.body_re[lang].finditer(text, lo, hi))
         for m in self.lex.country_name_re[lang].finditer(text, lo, hi):  # 'Kiew beziffert', 'Israel says'
-            if m.lastgroup and not _PLACE_PREP.search(text, max(0, m.start() - 8), m.start()):
-                name = _DE_ARTICLE.sub("", m.group(0))
+            if m.lastgroup and not _place_prep_before(text, max(0, m.start() - 8), m.start()):
+                name = m.group(0)
+                if name[:1] in "dDeEtT":  # the articles' first letters, as `_DE_ARTICLE` matches them
+                    name = _DE_ARTICLE.sub("", name)
                 out.append(
                     _Candidate(
                         self._nominative(name, lang),
@@ -838,9 +881,9 @@ class Attributor:
                 and not _EN_INVERSION.search(text, max(lo, cue.start() - 3), cue.start())
             ):
                 continue
-            if lang == "de" and word.startswith("sag") and _SEPARABLE_ZU.match(text, cue.end()):
-                continue
             cue_end = cue.end()
+            if lang == "de" and word.startswith("sag") and _SEPARABLE_ZU.match(text, cue_end):
+                continue
             for cand in bodies:
                 if cand.start >= cue_end:
                     gap = text[cue_end : cand.start]
