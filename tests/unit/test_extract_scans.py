@@ -249,3 +249,47 @@ def test_a_place_preposition_before_a_name_is_what_its_pattern_finds() -> None:
     # an article is dropped from a name only if it starts with an article's letter (case-insensitively)
     for letter in "det":
         assert set(re.findall(letter, _ALL_CHARACTERS, re.IGNORECASE)) == {letter, letter.upper()}
+
+
+def _country_before_in_window(
+    attributor: Attributor, text: str, start: int, lang: Lang
+) -> tuple[str, int] | None:
+    """`Attributor._country_before` as it searched: in the window as a string of its own."""
+    window = text[max(0, start - 40) : start]
+    offset = start - len(window)
+    if lang == "de":
+        adj = attributor._adjective_before(text, start)
+        if adj:
+            code = attributor.lex.adjective_re.match(adj[0])
+            if code and code.lastgroup:
+                return code.lastgroup, adj[1]
+        prefix = re.search(r"(?P<p>[A-Z]{2,3})-$", window)
+        if prefix:
+            for c in attributor.lex.countries.values():
+                if prefix.group("p") in c.prefix_de:
+                    return c.code, offset + prefix.start()
+    last: tuple[str, int] | None = None
+    for m in attributor.lex.country_re[lang].finditer(window):
+        if m.end() >= len(window.rstrip()) - 1 and m.lastgroup:
+            last = (m.lastgroup, offset + m.start())
+    return last
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_countries_before_a_body_are_those_of_its_window(lang: Lang) -> None:
+    attributor = Attributor(lexicons())
+    rng = random.Random(lang)
+    words = ["Russland", "Russlands", "Ukraine", "der Ukraine", "Kiew", "Russia's", "Israel", "Israeli"]
+    words += ["U.S.", "ukrainischen", "US", "US-", "NATO-", "Moskau", "Ukrainian", "the", "x", "Xy", "Armee"]
+    words += ["ä", "-"]
+    spaces = [" ", " ", "  ", "\n", "", "-", ", "]
+    found = 0
+    for _ in range(1500):  # texts long enough to be indexed (400 characters) and shorter ones
+        text = "".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randrange(1, 80)))
+        capitals = [i + 40 for i in range(1, len(text) - 40) if text[i].isupper() and text[i - 1] != " "]
+        for _ in range(10):
+            start = rng.choice(capitals) if capitals and rng.random() < 0.2 else rng.randrange(len(text) + 1)
+            expected = _country_before_in_window(attributor, text, start, lang)
+            assert attributor._country_before(text, start, lang) == expected, (text, start)
+            found += expected is not None
+    assert found > 1000

@@ -414,6 +414,7 @@ def _article_at_end(text: str, lo: int, hi: int) -> bool:
     return text[start:end] in _ARTICLES
 
 
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")  # where a country name can start (`_CAPITAL`)
 _PLACE_PREPS = frozenset(
     ["in", "im", "aus", "nach", "to", "for", "für", "from", "of", "at", "across", "into", "gegen", "against"]
 )
@@ -509,6 +510,12 @@ class Attributor:
         self._people_of: dict[str, int | None] = {}
         self._adjective_of: dict[str, tuple[str, int] | None] = {}
         self._institutions: dict[str, str | None] = {}
+        # per country: the German adjective's plain stem ('russisch'), the English demonyms compiled
+        self._stems = {
+            code: re.sub(r"[()?:|\\]", "", c.adjective_de.split("|")[0]).replace("US-", "")
+            for code, c in lex.countries.items()
+        }
+        self._demonyms_en = {code: list(map(re.compile, c.demonyms_en)) for code, c in lex.countries.items()}
 
     # -- candidates ---------------------------------------------------------------------------
 
@@ -530,25 +537,36 @@ class Attributor:
         return (found[0], lo + found[1]) if found else None
 
     def _country_before(self, text: str, start: int, lang: Lang) -> tuple[str, int] | None:
-        """A demonym or country genitive right before a body noun: (country code, start)."""
-        window = text[max(0, start - 40) : start]
-        offset = start - len(window)
+        """A demonym or country genitive right before a body noun: (country code, start), found
+        in the 40 characters before `start` as a string of their own."""
+        lo = max(0, start - 40)
         if lang == "de":
             adj = self._adjective_before(text, start)
             if adj:
                 code = self.lex.adjective_re.match(adj[0])
                 if code and code.lastgroup:
                     return code.lastgroup, adj[1]
-            prefix = _PREFIX_AT_END.search(window)
+            prefix = _PREFIX_AT_END.search(text, lo, start)
             if prefix:
                 for c in self.lex.countries.values():
                     if prefix.group("p") in c.prefix_de:
-                        return c.code, offset + prefix.start()
+                        return c.code, prefix.start()
+        # The last country that ends the window (but for one character). Searched in the text
+        # itself, which the article's index serves: the same matches as in the window, as the
+        # pattern looks back (one character) only where a name starts, which the window's start
+        # changes only where a capital follows a word character or hyphen.
         country_re = self.lex.country_re[lang]
+        if lo > 0 and text[lo] in _CAPITALS and (_is_word(text[lo - 1]) or text[lo - 1] == "-"):
+            matches = country_re.finditer(text[lo:start])
+            shift = lo
+        else:
+            matches = country_re.finditer(text, lo, start)
+            shift = 0
+        stripped_end = max(_space_before(text, start), lo)  # where the window's rstrip() ends
         last: tuple[str, int] | None = None
-        for m in country_re.finditer(window):
-            if m.end() >= len(window.rstrip()) - 1 and m.lastgroup:
-                last = (m.lastgroup, offset + m.start())
+        for m in matches:
+            if m.end() + shift >= stripped_end - 1 and m.lastgroup:
+                last = (m.lastgroup, m.start() + shift)
         return last
 
     def _country_after(self, text: str, end: int, lang: Lang) -> str | None:
@@ -587,7 +605,7 @@ class Attributor:
                 prefix = country.prefix_de[0] if country.prefix_de else None
                 if prefix and found and text[start : start + len(prefix) + 1] == f"{prefix}-":
                     return f"{prefix}-{body.nominative}", start
-                stem = re.sub(r"[()?:|\\]", "", country.adjective_de.split("|")[0]).replace("US-", "")
+                stem = self._stems[code]
             return f"{stem}{_DE_STRONG[body.gender]} {body.nominative}", start
         if code is None:
             if _GAZA_BEFORE.search(text, max(0, m.start() - 16), m.start()) and "Gaza" in text[: m.start()]:
@@ -596,7 +614,7 @@ class Attributor:
         country = self.lex.countries[code]
         demonym = country.demonyms_en[0] if country.demonyms_en else code
         written = text[start : m.start()].strip()
-        if found and any(re.fullmatch(d, written) for d in country.demonyms_en):
+        if found and any(d.fullmatch(written) for d in self._demonyms_en[code]):
             demonym = written  # 'U.S. officials' stays as written, 'Russia's' becomes 'Russian'
         return f"{demonym} {body.canonical}", start
 
@@ -791,10 +809,7 @@ class Attributor:
         code = found.lastgroup if found else None
         if code is None:
             return _Candidate(body.nominative, m.start("head"), m.end("head"), False, body.id)
-        stem = re.sub(r"[()?:|\\]", "", self.lex.countries[code].adjective_de.split("|")[0]).replace(
-            "US-", ""
-        )
-        name = f"{stem}{_DE_STRONG[body.gender]} {body.nominative}"
+        name = f"{self._stems[code]}{_DE_STRONG[body.gender]} {body.nominative}"
         return _Candidate(name, m.start("adj"), m.end("head"), False, f"{code.lower()}_{body.id}")
 
     def _party_claim(self, text: str, lo: int, hi: int, lang: Lang) -> _Candidate | None:
