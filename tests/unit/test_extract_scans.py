@@ -16,7 +16,10 @@ from claimwatch_extract.attribution import (
     _REPORTED_SPEECH_WORDS,
     Attributor,
     _article_at_end,
+    _full_name_before,
     _full_name_in,
+    _name_run_end,
+    _name_run_start,
     _place_prep_before,
     _words_at_end,
     word_alternatives,
@@ -293,3 +296,33 @@ def test_countries_before_a_body_are_those_of_its_window(lang: Lang) -> None:
             assert attributor._country_before(text, start, lang) == expected, (text, start)
             found += expected is not None
     assert found > 1000
+
+
+def test_full_names_found_from_two_words_back_are_those_of_the_whole_run() -> None:
+    # `_full_name_before` searches a run of name characters from the second word before the
+    # surname on; the search of the whole run finds the same
+    def whole_run(name: str, text: str, seen: int) -> str | None:
+        full = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+{re.escape(name)}\b")
+        while seen >= 0:
+            end = _name_run_end(text, seen)
+            m = full.search(text, _name_run_start(text, seen), end + 1)
+            if m is not None:
+                return m.group(1)
+            seen = text.find(name, end)
+        return None
+
+    rng = random.Random(19)
+    names = ["Rutte", "Mark", "Al-Sisi", "O'Brien", "Müller", "van"]
+    words = [*names, "Der", "NATO-Generalsekretär", "Jens", "x", "Rutteé", "1", "D'Rutte"]
+    found = 0
+    for _ in range(20_000):
+        chosen = rng.choices(words, k=rng.randrange(1, 9))
+        text = "".join(w + rng.choice([" ", " ", "  ", "\n", "\u00a0", "", ", ", "-"]) for w in chosen)
+        name = rng.choice([w for w in chosen if w in names] or names)
+        seen = text.find(name)
+        if seen < 0:
+            continue
+        expected = whole_run(name, text, seen)
+        assert _full_name_before(name, text, seen) == expected, (name, text)
+        found += expected is not None
+    assert found > 2000

@@ -878,8 +878,9 @@ class Attributor:
                 and (best is None or best_dist > 30)
             ):
                 best, best_dist = opener, 30  # 'Die Vereinten Nationen haben ... 11.700 Tote registriert'
-        # "nach eigenen Angaben": the actor of the sentence (a body before it) is the source
-        if bodies and _OWN_NEEDED[lang].search(text, lo, hi):
+        # "nach eigenen Angaben": the actor of the sentence (a body before it) is the source; its
+        # letters are looked for after the first body only, where it must start to name one
+        if bodies and _OWN_NEEDED[lang].search(text, bodies[0].start + 1, hi):
             own = _OWN[lang].search(text, lo, hi)
             if own and bodies[0].start < own.start():
                 actor = bodies[0]
@@ -1079,6 +1080,19 @@ def resolve_person(name: str, text: str) -> str:
     return found
 
 
+def _two_words_before(text: str, pos: int) -> int:
+    """Where the second word before the one holding `pos` starts, words being runs of name
+    characters with white space between them (or where that run of words starts, if sooner)."""
+    while pos > 0 and text[pos - 1] in _NAME_RUN_CHARS:
+        pos -= 1
+    for _ in range(2):
+        while pos > 0 and text[pos - 1].isspace():
+            pos -= 1
+        while pos > 0 and text[pos - 1] in _NAME_RUN_CHARS:
+            pos -= 1
+    return pos
+
+
 def _name_run_end(text: str, pos: int) -> int:
     while pos < len(text) and (text[pos] in _NAME_RUN_CHARS or text[pos].isspace()):
         pos += 1
@@ -1111,10 +1125,12 @@ def _full_name_before(name: str, text: str, seen: int) -> str | None:
     if not _NAME_RUN_CHARS.issuperset(name):
         return _full_name_in(name, text, _name_run_start(text, seen), len(text))
     # A match is made of name characters and spaces: it lies in the run around an occurrence of
-    # `name`, so only those runs are searched (one character past a run for the closing \b).
+    # `name`, so only those runs are searched (one character past a run for the closing \b), and
+    # from the second word before `seen` on: it ends in an occurrence of `name` at or after `seen`
+    # (none is before it in the run) with one or two words before it.
     while seen >= 0:
         end = _name_run_end(text, seen)
-        found = _full_name_in(name, text, _name_run_start(text, seen), end + 1)
+        found = _full_name_in(name, text, _two_words_before(text, seen), end + 1)
         if found is not None:
             return found
         seen = text.find(name, end)
