@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from claimwatch_schemas import slug
 
@@ -56,7 +56,7 @@ def _word_alternation(phrases: list[str]) -> Alternation:
     return Alternation(phrases, lead=r"(?<![\w])", tail=r"(?![\w])", flags=re.IGNORECASE)
 
 
-_PRE_CUE = {
+_PRE_CUE: Final = {
     "de": _word_alternation(
         [
             "laut",
@@ -79,12 +79,12 @@ _PRE_CUE = {
         ],
     ),
 }
-_POST_CUE = {
+_POST_CUE: Final = {
     "de": _word_alternation(["zufolge", *_VERBS_DE.split("|")]),
     "en": _word_alternation(_VERBS_EN.split("|")),
 }
 # Cues that point back to the source named in an earlier sentence (searched in every sentence).
-_ANAPHOR = {
+_ANAPHOR: Final = {
     "de": _word_alternation(
         [
             r"demnach",
@@ -123,7 +123,7 @@ _ARMED_FORCES = (
     "general staff",
     "generalstab",
 )
-_ANAPHOR_KINDS: dict[str, tuple[str, ...]] = {
+_ANAPHOR_KINDS: Final[dict[str, tuple[str, ...]]] = {
     **dict.fromkeys(("army", "military", "armee", "militär"), _ARMED_FORCES),
     **dict.fromkeys(("ministry", "ministerium"), ("ministry", "ministerium")),
     "polizei": ("polizei", "police"),
@@ -133,8 +133,8 @@ _ANAPHOR_KINDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("sprecher", "sprecherin"), ("person", "sprecher")),
     "official": ("person", "official"),
 }
-_ANAPHOR_NOUN = re.compile(r"(?<=\s)(?:" + "|".join(_ANAPHOR_KINDS) + r")(?![\w])", re.IGNORECASE)
-_NEXT_SENTENCE = {
+_ANAPHOR_NOUN: Final = re.compile(r"(?<=\s)(?:" + "|".join(_ANAPHOR_KINDS) + r")(?![\w])", re.IGNORECASE)
+_NEXT_SENTENCE: Final = {
     "de": re.compile(
         r"^(?:Das|Dies|Diese\s+Zahlen?|Diese\s+Angaben)\s+(?:teilte|sagte|erklärte|berichtete|meldete|gab|schrieb|bestätigte|kündigte|betonte|berichteten|teilten)",
         re.IGNORECASE,
@@ -145,16 +145,18 @@ _NEXT_SENTENCE = {
     ),
 }
 
-_DE_NOUN_SUFFIX = re.compile(r"(?:ung|heit|keit|schaft|tion|lage|ismus|tät|nis|ment|register\w*|ungen)$")
-_HEADLINE_SOURCE = re.compile(r"(?P<name>[^:\n]{2,40}):\s+\S")
-_SENTENCE_SUBJECT = re.compile(r"\s*(?:(?:Die|Der|Das|Auch|Zudem)\s+)?")
-_AUXILIARY = re.compile(r"\s+(?:hat|haben|hatte|hatten)\s")
-_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"“]\s*)$")
-_COMPOUND_CLAIM = re.compile(
+_DE_NOUN_SUFFIX: Final = re.compile(
+    r"(?:ung|heit|keit|schaft|tion|lage|ismus|tät|nis|ment|register\w*|ungen)$"
+)
+_HEADLINE_SOURCE: Final = re.compile(r"(?P<name>[^:\n]{2,40}):\s+\S")
+_SENTENCE_SUBJECT: Final = re.compile(r"\s*(?:(?:Die|Der|Das|Auch|Zudem)\s+)?")
+_AUXILIARY: Final = re.compile(r"\s+(?:hat|haben|hatte|hatten)\s")
+_SENTENCE_OPENING: Final = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"“]\s*)$")
+_COMPOUND_CLAIM: Final = re.compile(
     r"(?<![\w])(?:[Nn]ach|[Ll]aut)\s+(?:(?P<adj>[\w-]+isch(?:en|er|e))\s+)?"
     r"(?P<head>[A-ZÄÖÜ][a-zäöüß]+?)(?:angaben|zahlen|schätzungen|informationen)(?![\w])"
 )
-_PARTY_CLAIM = {
+_PARTY_CLAIM: Final = {
     "de": re.compile(
         r"(?<![\w])(?:(?:[Nn]ach|[Ll]aut)\s+(?P<adj>[\w-]+isch(?:en|er|e))\s+(?:Angaben|Zahlen|Schätzungen|Zählung"
         r"|Darstellung|Informationen)|(?P<adj2>[\w-]+isch(?:en|er|e))\s+(?:Angaben|Zahlen|Schätzungen)\s+zufolge)(?![\w])"
@@ -165,20 +167,20 @@ _PARTY_CLAIM = {
     ),
 }
 # Literals every match of the case-sensitive patterns above holds, looked for before searching.
-_COMPOUND_HEADS = ("angaben", "zahlen", "schätzungen", "informationen")
-_PARTY_CLAIM_LITERAL = {"de": "isch", "en": "according"}
+_COMPOUND_HEADS: Final = ("angaben", "zahlen", "schätzungen", "informationen")
+_PARTY_CLAIM_LITERAL: Final = {"de": "isch", "en": "according"}
 # ... and one of whose nouns every match holds.
-_PARTY_CLAIM_NOUNS = {
+_PARTY_CLAIM_NOUNS: Final = {
     "de": ("Angaben", "Zahlen", "Schätzungen", "Zählung", "Darstellung", "Informationen"),
     "en": ("figures", "data", "estimates", "claims", "accounts"),
 }
-_GAZA_BEFORE = re.compile(r"(?:Gaza(?:'s|’s)?|the\s+territory(?:'s|’s))\s+$")
-_SOURCE_LINE = re.compile(r"^\s*(?:Quellen?|Sources?)\s*:")
+_GAZA_BEFORE: Final = re.compile(r"(?:Gaza(?:'s|’s)?|the\s+territory(?:'s|’s))\s+$")
+_SOURCE_LINE: Final = re.compile(r"^\s*(?:Quellen?|Sources?)\s*:")
 
 # A capital no word character or hyphen precedes: the capital comes first and the lookbehind
 # after it (two characters back), so that a search skips to the next capital (~2x faster).
 _NAME_TOKEN = r"[A-ZÄÖÜ](?<![\w-].)[a-zäöüßéèáàóòíìúùçñşšžčćł]+(?:[-'’][A-Za-zäöüß]+)*"
-_PERSON = re.compile(
+_PERSON: Final = re.compile(
     rf"{_NAME_TOKEN}(?:[ \t\u00a0]+(?:van\s+der\s+|von\s+der\s+|von\s+|van\s+|de\s+|al-)?"
     rf"{_NAME_TOKEN}){{0,3}}"
 )
@@ -187,16 +189,18 @@ _REPORTED_SPEECH_WORDS = [
     "sei", "seien", "habe", "hätten", "hätte", "könne", "könnten", "werde", "würden", "solle", "müsse",
     "wolle", "gebe", "liege", "gehe", "stehe", "verfüge", "verliere", "halte", r"seit\s+\w+\s+habe",
 ]  # fmt: skip
-_REPORTED_SPEECH = re.compile(word_alternatives(_REPORTED_SPEECH_WORDS))
+_REPORTED_SPEECH: Final = re.compile(word_alternatives(_REPORTED_SPEECH_WORDS))
 # English speech verbs in front of their subject need the inversion of a report: ', said the ministry'.
-_EN_INVERSION = re.compile(r"[,\"”’]\s*$")
+_EN_INVERSION: Final = re.compile(r"[,\"”’]\s*$")
 # 'Pistorius sagt Kiew weitere Waffen zu': a pledge, no statement
-_SEPARABLE_ZU = re.compile(r"[^.;:!?]*?\szu[.,;]")
+_SEPARABLE_ZU: Final = re.compile(r"[^.;:!?]*?\szu[.,;]")
 # A country announcing a package is its giver, not the source of someone else's figure.
-_ANNOUNCE = re.compile(r"kündig|announc|pledg|sag\w* zu")
-_DE_ARTICLE = re.compile(r"^(?:der|die|das|dem|den|des|einem|einer|eines|ein|eine|the)\s+", re.IGNORECASE)
-_ADJ_ENDING = re.compile(r"(?:en|em|er|es|e)$")
-_STOP_NAMES = frozenset(
+_ANNOUNCE: Final = re.compile(r"kündig|announc|pledg|sag\w* zu")
+_DE_ARTICLE: Final = re.compile(
+    r"^(?:der|die|das|dem|den|des|einem|einer|eines|ein|eine|the)\s+", re.IGNORECASE
+)
+_ADJ_ENDING: Final = re.compile(r"(?:en|em|er|es|e)$")
+_STOP_NAMES: Final = frozenset(
     [
         "Der",
         "Die",
@@ -339,28 +343,28 @@ def _adjective_base(word: str) -> str:
     return _ADJ_ENDING.sub("", word)
 
 
-_DE_STRONG = {"m": "er", "f": "e", "n": "es", "pl": "e"}
+_DE_STRONG: Final = {"m": "er", "f": "e", "n": "es", "pl": "e"}
 
 
-_OWN = {
+_OWN: Final = {
     "de": re.compile(r"(?:nach\s+eigenen\s+Angaben|eigenen\s+Angaben\s+zufolge)", re.IGNORECASE),
     "en": re.compile(r"(?:according\s+to\s+its\s+own|by\s+its\s+own\s+(?:count|account))", re.IGNORECASE),
 }
 # What every match of `_OWN` holds, case-sensitive with each letter's class the characters that
 # match it case-insensitively (İ, ı and ſ too: a test scans all of Unicode): searched first, as
 # `re` skips to the next candidate of a leading class but tries `_OWN` at every position.
-_OWN_NEEDED = {
+_OWN_NEEDED: Final = {
     "de": re.compile(r"[gG][eE][nN][eE][nN]\s+[aA][nN][gG][aA][bB][eE][nN]"),
     "en": re.compile(r"[iIİı][tT][sSſ]\s+[oO][wW][nN]"),
 }
 # What may stand between a cue and the source it names: articles, titles, capitalised words.
-_GAP_OK = re.compile(
+_GAP_OK: Final = re.compile(
     r"\s*(?:(?:der|die|das|dem|den|des|ein|eine|einem|einer|eines|the|a|an|its|[A-ZÄÖÜ][\w.-]*(?:'s|’s)?)\s+)*"
     r"(?:(?!(?:in|im|am|an|auf|von|mit|bei|zu|of|on|at|to|from|with|by|for|und|and|or|oder)\s)[a-zäöüß]+\s+){0,2}",
 )
 
 
-_MAX_REMEMBERED = 4096  # bound on the name strings whose lexicon checks are remembered
+_MAX_REMEMBERED: Final = 4096  # bound on the name strings whose lexicon checks are remembered
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
@@ -394,7 +398,7 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"  # `re`'s \w
 
 
-_ARTICLES = frozenset(
+_ARTICLES: Final = frozenset(
     ["der", "die", "das", "dem", "den", "des", "ein", "eine", "einem", "einer", "the", "a", "an"]
 )
 
@@ -414,11 +418,11 @@ def _article_at_end(text: str, lo: int, hi: int) -> bool:
     return text[start:end] in _ARTICLES
 
 
-_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")  # where a country name can start (`_CAPITAL`)
-_PLACE_PREPS = frozenset(
+_CAPITALS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")  # where a country name can start (`_CAPITAL`)
+_PLACE_PREPS: Final = frozenset(
     ["in", "im", "aus", "nach", "to", "for", "für", "from", "of", "at", "across", "into", "gegen", "against"]
 )
-_PLACE_ARTICLES = frozenset(["der", "die", "dem", "den", "the"])
+_PLACE_ARTICLES: Final = frozenset(["der", "die", "dem", "den", "the"])
 
 
 def _word_before(text: str, pos: int) -> int:
@@ -482,11 +486,11 @@ def _words_at_end(text: str, lo: int, hi: int) -> list[str]:
 
 # Patterns compiled once here: `re.search(pattern, ...)` in a function goes through `re`'s cache,
 # Python code that mypyc does not compile, on every call.
-_PREFIX_AT_END = re.compile(r"(?P<p>[A-Z]{2,3})-$")
-_OF_THE_BODY = re.compile(r"\s+(?:der|des|in|of(?:\s+the)?)\s+")
-_CLAUSE_MARK = re.compile(r"[,;:.„“\"]")
-_PRONOUN_OPENING = re.compile(r"(?:Er|Sie|Es)\s")
-_TITLE_WORD = re.compile(
+_PREFIX_AT_END: Final = re.compile(r"(?P<p>[A-Z]{2,3})-$")
+_OF_THE_BODY: Final = re.compile(r"\s+(?:der|des|in|of(?:\s+the)?)\s+")
+_CLAUSE_MARK: Final = re.compile(r"[,;:.„“\"]")
+_PRONOUN_OPENING: Final = re.compile(r"(?:Er|Sie|Es)\s")
+_TITLE_WORD: Final = re.compile(
     r"(?:sekretär|präsident|minister|sprecher|chef|kanzler|General|President|Secretary|Minister)",
     re.IGNORECASE,
 )
@@ -1051,7 +1055,7 @@ def _plain_name(pattern: str) -> str:
 
 
 # The characters of one or two name tokens and the spaces after them (`_NAME_TOKEN`, `\s`).
-_NAME_RUN_CHARS = frozenset(string.ascii_letters + "ÄÖÜäöüßéèáàóòíìúùçñşšžčćł-'’")
+_NAME_RUN_CHARS: Final = frozenset(string.ascii_letters + "ÄÖÜäöüßéèáàóòíìúùçñşšžčćł-'’")
 
 
 def _name_run_start(text: str, pos: int) -> int:
@@ -1103,7 +1107,7 @@ def _name_run_end(text: str, pos: int) -> int:
 # before the text searched (NULs where the text starts: what a name token's lookbehind and `\b`
 # see there) and the text, which the surname must then follow (as `(?P=name)`). One pattern for
 # all: a pattern per surname took ~0.4 ms to compile, again for each surname `re`'s cache let go.
-_FULL_NAME = re.compile(
+_FULL_NAME: Final = re.compile(
     rf"(?P<name>[^\x00]*)\x00(?s:..)(?s:.*?)\b(?P<full>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)\s+(?P=name)\b"
 )
 
