@@ -12,7 +12,7 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 
 from claimwatch_schemas import SCHEMA_VERSION, Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
 
-from .attribution import WORDISH_PATTERN, Attributor, Source, resolve_person
+from .attribution import WORDISH_PATTERN, Attributor, Source, resolve_person, word_alternatives
 from .language import SUPPORTED, detect_language
 from .lexicons import Compiled, CountryEntry, Lang, PlaceEntry, UnitEntry, lexicons
 from .numbers import NumberMention, find_numbers
@@ -483,10 +483,11 @@ _VICTIM_PLACE_PREP = _WordsBefore(
 )
 _NOT_MOVED = re.compile(r"Einwohner|Bewohner|Bevölkerung|inhabitants|population|residents of", re.IGNORECASE)
 _WEAPON_RATE_UNITS = frozenset({"drones", "missiles", "bombs"})
-_CONTINUES = re.compile(
-    r"(?<![\w])(?:weitere[nmrs]?|another|other|Davon|Darunter|Of\s+(?:those|them|these)|Hinzu|Zudem"
-    r"|Außerdem|Among\s+them|Some|About|Around)(?![\w])"
-)
+_CONTINUES_WORDS = [
+    r"weitere[nmrs]?", "another", "other", "Davon", "Darunter", r"Of\s+(?:those|them|these)", "Hinzu",
+    "Zudem", "Außerdem", r"Among\s+them", "Some", "About", "Around",
+]  # fmt: skip
+_CONTINUES = re.compile(word_alternatives(_CONTINUES_WORDS))
 _AGENT_PREP = _WordsBefore(("by", "von", "durch", "from", "aus"), ("the", "der", "den", "dem"))
 
 
@@ -1968,11 +1969,13 @@ class _Sources:
             self._depth -= 1
         return source
 
-    def before(self, index: int, count: int | None = None) -> Iterator[Source | None]:
-        """The sources of the sentences before `index` (the `count` nearest), nearest first."""
-        stop = -1 if count is None else max(index - count, 0) - 1
-        for earlier in range(index - 1, stop, -1):
-            yield self[earlier]
+    def nearest(self, index: int, count: int) -> Source | None:
+        """The source of the nearest of the `count` sentences before `index` that names one."""
+        for earlier in range(index - 1, max(index - count, 0) - 1, -1):
+            source = self[earlier]
+            if source is not None:
+                return source
+        return None
 
 
 _MAX_SOURCE_DEPTH = 16
@@ -1985,41 +1988,31 @@ def _sentence_source(ctx: _Context, index: int, figures: list[_Figure], sources:
     lo, hi = sent.start, sent.end
     for q_start, q_end in ctx.quotes:
         if q_start < hi and q_end > lo:  # the quote's speaker may be named outside the sentence
-            lo = min(lo, _sentence_start(ctx, q_start))
-            hi = max(hi, _sentence_end(ctx, q_end))
-    anaphoric = attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang)
-    if anaphoric:
-        remembered = next((s for s in sources.before(index, 3) if s is not None), None)
+            lo = min(lo, _sentence_at(ctx, q_start).start)
+            hi = max(hi, _sentence_at(ctx, q_end).end)
+    # 'demnach', 'he said': the nearest source of the 3 sentences before, if the anaphor can mean it
+    if index and attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
+        remembered = sources.nearest(index, 3)
         if remembered is not None and attributor.refers_to(
             ctx.text, sent.start, sent.end, ctx.lang, remembered
         ):
             return remembered
     source = attributor.find(ctx.text, lo, hi, ctx.lang, exclude)
     if source is not None and attributor.is_bare(source.name):
-        fuller = next(
-            (
-                s
-                for s in sources.before(index)
-                if s is not None and s.name.lower().endswith(" " + source.name.lower())
-            ),
-            None,
-        )
-        if fuller is not None:
-            source = Source(fuller.name, source.start, source.end, fuller.id, fuller.person)
+        ending = " " + source.name.lower()
+        for earlier in range(index - 1, -1, -1):
+            fuller = sources[earlier]
+            if fuller is not None and fuller.name.lower().endswith(ending):
+                source = Source(fuller.name, source.start, source.end, fuller.id, fuller.person)
+                break
         else:
             source = attributor.fuller_before(ctx.text, ctx.lang, source, sent.start) or source
     if source is None and index + 1 < len(ctx.sentences):
         nxt = ctx.sentences[index + 1]
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
             source = attributor.find(ctx.text, nxt.start, nxt.end, ctx.lang, [])
-    if source is None and anaphoric:
-        remembered = next((s for s in sources.before(index, 3) if s is not None), None)
-        if remembered is not None and attributor.refers_to(
-            ctx.text, sent.start, sent.end, ctx.lang, remembered
-        ):
-            source = remembered
     if source is None and index and attributor.reported_speech(ctx.text, sent.start, sent.end, ctx.lang):
-        source = next((s for s in sources.before(index, 2) if s is not None), None)
+        source = sources.nearest(index, 2)
     fact_line = len(sent.text) <= _FACT_LINE and not sent.text.rstrip().endswith(".")
     if source is None and figures and fact_line:  # a fact box names its source in its last line
         for nxt in ctx.sentences[index + 1 : index + 8]:
@@ -2044,16 +2037,17 @@ def _sentence_source(ctx: _Context, index: int, figures: list[_Figure], sources:
     return source
 
 
-def _sentence_start(ctx: _Context, pos: int) -> int:
-    starts = [s.start for s in ctx.sentences]
-    i = bisect.bisect_right(starts, pos) - 1
-    return ctx.sentences[max(i, 0)].start
-
-
-def _sentence_end(ctx: _Context, pos: int) -> int:
-    starts = [s.start for s in ctx.sentences]
-    i = bisect.bisect_right(starts, pos) - 1
-    return ctx.sentences[max(i, 0)].end
+def _sentence_at(ctx: _Context, pos: int) -> Sentence:
+    """The last sentence that starts at or before `pos` (the first one if none does)."""
+    sentences = ctx.sentences
+    lo, hi = 0, len(sentences)
+    while lo < hi:  # bisect_right over the starts, without building their list
+        mid = (lo + hi) // 2
+        if sentences[mid].start <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return sentences[max(lo - 1, 0)]
 
 
 # -- the whole article -------------------------------------------------------------------------
