@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from claimwatch_extract.alternation import Alternation, _starts
+from claimwatch_extract.alternation import _RUN, Alternation, _run_end, _starts
 from claimwatch_extract.attribution import _ANAPHOR
 from claimwatch_extract.lexicons import LANGS, lexicons
 
@@ -140,7 +140,7 @@ def test_anaphor_alternations_match_their_whole_pattern() -> None:
 
 def test_starts_are_the_word_starts_and_hyphens() -> None:
     rng = random.Random(7)
-    alphabet = "ab- ,.ß\u00e9_9\n\u2013"
+    alphabet = "ab- ,.ß\u00e9_9\n\u2013\u00b2\u0663\u0301\U0001d400\U0001f600"
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(30)))
         pos = rng.randrange(len(text) + 1)
@@ -152,6 +152,24 @@ def test_starts_are_the_word_starts_and_hyphens() -> None:
             if text[p] == "-" or (word[p] and (p == pos or not word[p - 1]))
         ]
         assert _starts(text, pos, endpos) == expected, (text, pos, endpos)
+
+
+def test_run_ends_are_where_the_run_pattern_ends() -> None:
+    rng = random.Random(8)
+    alphabet = "ab- ,.ß\u00e9_9\n\u2013\u00b2\u0663\u0301\U0001d400\U0001f600"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(30)))
+        pos = rng.randrange(len(text) + 1)
+        run = _RUN.match(text, pos)
+        assert run is not None
+        assert _run_end(text, pos) == run.end(), (text, pos)
+
+
+def test_starts_read_every_character_as_re_reads_a_word_character() -> None:
+    every = " ".join(map(chr, range(0x110000)))
+    expected = [m.start() for m in re.finditer(r"\w|-", every)]
+    assert _starts(every) == expected
+    assert len(expected) > 100_000
 
 
 def test_alternations_registered_in_turn_and_past_the_registry_bound_keep_their_matches() -> None:

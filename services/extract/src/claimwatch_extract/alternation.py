@@ -14,19 +14,18 @@ characters of an entry cannot be worked out, the entry is tried at every positio
 
 from __future__ import annotations
 
-import bisect
 import importlib
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, Final, cast
 
 # The regex parser of the standard library: private but stable within a Python version, and only
 # used to read which characters an entry can start with.
 _parser: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
 
-_MAX = sys.maxsize
+_MAX: Final = sys.maxsize
 _CATEGORY = {
     _c.CATEGORY_WORD: r"\w",
     _c.CATEGORY_NOT_WORD: r"\W",
@@ -41,8 +40,8 @@ _WORDLIKE = frozenset({_c.CATEGORY_WORD, _c.CATEGORY_DIGIT})
 _WORD, _WORD_OR_HYPHEN, _OTHER = 0, 1, 2  # what characters a class holds at most
 # Entries are told apart by the first three characters a match can have: with two, 85 % of the
 # positions tried failed (1,182 tries and 176 matches per corpus article), with three 72 % (629).
-_KEY = 3
-_MAX_KEYS = 50_000  # bound on the keys remembered per alternation
+_KEY: Final = 3
+_MAX_KEYS: Final = 50_000  # bound on the keys remembered per alternation
 
 # A class of characters as regex text, and the kind of characters it holds.
 _Class = tuple[str, int]
@@ -134,19 +133,22 @@ def _is_word_run(item: Any) -> bool:
 
 
 def _branches(items: list[Any]) -> list[list[Any]]:
-    """The top-level branches of an entry (its named group's alternatives)."""
-    while len(items) == 1 and items[0][0] is _c.SUBPATTERN and not any(items[0][1][1:3]):
-        items = list(items[0][1][3])
-    if len(items) == 1 and items[0][0] is _c.BRANCH:
-        return [b for alt in items[0][1][1] for b in _branches(list(alt))]
+    """The top-level branches of an entry (its named group's alternatives, and those of a group it
+    begins with)."""
+    while items and items[0][0] is _c.SUBPATTERN and not any(items[0][1][1:3]):
+        items = [*items[0][1][3], *items[1:]]
+    if items and items[0][0] is _c.BRANCH:
+        # also a leading group's: '(?:[\w-]*luftwaffen|[\w-]*militär)stützpunkte' is two branches
+        return [b for alt in items[0][1][1] for b in _branches([*alt, *items[1:]])]
     return [items]
 
 
 def _needle(items: list[Any], flags: int) -> re.Pattern[str] | None:
     r"""For a branch that begins with a run of word characters and hyphens followed by literal word
-    characters ('[\w-]*panzer', '[\w-]*(?:kampf|transport)fahrzeug'): a pattern of those first
-    literals. A match at a position needs one of them inside the run of word characters and
-    hyphens that starts there (they are word characters, so they cannot lie beyond it)."""
+    characters or hyphens ('[\w-]*panzer', '[\w-]*(?:kampf|transport)fahrzeug', '[\w-]+-Kämpfer'):
+    a pattern of those first literals. A match at a position needs one of them inside the run of
+    word characters and hyphens that starts there (they are such characters, so they cannot lie
+    beyond it)."""
     if not items or not _is_word_run(items[0]):
         return None
     try:
@@ -155,10 +157,25 @@ def _needle(items: list[Any], flags: int) -> re.Pattern[str] | None:
         return None
     literals: list[str] = []
     for seq in found:
-        if len(seq) != _NEEDLE or any(len(text) != 1 or kind != _WORD for text, kind in seq):
+        chars = [_literal(text, flags) for text, kind in seq if kind <= _WORD_OR_HYPHEN]
+        if len(seq) != _NEEDLE or len(chars) != _NEEDLE or any(c is None for c in chars):
             return None  # a class, a category or an escape: not a plain literal
-        literals.append("".join(text for text, _ in seq))
+        literals.append("".join(re.escape(c or "") for c in chars))
     return re.compile("|".join(sorted(literals)), flags)
+
+
+def _literal(text: str, flags: int) -> str | None:
+    """A class's text as one literal character: a character (a hyphen escaped), or, case-insensitively,
+    a class of a letter's two cases ('[Ss]' matches what 's' does); None for any other class."""
+    if len(text) == 1:
+        return text
+    if text == "\\-":
+        return "-"
+    if flags & re.IGNORECASE and len(text) == 4 and text[0] == "[" and text[3] == "]":
+        one, other = text[1], text[2]
+        if one != other and one.lower() == other.lower() and one.lower() in (one, other):
+            return one.lower()
+    return None
 
 
 class _Branch:
@@ -223,21 +240,50 @@ def _no_word_before(lead: str, flags: int) -> bool:
     )
 
 
-_WORD_RUN = re.compile(r"\w+")
 _RUN = re.compile(r"[\w-]*")  # what a compound branch's leading `[\w-]*` can consume
-_HYPHEN = re.compile("-")
-_start = re.Match.start  # a method of C: mapped over matches without a Python frame per match
-_MIN_INDEXED = 400  # shorter texts are indexed for one scan only, not remembered
+# Methods of C called as functions: no attribute lookup per call.
+_match: Final = re.Pattern.match
+_end: Final = re.Match.end
+_MIN_INDEXED: Final = 400  # shorter texts are indexed for one scan only, not remembered
+
+
+def _is_word(text: str, i: int, c: int) -> bool:
+    """Whether text[i] (code point `c`) is a word character for `re` (`str.isalnum()` or '_');
+    written out in `_starts`, where a call per character costs ~20 % more."""
+    return (97 <= c <= 122 or 65 <= c <= 90 or 48 <= c <= 57 or c == 95) if c < 128 else text[i].isalnum()
+
+
+def _run_end(text: str, pos: int) -> int:
+    r"""Where the run of word characters and hyphens at `pos` ends: `[\w-]*` matched there."""
+    end = pos
+    while end < len(text):
+        c = ord(text[end])
+        if c != 45 and not _is_word(text, end, c):
+            break
+        end += 1
+    return end
 
 
 def _starts(text: str, pos: int = 0, endpos: int = _MAX) -> list[int]:
-    """The starts of word-character runs and the hyphens in text[pos:endpos]: a match that no word
-    character may precede and that starts with a word character or a hyphen starts at one of them."""
-    words = list(map(_start, _WORD_RUN.finditer(text, pos, endpos)))
-    if "-" not in text:
-        return words
-    hyphens = list(map(_start, _HYPHEN.finditer(text, pos, endpos)))
-    return sorted(words + hyphens) if hyphens else words
+    r"""The starts of word-character runs and the hyphens in text[pos:endpos]: a match that no word
+    character may precede and that starts with a word character or a hyphen starts at one of them.
+
+    What `\w+` and `-` find there, in order (tests/unit/test_extract_alternation.py compares them),
+    read character by character: a regex call per word cost ~2,500 instructions, a character
+    ~20 here. `re`'s `\w` is `str.isalnum()` or '_'; for ASCII, the ranges below."""
+    starts: list[int] = []
+    in_word = False  # a run that begins before `pos` begins at `pos` for a scan from there
+    for i in range(max(pos, 0), min(endpos, len(text))):
+        c = ord(text[i])
+        if (97 <= c <= 122 or 65 <= c <= 90 or 48 <= c <= 57 or c == 95) if c < 128 else text[i].isalnum():
+            if not in_word:
+                starts.append(i)
+                in_word = True
+        else:
+            if c == 45:
+                starts.append(i)
+            in_word = False
+    return starts
 
 
 class _Index:
@@ -246,9 +292,8 @@ class _Index:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts = _starts(text)
-        self.keys = [text[p : p + _KEY] for p in self.starts]
         # per registered alternation (by its number): the positions a match can start at, and the
-        # pattern to try there; found for all of them in one pass over the keys
+        # pattern to try there; found for all of them in one pass over the starts' keys
         self.candidates: list[tuple[list[int], list[re.Pattern[str]]]] | None = None
 
 
@@ -287,26 +332,24 @@ class _KeyTable(dict[str, re.Pattern[str] | None]):
 # are found together: one dict lookup per word start gives the alternations that can match there
 # (most give none), instead of one lookup per word start and alternation (~16 of them in use).
 _registered: list[Alternation] = []
-_MAX_REGISTERED = 64  # beyond it (tests build many) the registry starts again
+_MAX_REGISTERED: Final = 64  # beyond it (tests build many) the registry starts again
 
 
-class _Rows(dict[str, list[tuple[int, re.Pattern[str]]]]):
-    """Per key: (number, pattern) of each registered alternation a match starting with it can
-    come from, filled as keys turn up."""
-
-    def __missing__(self, key: str) -> list[tuple[int, re.Pattern[str]]]:
-        row: list[tuple[int, re.Pattern[str]]] = []
-        for number, alternation in enumerate(_registered):
-            pattern = alternation._by_key[key]
-            if pattern is not None:
-                row.append((number, pattern))
-        if len(self) >= _MAX_KEYS:
-            self.clear()
-        self[key] = row
-        return row
+# Per key: (number, pattern) of each registered alternation a match starting with it can come
+# from, filled as keys turn up (a plain dict: a lookup in a dict subclass takes the slow path).
+_rows: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
 
 
-_rows = _Rows()
+def _row(key: str) -> list[tuple[int, re.Pattern[str]]]:
+    row: list[tuple[int, re.Pattern[str]]] = []
+    for number, alternation in enumerate(_registered):
+        pattern = alternation._by_key[key]
+        if pattern is not None:
+            row.append((number, pattern))
+    if len(_rows) >= _MAX_KEYS:
+        _rows.clear()
+    _rows[key] = row
+    return row
 
 
 def _register(alternation: Alternation) -> int:
@@ -319,15 +362,36 @@ def _register(alternation: Alternation) -> int:
     return len(_registered) - 1
 
 
+def _first_at(positions: list[int], pos: int) -> int:
+    """`bisect.bisect_left(positions, pos)`, without a call into Python per scan."""
+    lo, hi = 0, len(positions)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if positions[mid] < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def _all_candidates(index: _Index) -> list[tuple[list[int], list[re.Pattern[str]]]]:
-    positions: list[list[int]] = [[] for _ in _registered]
+    # Positions are copied as the objects the index holds (typed `object`): an `int` would be
+    # unboxed and boxed again, a new int object per position past 256.
+    starts, boxed = index.starts, cast("list[object]", index.starts)
+    positions: list[list[object]] = [[] for _ in _registered]
     patterns: list[list[re.Pattern[str]]] = [[] for _ in _registered]
-    rows = _rows
-    for p, key in zip(index.starts, index.keys, strict=True):
-        for number, pattern in rows[key]:
-            positions[number].append(p)
-            patterns[number].append(pattern)
-    return list(zip(positions, patterns, strict=True))
+    text, rows = index.text, _rows
+    for i in range(len(starts)):
+        key = text[starts[i] : starts[i] + _KEY]
+        row = rows.get(key)
+        if row is None:
+            row = _row(key)
+        if row:
+            p = boxed[i]
+            for number, pattern in row:
+                positions[number].append(p)
+                patterns[number].append(pattern)
+    return [(cast("list[int]", positions[n]), patterns[n]) for n in range(len(positions))]
 
 
 class Alternation:
@@ -422,49 +486,73 @@ class Alternation:
 
     def finditer_at(self, text: str, starts: list[int], endpos: int = _MAX) -> Iterator[re.Match[str]]:
         """`finditer(text)`, trying only `starts` (sorted): every position a match can start at."""
+        return iter(self.matches_at(text, starts, endpos))
+
+    def matches_at(self, text: str, starts: list[int], endpos: int = _MAX) -> list[re.Match[str]]:
+        """`finditer_at`'s matches as a list."""
+        return self._scan_at(text, starts, endpos, False)
+
+    def _scan_at(self, text: str, starts: list[int], endpos: int, first_only: bool) -> list[re.Match[str]]:
+        found: list[re.Match[str]] = []
         done = 0  # matches do not overlap: the next one starts at or after the last one's end
         for p in starts:
             if p < done:
                 continue
             sub = self._by_key[text[p : p + _KEY]]
-            m = sub.match(text, p, endpos) if sub is not None else None
+            m = _match(sub, text, p, endpos) if sub is not None else None
             if m is not None:
-                yield m
-                done = m.end()
+                found.append(m)
+                if first_only:
+                    break
+                done = _end(m)
+        return found
 
     def match(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
         if pos < 0 or pos >= min(endpos, len(text)):
             return self.pattern.match(text, pos, endpos)
         if self._by_run is not None:
-            run = _RUN.match(text, pos)
-            assert run is not None
-            sub = self._by_run[text[pos : max(pos + _KEY, run.end())]]
+            sub = self._by_run[text[pos : max(pos + _KEY, _run_end(text, pos))]]
         else:
             sub = self._by_key[text[pos : pos + _KEY]]
-        return sub.match(text, pos, endpos) if sub is not None else None
+        return _match(sub, text, pos, endpos) if sub is not None else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int = _MAX) -> Iterator[re.Match[str]]:
-        if not self._indexed or pos < 0:
-            yield from self.pattern.finditer(text, pos, endpos)
-            return
-        index = _index(text)
-        if index is None:
-            yield from self.finditer_at(text, _starts(text, pos, endpos), endpos)
-            return
-        positions, patterns = self._candidates(index)
-        lo = bisect.bisect_left(positions, pos)
-        hi = bisect.bisect_left(positions, min(endpos, len(text)), lo)
-        done = pos  # matches do not overlap: the next one starts at or after the last one's end
-        for p, sub in zip(positions[lo:hi], patterns[lo:hi], strict=True):
-            if p < done:
-                continue
-            m = sub.match(text, p, endpos)
-            if m is not None:
-                yield m
-                done = m.end()
+        return iter(self.matches(text, pos, endpos))
+
+    def matches(self, text: str, pos: int = 0, endpos: int = _MAX) -> list[re.Match[str]]:
+        """`finditer`'s matches as a list (a list costs less than a generator in compiled code)."""
+        return self._scan(text, pos, endpos, False)
 
     def search(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
-        return next(self.finditer(text, pos, endpos), None)  # the leftmost match, as search finds
+        found = self._scan(text, pos, endpos, True)  # the leftmost match, as search finds
+        return found[0] if found else None
+
+    def _scan(self, text: str, pos: int, endpos: int, first_only: bool) -> list[re.Match[str]]:
+        if not self._indexed or pos < 0:
+            if first_only:
+                m = self.pattern.search(text, pos, endpos)
+                return [] if m is None else [m]
+            return list(self.pattern.finditer(text, pos, endpos))
+        index = _index(text)
+        if index is None:
+            return self._scan_at(text, _starts(text, pos, endpos), endpos, first_only)
+        positions, patterns = self._candidates(index)
+        found = []
+        stop = min(endpos, len(text))
+        done = pos  # matches do not overlap: the next one starts at or after the last one's end
+        for i in range(_first_at(positions, pos), len(positions)):
+            p = positions[i]
+            if p >= stop:
+                break
+            if p < done:
+                continue
+            m = _match(patterns[i], text, p, endpos)
+            if m is not None:
+                found.append(m)
+                if first_only:
+                    break
+                done = _end(m)
+        return found
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
         if pos < 0 or pos >= min(endpos, len(text)):

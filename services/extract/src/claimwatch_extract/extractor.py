@@ -12,7 +12,7 @@ import bisect
 import itertools
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 
 from claimwatch_schemas import SCHEMA_VERSION, Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
 
-from .attribution import WORDISH_PATTERN, Attributor, Source, resolve_person
+from .attribution import WORDISH_PATTERN, Attributor, Source, resolve_person, word_alternatives
 from .language import SUPPORTED, detect_language
 from .lexicons import Compiled, CountryEntry, Lang, PlaceEntry, UnitEntry, lexicons
 from .numbers import NumberMention, find_numbers
@@ -190,19 +190,29 @@ _OF_THE = re.compile(
 )
 _EN_ARTICLE = re.compile(r"(?:^|[\s(\"“])An?\s+$")  # 'A 5,000-strong force': no model 'A 5'
 _VAGUE_OF = re.compile(r"\s*von\s+(?=[A-ZÄÖÜ])")  # 'Hunderte von Menschen'
+_PARTITIVE_FIRST = frozenset("oOvV")  # what `_OF_THE` and `_VAGUE_OF` match after white space
 _HYPHEN_START = re.compile(r"-(?=[^\W\d])")
 _PARTICIPLE_UNITS = frozenset({"wounded", "injured", "dead", "killed", "verletzte", "verwundete", "tote"})
 _CONNECTORS = frozenset({"oder", "und", "or", "and", "bzw.", "sowie", "beziehungsweise"})
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w.,-]*")
-_MODEL_PREFIX = re.compile(
-    r"(?:Leopard|Challenger|Patriot|Iris-T|IRIS-T|Marder|Gepard|Typ|Type|Modell|Model|Version|Block|Phase|"
-    r"Stufe|Nummer|Nr\.|No\.|Seite|Seiten|page|pages|p\.|S\.|Kapitel|chapter|Artikel|Article|Paragraf|"
-    r"Paragraph|Absatz|Resolution|Flight|Flug|Gate|Apollo|Windows|COVID|Covid|Corona|Mark|Mk\.|Storm|"
-    r"Shadow|Punkt|Point|Level|Stufe|Runde|round|Folge|Episode|Staffel|Season|Teil|Part|Platz|Rang|"
-    r"Zimmer|Room|Gleis|Linie|Line|Route|Highway|Autobahn|A|B|M|T|Tu|Su|MiG|Ka|Mi|Kh|S|BM|TOS|Bayraktar|"
-    r"Geran|Schahed|Shahed|Lancet|Storm Shadow|ATACMS|HIMARS|KN|Hwasong|Kinschal|Kinzhal|Zirkon|Iskander|"
-    r"Tornado|Taurus|Gripen|Nummer|Kalibr|Onyx|Oniks|P|Ch|X|Kh|Jak|Yak|An|Il|Tupolew|Sukhoi|Suchoi)\s*$"
-)
+# Words before a number that name a model, a page, a flight... ('Leopard 2', 'Nr. 5'): a figure is
+# no number right after one of them and white space (`str.rstrip` strips what `\s` matches).
+_MODEL_PREFIXES = (
+    "Leopard", "Challenger", "Patriot", "Iris-T", "IRIS-T", "Marder", "Gepard", "Typ", "Type", "Modell",
+    "Model", "Version", "Block", "Phase", "Stufe", "Nummer", "Nr.", "No.", "Seite", "Seiten", "page",
+    "pages", "p.", "S.", "Kapitel", "chapter", "Artikel", "Article", "Paragraf", "Paragraph", "Absatz",
+    "Resolution", "Flight", "Flug", "Gate", "Apollo", "Windows", "COVID", "Covid", "Corona", "Mark", "Mk.",
+    "Storm", "Shadow", "Punkt", "Point", "Level", "Runde", "round", "Folge", "Episode", "Staffel",
+    "Season", "Teil", "Part", "Platz", "Rang", "Zimmer", "Room", "Gleis", "Linie", "Line", "Route",
+    "Highway", "Autobahn", "A", "B", "M", "T", "Tu", "Su", "MiG", "Ka", "Mi", "Kh", "S", "BM", "TOS",
+    "Bayraktar", "Geran", "Schahed", "Shahed", "Lancet", "Storm Shadow", "ATACMS", "HIMARS", "KN",
+    "Hwasong", "Kinschal", "Kinzhal", "Zirkon", "Iskander", "Tornado", "Taurus", "Gripen", "Kalibr",
+    "Onyx", "Oniks", "P", "Ch", "X", "Jak", "Yak", "An", "Il", "Tupolew", "Sukhoi", "Suchoi",
+)  # fmt: skip
+# by their last character: `endswith` with a tuple tries each of its items
+_MODEL_PREFIXES_BY_LAST = {
+    last: tuple(p for p in _MODEL_PREFIXES if p.endswith(last)) for last in {p[-1] for p in _MODEL_PREFIXES}
+}
 # Hyphenated compounds that still count something: '5,000-strong', '100-Milliarden-Euro-Topf'.
 _HYPHEN_UNIT = (
     r"(?:strong|köpfig\w*|Mann\b|Milliarden|Millionen|Mrd|Mio|Euro|Dollar|Pfund|Rubel|Tonnen|billion|million)"
@@ -214,6 +224,18 @@ _AFTER_TRAP = re.compile(
     r"days\b|Stunden\b|hours\b|Minuten\b|minutes\b|Wochen\b|weeks\b|Monate\w*|months\b)"
     rf"|-(?!{_HYPHEN_UNIT})[^\W\d]|-?[Jj]ährig|\.\s*[A-ZÄÖÜ]\w*\s+\d{{4}})"
 )
+# What `_AFTER_TRAP` can begin with: its words after white space, and its other branches.
+# (its words after white space by their first character, at most three of them)
+_AFTER_TRAP_WORD_STARTS = (
+    "%", "Pro", "pro", "per", "Jah", "yea", "Uhr", "o'c", "a.m", "p.m", "am", "pm", "Gra", "deg", "km/",
+    "Met", "met", "Kil", "kil", "mil", "Mei", "cen", "Tag", "day", "Stu", "hou", "Min", "min", "Woc",
+    "wee", "Mon", "mon",
+)  # fmt: skip
+_AFTER_TRAP_WORD_FIRST = {
+    first: tuple(w for w in _AFTER_TRAP_WORD_STARTS if w[0] == first)
+    for first in {w[0] for w in _AFTER_TRAP_WORD_STARTS}
+}
+_AFTER_TRAP_FIRST = "-.Jj"
 _TOLL = {
     "de": re.compile(
         r"(?:Zahl\s+der\s+[\w]*-?(?:Toten|Todesopfer|Getöteten|Opfer|Verletzten|Verwundeten|Vermissten|"
@@ -244,6 +266,24 @@ _PARTITIVE = re.compile(
     r"(?:(?:etwa|rund|knapp|fast|about|around|some|nearly|almost)\s+)?$",
     re.IGNORECASE,
 )
+# The last words of the matches of `_TOLL` (no white space needed after them) and `_VERB_BEFORE`.
+_TOLL_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+    "de": ("auf", "bei", "beträgt", "betrug", "übersteigt", "überschreitet", ":"),
+    "en": (
+        "to", "at", "of", "reached", "is", "was", "hit", "passes", "passed", "tops", "topped", "exceeds",
+        "exceeded", "surpasses", "surpassed", ":",
+    ),
+}  # fmt: skip
+_VERB_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+    "de": (
+        "tötete", "töteten", "verletzte", "verletzten", "verwundete", "verwundeten", "entführte",
+        "entführten", "verschleppte", "verschleppten",
+    ),
+    "en": (
+        "killing", "killed", "wounding", "wounded", "injuring", "injured", "kills", "least", "abducting",
+        "abducted", "kidnapping", "kidnapped",
+    ),
+}  # fmt: skip
 _ELLIPTIC_VERB = re.compile(
     r"\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|has\s+been|sind|waren|was|are|is|"
     r"seien|ist|currently|also|bereits|already|worden|zudem|remain|remained|still|noch|gelten|galten|als)\s+){0,3}",
@@ -254,16 +294,119 @@ _PLAIN_AND = re.compile(r"\s+(?:und|and|oder|or)\s+", re.IGNORECASE)
 _COORD_GAP = re.compile(
     r"^\s*(?:,|,?\s*(?:und|sowie|and|or|oder|as\s+well\s+as|plus))?\s*(?:,\s*)?$", re.IGNORECASE
 )
-_RECIPIENT = re.compile(
-    r"(?<![\w])(?:to|for|für|an|provided|provide|gave|give|given|giving|pledged|promised|liefert|lieferte|"
-    r"schickt|schickte|sent|send|sends|zugesagt|versorgt|unterstützt|helps?|helped)\s+"
-    r"(?:the\s+|die\s+|der\s+|den\s+)?$",
-    re.IGNORECASE,
+
+
+# Characters that match a lower-case ASCII letter under re.IGNORECASE although `str.lower()` does not
+# turn them into it (from a scan of all of Unicode): 'İ' and 'ı' match 'i', 'K' (Kelvin) 'k', 'ſ' 's'.
+# Without them a character matches such a letter, or 'ä', 'ö', 'ü', 'ß', exactly when `lower()` turns
+# it into that letter, and `lower()` keeps every character's position ('İ' alone becomes two).
+def _folds_plainly(text: str) -> bool:
+    return "\u0130" not in text and "\u0131" not in text and "\u212a" not in text and "\u017f" not in text
+
+
+def _word_char_before(text: str, pos: int) -> bool:
+    """Whether a word character precedes `pos` (`re`'s \\w: `str.isalnum()` or '_')."""
+    return pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_")
+
+
+class _WordsBefore:
+    r"""`(?<![\w])(?:head|...)\s+(?:tail\s+|...)?$` under re.IGNORECASE, searched in the window that
+    ends where a mention begins: whether the window ends with a head word ('in', 'from') and maybe a
+    tail ('der', 'the', 'city of') after it. `found` reads the window's last words from the end
+    instead of trying the regex at every position (~10,000 instructions a search); a word whose
+    letters do not fold plainly goes to the regex. tests/unit/test_extract_scans.py compares them."""
+
+    def __init__(self, heads: tuple[str, ...], tails: tuple[str, ...]) -> None:
+        """`heads` and `tails`: lower-case words, a tail maybe several ('city of')."""
+        self.heads = heads
+        self.tails: dict[str, list[list[str]]] = {}  # by its last word: the words before it
+        for tail in tails:
+            words = tail.split()
+            self.tails.setdefault(words[-1], []).append(words[:-1])
+        tail_alternatives = "|".join(r"\s+".join(t.split()) for t in tails)
+        self.regex = re.compile(
+            rf"(?<![\w])(?:{'|'.join(heads)})\s+(?:(?:{tail_alternatives})\s+)?$", re.IGNORECASE
+        )
+
+    def found(self, text: str, lo: int, hi: int) -> bool:
+        """Whether `self.regex.search(text, lo, hi)` finds a match."""
+        hi = min(hi, len(text))
+        end = _space_start(text, lo, hi)
+        if end == hi:
+            return False  # `\s+$`: the window ends with white space
+        start = _word_start(text, lo, end)
+        word = text[start:end]
+        if not _folds_plainly(word):
+            return self.regex.search(text, lo, hi) is not None
+        low = word.lower()
+        if self._head_ends(text, start, low):
+            return True  # no tail
+        for before in self.tails.get(low, []):
+            w_start = start
+            for expected in reversed(before):
+                w_end = _space_start(text, lo, w_start)
+                w_start = _word_start(text, lo, w_end)
+                word = text[w_start:w_end]
+                if not _folds_plainly(word):
+                    return self.regex.search(text, lo, hi) is not None
+                if w_start == w_end or word.lower() != expected:
+                    break
+            else:
+                h_end = _space_start(text, lo, w_start)
+                h_start = _word_start(text, lo, h_end)
+                word = text[h_start:h_end]
+                if not _folds_plainly(word):
+                    return self.regex.search(text, lo, hi) is not None
+                if self._head_ends(text, h_start, word.lower()):
+                    return True
+        return False
+
+    def _head_ends(self, text: str, start: int, low: str) -> bool:
+        """Whether the word at `start` (lower-cased: `low`) ends with a head no word character precedes."""
+        for head in self.heads:
+            if low.endswith(head) and not _word_char_before(text, start + len(low) - len(head)):
+                return True
+        return False
+
+
+# White space as `re`'s \s and `str.isspace()` read it; for ASCII, \t\n\v\f\r, \x1c-\x1f and ' '.
+def _word_start(text: str, lo: int, end: int) -> int:
+    """Where the run of non-white-space characters that ends at `end` begins (`lo` at the earliest)."""
+    start = end
+    while start > lo:
+        c = ord(text[start - 1])
+        if (c == 32 or 9 <= c <= 13 or 28 <= c <= 31) if c < 128 else text[start - 1].isspace():
+            break
+        start -= 1
+    return start
+
+
+def _space_start(text: str, lo: int, end: int) -> int:
+    """Where the run of white space that ends at `end` begins (`lo` at the earliest)."""
+    start = end
+    while start > lo:
+        c = ord(text[start - 1])
+        if not ((c == 32 or 9 <= c <= 13 or 28 <= c <= 31) if c < 128 else text[start - 1].isspace()):
+            break
+        start -= 1
+    return start
+
+
+_RECIPIENT = _WordsBefore(
+    (
+        *("to", "for", "für", "an", "provided", "provide", "gave", "give", "given", "giving", "pledged"),
+        *("promised", "liefert", "lieferte", "schickt", "schickte", "sent", "send", "sends", "zugesagt"),
+        *("versorgt", "unterstützt", "help", "helps", "helped"),
+    ),
+    ("the", "die", "der", "den"),
 )
 _RATE_AFTER = {
     "de": re.compile(r"\s*(?:pro|je|am|im|in\s+der|jeden|jede)\s+(Tag|Woche|Monat)\b", re.IGNORECASE),
     "en": re.compile(r"\s*(?:a|per|each|every|a\s+single)\s+(day|week|month)\b", re.IGNORECASE),
 }
+# The characters each pattern above can go on with after its leading white space (every case of
+# the first letters of its words under re.IGNORECASE: 'İ' and 'ı' are an 'i').
+_RATE_LEADS = {"de": frozenset("pPjJaAiI\u0130\u0131"), "en": frozenset("aApPeE")}
 _RATE_PERIOD = {"tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "monat": "P1M", "month": "P1M"}
 _PRONOUN_PARTITIVE = re.compile(
     r"\s+(?:of\s+them|von\s+ihnen|davon|of\s+those|more|weitere)(?![\w])", re.IGNORECASE
@@ -295,24 +438,57 @@ _TOTAL_CUE = re.compile(
     r"(?:seit|since|insgesamt|bislang|bisher|so\s+far|in\s+total|total|overall|seit\s+Kriegsbeginn)\s",
     re.IGNORECASE,
 )
-_LOCATION_PREP = re.compile(
-    r"(?<![\w])(?:in|im|nach|aus|bei|auf|gegen|über|into|to|from|near|at|against|on|across|inside|of)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+|Region\s+|region\s+|Gebiet\s+|Stadt\s+|city\s+of\s+)?$",
-    re.IGNORECASE,
+# A word each of `_TOTAL_CUE`'s phrases holds ('so far': 'far')
+# A word each of `_TOTAL_CUE`'s phrases ends with; a phrase of one word ends it all but 'so far'
+_TOTAL_CUE_WORDS = ("seit", "since", "insgesamt", "bislang", "bisher", "far", "total", "overall")
+
+
+def _has_total_cue(text: str, lo: int, hi: int) -> bool:
+    """Whether `_TOTAL_CUE` finds a cue in text[lo:hi]. Where letters fold plainly, read from the
+    lower-cased window: a cue is one of its words and white space (the pattern has no word boundary
+    before it), but 'far' only after 'so', which the search decides."""
+    window = text[lo:hi]
+    if not _folds_plainly(window):
+        return _TOTAL_CUE.search(text, lo, hi) is not None
+    low = window.lower()
+    for word in _TOTAL_CUE_WORDS:
+        at = low.find(word)
+        while at >= 0:
+            after = at + len(word)
+            if after < len(low) and low[after].isspace():
+                return word != "far" or _TOTAL_CUE.search(text, lo, hi) is not None
+            at = low.find(word, at + 1)
+    return False
+
+
+_LOCATION_PREP = _WordsBefore(
+    (
+        *("in", "im", "nach", "aus", "bei", "auf", "gegen", "über", "into", "to", "from", "near", "at"),
+        *("against", "on", "across", "inside", "of"),
+    ),
+    ("der", "die", "den", "dem", "the", "region", "gebiet", "stadt", "city of"),
 )
 _DATELINE = re.compile(r"[^()\n]{0,80}\([\w/ ,.-]{2,40}\)\s*[-–—]\s")
-_VICTIM_PLACE_PREP = re.compile(
-    r"(?<![\w])(?:in|im|auf|on|across|throughout|inside)\s+(?:der\s+|die\s+|den\s+|dem\s+|the\s+)?$",
-    re.IGNORECASE,
+
+
+def _dateline(text: str, start: int, end: int) -> re.Match[str] | None:
+    """`_DATELINE.match(text, start, end)`, which needs a '(' among the first 81 characters."""
+    if text.find("(", start, min(end, start + 81)) < 0:
+        return None
+    return _DATELINE.match(text, start, end)
+
+
+_VICTIM_PLACE_PREP = _WordsBefore(
+    ("in", "im", "auf", "on", "across", "throughout", "inside"), ("der", "die", "den", "dem", "the")
 )
 _NOT_MOVED = re.compile(r"Einwohner|Bewohner|Bevölkerung|inhabitants|population|residents of", re.IGNORECASE)
 _WEAPON_RATE_UNITS = frozenset({"drones", "missiles", "bombs"})
-_CONTINUES = re.compile(
-    r"(?<![\w])(?:weitere[nmrs]?|another|other|Davon|Darunter|Of\s+(?:those|them|these)|Hinzu|Zudem"
-    r"|Außerdem|Among\s+them|Some|About|Around)(?![\w])"
-)
-_AGENT_PREP = re.compile(
-    r"(?<![\w])(?:by|von|durch|from|aus)\s+(?:the\s+|der\s+|den\s+|dem\s+)?$", re.IGNORECASE
-)
+_CONTINUES_WORDS = [
+    r"weitere[nmrs]?", "another", "other", "Davon", "Darunter", r"Of\s+(?:those|them|these)", "Hinzu",
+    "Zudem", "Außerdem", r"Among\s+them", "Some", "About", "Around",
+]  # fmt: skip
+_CONTINUES = re.compile(word_alternatives(_CONTINUES_WORDS))
+_AGENT_PREP = _WordsBefore(("by", "von", "durch", "from", "aus"), ("the", "der", "den", "dem"))
 
 
 @dataclass(init=False)
@@ -395,7 +571,7 @@ class _Context:
             sent = self.sentences[index]
             found = [
                 (m.start(), m.end(), int(m.lastgroup[1:]))
-                for m in self.lex.metric_re[self.lang].finditer(self.text, sent.start, sent.end)
+                for m in self.lex.metric_re[self.lang].matches(self.text, sent.start, sent.end)
                 if m.lastgroup
             ]
             self.sentence_triggers[index] = found
@@ -420,7 +596,7 @@ class _Context:
         m = next(
             (
                 hit
-                for hit in self.lex.period_re[self.lang].finditer(self.text, sent.start, sent.end)
+                for hit in self.lex.period_re[self.lang].matches(self.text, sent.start, sent.end)
                 if self._period_name(hit) == "P1D"
                 or not _SAID_WHEN.search(self.text, max(sent.start, hit.start() - 20), hit.start())
             ),
@@ -431,7 +607,16 @@ class _Context:
         return found
 
     def countries_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        i = bisect.bisect_left(self.country_hits, (lo, -1, ""))
+        # bisect_left(hits, (lo, -1, "")): the first hit starting at `lo` or later (ends are >= 0),
+        # by start alone in compiled code rather than by tuple comparisons in bisect
+        hits = self.country_hits
+        i, j = 0, len(hits)
+        while i < j:
+            mid = (i + j) // 2
+            if hits[mid][0] < lo:
+                i = mid + 1
+            else:
+                j = mid
         out = []
         while i < len(self.country_hits) and self.country_hits[i][0] < hi:
             if self.country_hits[i][1] <= hi:
@@ -440,7 +625,14 @@ class _Context:
         return out
 
     def places_in(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
-        i = bisect.bisect_left(self.place_hits, (lo, -1, -1))
+        hits = self.place_hits  # as in `countries_in`
+        i, j = 0, len(hits)
+        while i < j:
+            mid = (i + j) // 2
+            if hits[mid][0] < lo:
+                i = mid + 1
+            else:
+                j = mid
         out = []
         while i < len(self.place_hits) and self.place_hits[i][0] < hi:
             if self.place_hits[i][1] <= hi:
@@ -450,7 +642,7 @@ class _Context:
 
 
 def _scan_countries(text: str, lang: Lang, lex: Compiled) -> list[tuple[int, int, str]]:
-    found = [(m.start(), m.end(), m.lastgroup) for m in lex.country_re[lang].finditer(text) if m.lastgroup]
+    found = [(m.start(), m.end(), m.lastgroup) for m in lex.country_re[lang].matches(text) if m.lastgroup]
     if lang == "de":
         runs = _adjective_runs(text, lex)
         if len(runs) == 1 and runs[0] == (0, len(text)):  # not scanned by runs: the whole text
@@ -508,10 +700,10 @@ def _adjective_runs(text: str, lex: Compiled) -> list[tuple[int, int]]:
         return [(0, len(text))]
     runs: list[tuple[int, int]] = []
     end = -1
-    for hint in _ADJECTIVE_HINT.finditer(text):
-        if hint.start() < end:
+    for hint in _hints(text):
+        if hint < end:
             continue  # in the run already found
-        start, end = hint.start(), hint.end()
+        start = end = hint
         while start > 0 and _is_word_or_hyphen(text[start - 1]):
             start -= 1
         while end < len(text) and _is_word_or_hyphen(text[end]):
@@ -520,8 +712,26 @@ def _adjective_runs(text: str, lex: Compiled) -> list[tuple[int, int]]:
     return runs
 
 
+def _hints(text: str) -> list[int]:
+    """Where `_ADJECTIVE_HINT` matches 'isch' or 'deutsch' (the starts, in order; overlapping ones
+    too, which lie in the run of the one they overlap): found by `str.find` in the lower-cased
+    text when no character folds oddly ('İ', 'ı' and 'ſ' are in the hint's classes, and lower()
+    makes their letters of the others only: 'I' and 'i' become 'i', 'S' and 's' 's', ...)."""
+    if not _folds_plainly(text):
+        return [m.start() for m in _ADJECTIVE_HINT.finditer(text)]
+    low = text.lower()
+    hints: list[int] = []
+    for word in ("isch", "deutsch"):
+        at = low.find(word)
+        while at >= 0:
+            hints.append(at)
+            at = low.find(word, at + 1)
+    hints.sort()
+    return hints
+
+
 def _scan_places(text: str, lex: Compiled) -> list[tuple[int, int, int]]:
-    return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in lex.place_re.finditer(text) if m.lastgroup]
+    return [(m.start(), m.end(), int(m.lastgroup[1:])) for m in lex.place_re.matches(text) if m.lastgroup]
 
 
 @cache
@@ -576,10 +786,15 @@ def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tupl
     text, lang = ctx.text, ctx.lang
     unit_re = ctx.lex.unit_re[lang]
     stop = _STOP[lang]
-    partitive = _OF_THE.match(text, pos, limit) or (_VAGUE_OF.match(text, pos, limit) if vague else None)
+    # 'of the', 'von': an 'o' or a 'v' first ('o' and 'v' match no other letters case-insensitively)
+    partitive = (
+        _OF_THE.match(text, pos, limit) or (_VAGUE_OF.match(text, pos, limit) if vague else None)
+        if _first_after_space(text, pos, limit) in _PARTITIVE_FIRST
+        else None
+    )
     if partitive:
         pos = partitive.end()
-    elif hyphen := _HYPHEN_START.match(text, pos, limit):
+    elif pos < limit and text[pos] == "-" and (hyphen := _HYPHEN_START.match(text, pos, limit)):
         pos = hyphen.end()
     prev_cap = False
     for _ in range(5):
@@ -646,6 +861,9 @@ def _qualifier_search(ctx: _Context, window: int, cursor: int) -> re.Match[str] 
     last = cursor
     while last > window and text[last - 1].isspace():
         last -= 1
+    if folded is not None and last > window and text[last - 1].isascii():
+        # an ASCII letter matches only itself and its other case: only phrases that end in it
+        lengths = _qualifier_lengths_by_last(lex)[lang].get(text[last - 1].lower(), ())
     for length in lengths:
         begin = last - length
         if begin < window:
@@ -660,6 +878,27 @@ def _qualifier_search(ctx: _Context, window: int, cursor: int) -> re.Match[str] 
     return None
 
 
+_lengths_by_last: tuple[Compiled, dict[Lang, dict[str, tuple[int, ...]]]] | None = None
+
+
+def _qualifier_lengths_by_last(lex: Compiled) -> dict[Lang, dict[str, tuple[int, ...]]]:
+    """Per language and last character (lower case): the lengths of the qualifier phrases before
+    a number that end in it, longest first (for the lexicons last asked about)."""
+    global _lengths_by_last
+    found = _lengths_by_last
+    if found is None or found[0] is not lex:
+        by_lang: dict[Lang, dict[str, tuple[int, ...]]] = {}
+        for lang in ("de", "en"):
+            phrases = lex.qualifier_before_folded[lang] or frozenset()
+            lasts = {phrase[-1:] for phrase in phrases}
+            by_lang[lang] = {
+                last: tuple(sorted({len(p) for p in phrases if p.endswith(last)}, reverse=True))
+                for last in lasts
+            }
+        found = _lengths_by_last = (lex, by_lang)
+    return found[1]
+
+
 def _qualifier_after(ctx: _Context, end: int) -> tuple[Qualifier | None, int]:
     m = ctx.lex.qualifier_after_re[ctx.lang].match(ctx.text, end)
     if m is None or _COMPARATIVE_GOES_ON.match(ctx.text, m.end()):
@@ -671,12 +910,35 @@ _COMPARATIVE_GOES_ON = re.compile(r"\s*(?:than|als|\d)", re.IGNORECASE)
 _SPATIAL_OVER = re.compile(r"(?:over|über)\s*$", re.IGNORECASE)
 
 
+def _ends_with_model_prefix(text: str) -> bool:
+    prefixes = _MODEL_PREFIXES_BY_LAST.get(text[-1:])
+    return prefixes is not None and text.endswith(prefixes)
+
+
+def _first_after_space(text: str, pos: int, end: int) -> str:
+    r"""The first character in text[pos:end] that is no white space (`\s`), or ''."""
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return text[pos] if pos < end else ""
+
+
+def _may_be_after_trap(after: str) -> bool:
+    """False where `_AFTER_TRAP` cannot match `after`: by its first characters."""
+    if not after:
+        return False
+    if after[0] in _AFTER_TRAP_FIRST:
+        return True
+    word = after.lstrip()
+    starts = _AFTER_TRAP_WORD_FIRST.get(word[:1])
+    return starts is not None and word.startswith(starts)
+
+
 def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
     text = ctx.text
     if n.vague or n.value_max is not None:
         return False
     after = text[n.end : n.end + 30]
-    if _AFTER_TRAP.match(after):
+    if _may_be_after_trap(after) and _AFTER_TRAP.match(after):
         return True
     if _looks_like_year(text, n) and _YEAR_BEFORE.search(text, max(lo, n.start - 12), n.start):
         return True  # "seit 2022 Waffen geliefert"
@@ -689,7 +951,7 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
             return True  # '0471 ...': a phone or file number
         before = text[max(lo, n.start - 20) : n.start]
         if (
-            _MODEL_PREFIX.search(before)
+            _ends_with_model_prefix(before.rstrip())
             and not ctx.lex.qualifier_before_re[ctx.lang].search(before)
             and not (ctx.lang == "en" and _EN_ARTICLE.search(before))
         ):
@@ -704,6 +966,7 @@ _CENTS = re.compile(r"\d[.,]\d\d$")
 _CURRENCY_AFTER = re.compile(
     r"\s*(?:US-)?(?:Dollar|Euro|Franken|Pfund|Rubel|dollars?|euros?|pounds?|roubles?|rubles?)\b"
 )
+_CURRENCY_AFTER_FIRST = frozenset("UDEFPRdepr")  # what `_CURRENCY_AFTER` matches after white space
 _PRICE_WORDS = re.compile(
     r"(?:Preis\w*|kostet\w*|Kurs\w*|notiert\w*|Aktie\w*|Barrel|Brent|WTI|Feinunze|Liter|Börse\w*|"
     r"price\w*|cost\w*|shares?|barrel|ounce|litre|liter|traded|trading|stock\w*)",
@@ -715,7 +978,10 @@ def _is_price(text: str, lo: int, n: NumberMention) -> bool:
     """'75,40 US-Dollar je Barrel', 'die Aktie stieg auf 1 786 Euro': prices are no figures."""
     if n.scale > 1 or n.is_word:
         return False
-    money = n.currency is not None or _CURRENCY_AFTER.match(text, n.end) is not None
+    money = n.currency is not None or (
+        _first_after_space(text, n.end, len(text)) in _CURRENCY_AFTER_FIRST
+        and _CURRENCY_AFTER.match(text, n.end) is not None
+    )
     if not money:
         return False
     if _CENTS.search(text, n.start, n.end) and n.value < 10_000:
@@ -837,6 +1103,11 @@ _ANOTHER = re.compile(
     r"(?:(?:about|around|some|nearly|more\s+than|rund|etwa|knapp|mehr\s+als)\s+)?$",
     re.IGNORECASE,
 )
+# The last words of the matches of `_ANOTHER` (and `zusätzlich\w*`), for `_may_end_with`.
+_ANOTHER_LAST_WORD = (
+    "another", "further", "additional", "weitere", "weiteren", "about", "around", "some", "nearly", "than",
+    "rund", "etwa", "knapp", "als",
+)  # fmt: skip
 
 
 def _has_noun_trigger(ctx: _Context, fig: _Figure) -> bool:
@@ -884,7 +1155,11 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
             fig.period = "P1D"
             continue
-        if prev is not None and _COMPARED_WITH[lang].search(text, max(sent.start, n.start - 30), n.start):
+        if (
+            prev is not None
+            and _may_end_with(text, max(sent.start, n.start - 30), n.start, _COMPARED_LAST_WORD[lang])
+            and _COMPARED_WITH[lang].search(text, max(sent.start, n.start - 30), n.start)
+        ):
             # 'up from 1,060 in April', 'nach zuvor 1.060': the same figure at another time
             fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
             continue
@@ -897,13 +1172,22 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             None,
         )
         if whole is not None and (
-            _TOTAL_TO.search(text, max(sent.start, fig.start - 90), fig.start)
+            (
+                _may_end_with(text, max(sent.start, fig.start - 90), fig.start, ("to", "auf"))
+                and _TOTAL_TO.search(text, max(sent.start, fig.start - 90), fig.start)
+            )
             or _SUBSET_GAP.search(text, whole.np_end, fig.start)
         ):  # 'bringing its total losses to 812,560', '47 drones over seven regions, including 19 over Kursk'
             fig.unit_index, fig.antecedent, fig.elliptic = whole.unit_index, whole, True
             continue
         repeated = prev or earlier
-        if repeated is not None and _ANOTHER.search(text, max(sent.start, fig.start - 25), fig.start):
+        if (
+            repeated is not None
+            and _may_end_with(
+                text, max(sent.start, fig.start - 25), fig.start, _ANOTHER_LAST_WORD, ("zusätzlich",)
+            )
+            and _ANOTHER.search(text, max(sent.start, fig.start - 25), fig.start)
+        ):
             # 'another 35 were "lost"', 'weitere 900 lägen in den Leichenhallen'
             fig.unit_index, fig.antecedent, fig.elliptic = repeated.unit_index, repeated, True
             continue
@@ -911,12 +1195,17 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             # '35 civilians killed in El Fasher and 26 in Zamzam', '12 Tote in Charkiw, in Sumy 5'
             fig.unit_index, fig.antecedent, fig.elliptic = prev.unit_index, prev, True
             continue
-        if people is not None and _POPULATION_OF.search(text, max(sent.start, fig.start - 40), fig.start):
+        if (
+            people is not None
+            and _may_end_with(text, max(sent.start, fig.start - 40), fig.start, _POPULATION_LAST_WORD)
+            and _POPULATION_OF.search(text, max(sent.start, fig.start - 40), fig.start)
+        ):
             # 'a population of 2.1 million': people, counted, not a casualty figure
             fig.unit_index, fig.noun, fig.elliptic = lex.other_unit, "people", True
             continue
-        before = text[max(sent.start, n.start - 120) : fig.start]
-        counted = _counted_before(ctx, before, max(sent.start, n.start - 120))
+        before_start = max(sent.start, n.start - 120)
+        before = text[before_start : fig.start]
+        counted = _counted_before(ctx, before, before_start)
         if counted is None:
             counted = _linked_noun_before(ctx, max(sent.start, n.start - 100), fig.start)
         if counted is not None:
@@ -930,7 +1219,16 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
         ):  # headline: '51 killed in past 24 hours', 'Over 1.2 million displaced'
             fig.unit_index, fig.elliptic = people, True
             continue
-        if people is not None and (_TOLL[lang].search(before) or _VERB_BEFORE[lang].search(before)):
+        if people is not None and (
+            (
+                _may_end_with(text, before_start, fig.start, _TOLL_LAST_WORD[lang], space=False)
+                and _TOLL[lang].search(before)
+            )
+            or (
+                _may_end_with(text, before_start, fig.start, _VERB_LAST_WORD[lang])
+                and _VERB_BEFORE[lang].search(before)
+            )
+        ):
             fig.unit_index, fig.elliptic = people, True
             continue
         label = _fact_label(ctx, fig, sent, people)
@@ -952,7 +1250,9 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
         antecedent = prev or earlier
         if antecedent is None:
             continue
-        if _FIGURE_ANAPHOR.search(before):  # 'put the figure as high as 12,000'
+        if _may_end_with(text, before_start, fig.start, _ANAPHOR_LAST_WORD) and _FIGURE_ANAPHOR.search(
+            before
+        ):  # 'put the figure as high as 12,000'
             fig.unit_index, fig.antecedent, fig.elliptic = antecedent.unit_index, antecedent, True
             continue
         pronoun = _PRONOUN_PARTITIVE.match(text, n.end, sent.end)
@@ -990,9 +1290,20 @@ _PLACE_BEFORE = re.compile(rf"(?:,|\bund|\band)\s+(?:in|im|bei)\s+{_PLACE_NAME}\
 def _gapped_by_place(text: str, lo: int, start: int, end: int) -> bool:
     """A bare number that repeats the previous figure for another place."""
     before = text[max(lo, start - 40) : start]
-    if _PLACE_BEFORE.search(before):
+    # Both searches need white space at the end; `_PLACE_BEFORE`'s last word is a capitalised name,
+    # `_PLACE_AFTER_COORD`'s ends in ',', 'und', 'and', 'sowie' or 'while' (`str.rstrip` strips `\s`).
+    stripped = before.rstrip()
+    if len(stripped) == len(before):
+        return False
+    word = stripped[_word_start(stripped, 0, len(stripped)) :]
+    if word[:1] in _CAPITALS and _PLACE_BEFORE.search(before):
         return True
+    if not word.endswith((",", "und", "and", "sowie", "while")):
+        return False
     return _PLACE_AFTER_COORD.search(before) is not None and _PLACE_AFTER.match(text, end) is not None
+
+
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
 
 
 # A bare number followed by these counts something else: money, a share, a time, a price.
@@ -1021,6 +1332,7 @@ _FIGURE_ANAPHOR = re.compile(
     r"(?:at\s+|auf\s+)?$",
     re.IGNORECASE,
 )
+_ANAPHOR_LAST_WORD = ("figure", "number", "tally", "estimate", "toll", "zahl", "angabe", "at", "auf")
 
 
 def _fact_label(
@@ -1051,6 +1363,10 @@ _POPULATION_OF = re.compile(
     r"(?:population|Bevölkerung|Einwohnerzahl)\s+(?:of|von)\s+(?:(?:about|around|roughly|some|nearly|more\s+than|rund|etwa|knapp|mehr\s+als|über)\s+)?$",
     re.IGNORECASE,
 )
+_POPULATION_LAST_WORD = (
+    "of", "von", "about", "around", "roughly", "some", "nearly", "than", "rund", "etwa", "knapp", "als",
+    "über",
+)  # fmt: skip
 _DAILY_DELTA = re.compile(r"\(\s*\+\s*$")
 _COMPARED_WITH = {
     "de": re.compile(
@@ -1062,6 +1378,10 @@ _COMPARED_WITH = {
         r"(?:(?:about|around|some|nearly|more\s+than)\s+)?$",
         re.IGNORECASE,
     ),
+}
+_COMPARED_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+    "de": ("zuvor", "vorher", "damals", "noch", "rund", "etwa", "knapp", "als"),
+    "en": ("from", "with", "to", "about", "around", "some", "nearly", "than"),
 }
 # A noun, then a verb that links it to the number: 'Seoul puts casualties at 4,900',
 # 'Troop Losses Pass 1,010,000', 'die Verluste stiegen auf 1.010.370'.
@@ -1079,11 +1399,60 @@ _LINK_TO_NUMBER = {
         re.IGNORECASE,
     ),
 }
+# The last word of every `_LINK_TO_NUMBER` match (a verb's or a qualifier's): endings, and stems
+# for the verbs that take any ending (`erreicht\w*`); tests/unit/test_extract_figure_prefilters.py
+# checks that no match is ruled out.
+_LINK_LAST_WORD: dict[Lang, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "de": (
+        ("auf", "bei", "als", "über", "rund", "etwa", "knapp", "fast", "mindestens"),
+        ("übersteig", "überschritt", "erreicht"),
+    ),
+    "en": (
+        (
+            "at", "pass", "passes", "passed", "reach", "reaches", "reached", "to", "top", "tops", "topped",
+            "exceed", "exceeds", "exceeded", "surpass", "surpasses", "surpassed", "hit", "hits",
+            "than", "over", "about", "around", "some", "nearly", "almost", "least",
+        ),
+        (),
+    ),
+}  # fmt: skip
 _LINKABLE_UNITS = frozenset({"soldiers", "people", "civilians", "children"})
+_FOLDS_PLAINLY = str.maketrans("", "", "äöüÄÖÜß")
+
+
+def _may_end_with(
+    text: str, lo: int, hi: int, ends: tuple[str, ...], stems: tuple[str, ...] = (), space: bool = True
+) -> bool:
+    """Whether a case-insensitive pattern that ends in one of the words `ends` (or in a word that
+    holds one of `stems`) and then white space (`space`: at least one character of it) up to
+    `hi` can match in text[lo:hi]. False only when it cannot: a cheap test before a search that
+    usually fails.
+
+    The word is the run of characters other than white space before the white space at the end.
+    `str.lower` folds it as `re.IGNORECASE` does only for ASCII letters and German umlauts (other
+    letters, such as 'ſ' or 'ı', match ASCII ones case-insensitively): with any other character in
+    it, the answer is True.
+    """
+    last = hi
+    while last > lo and text[last - 1].isspace():
+        last -= 1
+    if space and last == hi:
+        return False
+    begin = last
+    while begin > lo and not text[begin - 1].isspace():
+        begin -= 1
+    word = text[begin:last]
+    if not word.isascii() and not word.translate(_FOLDS_PLAINLY).isascii():
+        return True
+    word = word.lower()
+    return word.endswith(ends) or any(stem in word for stem in stems)
 
 
 def _linked_noun_before(ctx: _Context, lo: int, start: int) -> int | None:
     """The counted noun of a bare number, named before it and linked by a verb."""
+    ends, stems = _LINK_LAST_WORD[ctx.lang]
+    if not _may_end_with(ctx.text, lo, start, ends, stems):
+        return None
     link = _LINK_TO_NUMBER[ctx.lang].search(ctx.text, lo, start)
     if link is None:
         return None
@@ -1130,6 +1499,9 @@ def _looks_like_year(text: str, n: NumberMention) -> bool:
 def _counted_before(ctx: _Context, before: str, offset: int) -> int | None:
     """'Die Zahl der kämpfenden Freiwilligen wird auf knapp 20.000 geschätzt' -> soldiers."""
     found: int | None = None
+    low = before.lower()  # no other letters match those of `_COUNT_OF`'s words case-insensitively
+    if "zahl" not in low and "number" not in low and "total" not in low:
+        return None
     for m in _COUNT_OF.finditer(before):
         pos = offset + m.end()
         for _ in range(7):
@@ -1175,6 +1547,23 @@ _COORD_AFTER_VERB = re.compile(
 )
 
 
+_COORD_LEADS = frozenset(",aAuUsS\u017fwW")  # as `_RATE_LEADS`, for `_COORD_AFTER_VERB` ('ſ' is an 's')
+
+
+def _match_led(
+    pattern: re.Pattern[str], leads: frozenset[str], text: str, pos: int, endpos: int
+) -> re.Match[str] | None:
+    """`pattern.match(text, pos, endpos)` for a pattern of white space and then words or marks that
+    begin with one of `leads`: tried only when the first other character is one of them."""
+    end = min(endpos, len(text))
+    i = max(pos, 0)
+    while i < end and text[i].isspace():
+        i += 1
+    if i >= end or text[i] not in leads:
+        return None
+    return pattern.match(text, pos, endpos)
+
+
 def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> None:
     lex = ctx.lex
     triggers = ctx.triggers_of(figures[0].sentence)
@@ -1198,7 +1587,7 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
                 dist = t_start - fig.np_end
             else:
                 dist = fig.start - t_end + 3  # the verb tends to follow the noun phrase
-                closing = _COORD_AFTER_VERB.match(ctx.text, t_end, fig.start)
+                closing = _match_led(_COORD_AFTER_VERB, _COORD_LEADS, ctx.text, t_end, fig.start)
                 if i and closing and (not lex.metrics[index].plan or closing.group(0).strip() != ","):
                     dist += 60  # '300 soldiers had been killed and 2,700 injured': the verb closed
             if dist < 0:
@@ -1245,12 +1634,11 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             metric = "intercepted"  # drones destroyed are shot down, unless listed with tanks and guns
         if metric == "destroyed":
             metric, fig.by_enemy = "lost", True
-        own_loss = _OWN_LOSS.match(ctx.text, fig.np_end, sent.end) is not None  # 'another 20 were lost'
         if (
             metric == "lost"
             and unit is not None
             and unit.unit in ("drones", "missiles")
-            and not own_loss
+            and not _OWN_LOSS.match(ctx.text, fig.np_end, sent.end)  # 'another 20 were lost'
             and _AIR_DEFENCE.search(ctx.text, sent.start, sent.end)
         ):
             metric = "intercepted"
@@ -1278,7 +1666,7 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             metric = unit.remap.get(metric, metric)
         fig.metric = metric
         fig.metric_from_noun = bool(inside) and metric == "lost"
-        rate = _RATE_AFTER[ctx.lang].match(ctx.text, fig.np_end, sent.end)
+        rate = _match_led(_RATE_AFTER[ctx.lang], _RATE_LEADS[ctx.lang], ctx.text, fig.np_end, sent.end)
         if rate:
             fig.period = _RATE_PERIOD[rate.group(1).lower()]
 
@@ -1363,7 +1751,7 @@ def _place(ctx: _Context, lo: int, hi: int, near: int) -> str | None:
     best: tuple[int, str] | None = None
     for p_start, _p_end, index in ctx.places_in(lo, hi):
         place = ctx.lex.places[index]
-        if place.country_level and not _LOCATION_PREP.search(ctx.text, max(lo, p_start - 25), p_start):
+        if place.country_level and not _LOCATION_PREP.found(ctx.text, max(lo, p_start - 25), p_start):
             continue
         dist = abs(p_start - near)
         if best is None or dist < best[0]:
@@ -1373,7 +1761,11 @@ def _place(ctx: _Context, lo: int, hi: int, near: int) -> str | None:
 
 def _location(ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentence) -> str | None:
     """A town in the figure's stretch of the sentence, or a country it is sent to or counted in."""
-    i = figures.index(fig)
+    # `figures.index(fig)` compares by the dataclass's __eq__ (interpreted, ~3,000 instructions a
+    # figure); no two figures of a sentence are equal (each has its own number), so by identity
+    i = 0
+    while figures[i] is not fig:
+        i += 1
     lo = figures[i - 1].np_end if i > 0 else sent.start
     hi = figures[i + 1].start if i + 1 < len(figures) else sent.end
     best: tuple[int, str] | None = None
@@ -1382,7 +1774,7 @@ def _location(ctx: _Context, fig: _Figure, figures: list[_Figure], sent: Sentenc
         if place.country_level:
             after = 0 <= p_start - fig.np_end <= 30 and "," not in ctx.text[fig.np_end : p_start]
             near_np = after or (0 <= fig.start - p_end <= 20 and "," not in ctx.text[p_end : fig.start])
-            if not near_np or not _LOCATION_PREP.search(ctx.text, max(lo, p_start - 25), p_start):
+            if not near_np or not _LOCATION_PREP.found(ctx.text, max(lo, p_start - 25), p_start):
                 continue
         dist = min(abs(p_start - fig.np_end), abs(fig.start - p_end))
         if best is None or dist < best[0]:
@@ -1443,7 +1835,7 @@ def _subject(
         return None  # revenue, budgets, damage: money nobody gave is no party's figure
     own = [(f.number.end, f.np_end) for f in figures if f is not fig]
     excluded = own + ([(source.start, source.end)] if source else [])
-    dateline = _DATELINE.match(ctx.text, sent.start, sent.end)
+    dateline = _dateline(ctx.text, sent.start, sent.end)
     if dateline:  # 'KYIV, Ukraine (AP) — Russia launched ...': the dateline names no party
         excluded.append((sent.start, dateline.end()))
     mentions = []
@@ -1451,12 +1843,12 @@ def _subject(
     for start, end, code in _countries(ctx, sent.start, sent.end):
         if any(s <= start < e for s, e in excluded):
             continue
-        if _LOCATION_PREP.search(ctx.text, max(sent.start, start - 25), start):
-            if _VICTIM_PLACE_PREP.search(ctx.text, max(sent.start, start - 25), start):
+        if _LOCATION_PREP.found(ctx.text, max(sent.start, start - 25), start):
+            if _VICTIM_PLACE_PREP.found(ctx.text, max(sent.start, start - 25), start):
                 placed.append(code)
             continue
         if fig.metric in ("supplied", "aid") and (
-            _RECIPIENT.search(ctx.text, max(sent.start, start - 25), start)
+            _RECIPIENT.found(ctx.text, max(sent.start, start - 25), start)
             or ctx.text.startswith(("der ", "den "), start)  # dative: 'liefert der Ukraine'
             or ctx.text.startswith("-", end)  # 'Ukraine-Hilfe'
         ):
@@ -1480,7 +1872,7 @@ def _subject(
         return None
     if fig.metric in ("intercepted", "destroyed"):
         for start, end, code in mentions:
-            if _AGENT_PREP.search(ctx.text, max(sent.start, start - 12), start):
+            if _AGENT_PREP.found(ctx.text, max(sent.start, start - 12), start):
                 return code
             if _LAUNCHER_VERB.match(ctx.text, end, sent.end):
                 return code  # 'Russia launched 35 drones, of which 27 were destroyed'
@@ -1513,11 +1905,21 @@ def _period(ctx: _Context, fig: _Figure, sent: Sentence) -> str | None:
     period = ctx.period_of(fig.sentence)
     if period is None:
         return None
-    if _TOTAL_CUE.search(ctx.text, max(sent.start, fig.start - 30), fig.start) or _TOTAL_TO.search(
+    if _has_total_cue(ctx.text, max(sent.start, fig.start - 30), fig.start) or _total_to(
         ctx.text, max(sent.start, fig.start - 90), fig.start
     ):
         return None
     return period
+
+
+def _total_to(text: str, lo: int, hi: int) -> bool:
+    """Whether `_TOTAL_TO` finds 'bringing its losses to ' in text[lo:hi]: the window must end with
+    'to' or 'auf' and white space (their letters fold plainly: lower-cased, they are exact)."""
+    window = text[lo:hi]
+    words = window.rstrip()
+    if len(words) == len(window) or not words[-3:].lower().endswith(("to", "auf")):
+        return False
+    return _TOTAL_TO.search(text, lo, hi) is not None
 
 
 _SAID_WHEN = re.compile(
@@ -1567,11 +1969,13 @@ class _Sources:
             self._depth -= 1
         return source
 
-    def before(self, index: int, count: int | None = None) -> Iterator[Source | None]:
-        """The sources of the sentences before `index` (the `count` nearest), nearest first."""
-        stop = -1 if count is None else max(index - count, 0) - 1
-        for earlier in range(index - 1, stop, -1):
-            yield self[earlier]
+    def nearest(self, index: int, count: int) -> Source | None:
+        """The source of the nearest of the `count` sentences before `index` that names one."""
+        for earlier in range(index - 1, max(index - count, 0) - 1, -1):
+            source = self[earlier]
+            if source is not None:
+                return source
+        return None
 
 
 _MAX_SOURCE_DEPTH = 16
@@ -1584,41 +1988,31 @@ def _sentence_source(ctx: _Context, index: int, figures: list[_Figure], sources:
     lo, hi = sent.start, sent.end
     for q_start, q_end in ctx.quotes:
         if q_start < hi and q_end > lo:  # the quote's speaker may be named outside the sentence
-            lo = min(lo, _sentence_start(ctx, q_start))
-            hi = max(hi, _sentence_end(ctx, q_end))
-    anaphoric = attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang)
-    if anaphoric:
-        remembered = next((s for s in sources.before(index, 3) if s is not None), None)
+            lo = min(lo, _sentence_at(ctx, q_start).start)
+            hi = max(hi, _sentence_at(ctx, q_end).end)
+    # 'demnach', 'he said': the nearest source of the 3 sentences before, if the anaphor can mean it
+    if index and attributor.anaphoric(ctx.text, sent.start, sent.end, ctx.lang):
+        remembered = sources.nearest(index, 3)
         if remembered is not None and attributor.refers_to(
             ctx.text, sent.start, sent.end, ctx.lang, remembered
         ):
             return remembered
     source = attributor.find(ctx.text, lo, hi, ctx.lang, exclude)
     if source is not None and attributor.is_bare(source.name):
-        fuller = next(
-            (
-                s
-                for s in sources.before(index)
-                if s is not None and s.name.lower().endswith(" " + source.name.lower())
-            ),
-            None,
-        )
-        if fuller is not None:
-            source = Source(fuller.name, source.start, source.end, fuller.id, fuller.person)
+        ending = " " + source.name.lower()
+        for earlier in range(index - 1, -1, -1):
+            fuller = sources[earlier]
+            if fuller is not None and fuller.name.lower().endswith(ending):
+                source = Source(fuller.name, source.start, source.end, fuller.id, fuller.person)
+                break
         else:
             source = attributor.fuller_before(ctx.text, ctx.lang, source, sent.start) or source
     if source is None and index + 1 < len(ctx.sentences):
         nxt = ctx.sentences[index + 1]
         if attributor.next_sentence_cue(nxt.text, ctx.lang):
             source = attributor.find(ctx.text, nxt.start, nxt.end, ctx.lang, [])
-    if source is None and anaphoric:
-        remembered = next((s for s in sources.before(index, 3) if s is not None), None)
-        if remembered is not None and attributor.refers_to(
-            ctx.text, sent.start, sent.end, ctx.lang, remembered
-        ):
-            source = remembered
     if source is None and index and attributor.reported_speech(ctx.text, sent.start, sent.end, ctx.lang):
-        source = next((s for s in sources.before(index, 2) if s is not None), None)
+        source = sources.nearest(index, 2)
     fact_line = len(sent.text) <= _FACT_LINE and not sent.text.rstrip().endswith(".")
     if source is None and figures and fact_line:  # a fact box names its source in its last line
         for nxt in ctx.sentences[index + 1 : index + 8]:
@@ -1643,16 +2037,17 @@ def _sentence_source(ctx: _Context, index: int, figures: list[_Figure], sources:
     return source
 
 
-def _sentence_start(ctx: _Context, pos: int) -> int:
-    starts = [s.start for s in ctx.sentences]
-    i = bisect.bisect_right(starts, pos) - 1
-    return ctx.sentences[max(i, 0)].start
-
-
-def _sentence_end(ctx: _Context, pos: int) -> int:
-    starts = [s.start for s in ctx.sentences]
-    i = bisect.bisect_right(starts, pos) - 1
-    return ctx.sentences[max(i, 0)].end
+def _sentence_at(ctx: _Context, pos: int) -> Sentence:
+    """The last sentence that starts at or before `pos` (the first one if none does)."""
+    sentences = ctx.sentences
+    lo, hi = 0, len(sentences)
+    while lo < hi:  # bisect_right over the starts, without building their list
+        mid = (lo + hi) // 2
+        if sentences[mid].start <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return sentences[max(lo - 1, 0)]
 
 
 # -- the whole article -------------------------------------------------------------------------
@@ -1675,11 +2070,10 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
     starts = [n.start for n in numbers]
     sources = _Sources(ctx)
     claims: list[Claim] = []
-    places: list[str | None] = []
+    places: dict[int, str | None] = {}  # by sentence: the place it names, found when asked for
     earlier: _Figure | None = None
     earlier_index = -10
     previous_subjects: list[tuple[str | None, bool]] = []
-    rate: tuple[int, str] | None = None  # (sentence, period) of the last rate phrase
     previous_index = -10
     donor: tuple[int, str] | None = None  # (sentence, subject) of the last delivery with a giver
     for index, sent in enumerate(sentences):
@@ -1692,15 +2086,14 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
         # found now, before the figures' metrics are set; a sentence without figures gets its
         # source only if a later sentence asks for it
         source = sources[index] if figures else None
-        sentence_place = _place(ctx, sent.start, sent.end, sent.start)
         if figures:
             _assign_metrics(ctx, figures, sent)
             _distribute(ctx, figures)
-            prior_place = next((p for p in reversed(places[-3:]) if p is not None), None)
+            prior_place = _prior_place(ctx, index, places)
             fallback = _previous_subject(ctx, index, previous_subjects if index - previous_index == 1 else [])
             subjects: list[tuple[str | None, bool]] = []
             giver = donor[1] if donor and index - donor[0] <= 3 else None
-            carried = rate[1] if rate and 0 < index - rate[0] <= 2 else None
+            carried = _carried_period(ctx, index)
             for fig in figures:
                 claim = _claim(
                     ctx,
@@ -1719,11 +2112,28 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
                     donor = (index, claim.subject)
             earlier, earlier_index = figures[-1], index
             previous_subjects, previous_index = subjects, index
-        places.append(sentence_place)
-        period = ctx.period_of(index)
-        if period is not None:
-            rate = (index, period)
     return _harmonise(_dedupe(claims))
+
+
+def _prior_place(ctx: _Context, index: int, places: dict[int, str | None]) -> str | None:
+    """The place the nearest of the three sentences before `index` names that names one."""
+    for before in range(index - 1, max(index - 4, -1), -1):
+        if before not in places:
+            sent = ctx.sentences[before]
+            places[before] = _place(ctx, sent.start, sent.end, sent.start)
+        place = places[before]
+        if place is not None:
+            return place
+    return None
+
+
+def _carried_period(ctx: _Context, index: int) -> str | None:
+    """The period of a rate phrase one or two sentences before `index` (the nearer one)."""
+    for before in range(index - 1, max(index - 3, -1), -1):
+        period = ctx.period_of(before)
+        if period is not None:
+            return period
+    return None
 
 
 def _previous_subject(
@@ -1737,10 +2147,10 @@ def _previous_subject(
     if index == 0:
         return None, False
     prev = ctx.sentences[index - 1]
-    dateline = _DATELINE.match(ctx.text, prev.start, prev.end)
+    dateline = _dateline(ctx.text, prev.start, prev.end)
     lo = dateline.end() if dateline else prev.start
     for start, _end, code in _countries(ctx, lo, prev.end):
-        if not _LOCATION_PREP.search(ctx.text, max(prev.start, start - 25), start):
+        if not _LOCATION_PREP.found(ctx.text, max(prev.start, start - 25), start):
             return code, False
     return None, False
 
@@ -1866,7 +2276,7 @@ def _claim(
         and carried is not None
         and unit.unit in _WEAPON_RATE_UNITS
         and metric in ("launched", "intercepted", "lost")
-        and not _TOTAL_CUE.search(sent.text)
+        and not _has_total_cue(sent.text, 0, len(sent.text))
     ):
         period = carried  # the night's attack, told over the following sentences
     tracked = unit.tracked and metric != "count"

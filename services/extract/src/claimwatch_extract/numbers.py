@@ -188,12 +188,40 @@ _DOZEN_AT_END = re.compile(r"\s*Dutzend$", re.IGNORECASE)
 
 def parse_digits(raw: str, lang: Lang) -> float:
     """'600.000' (de) and '600,000' (en) are 600000; '1,5' (de) and '1.5' (en) are 1.5."""
-    s = _GROUP_SEP_RE.sub("", raw)
+    if raw.isdecimal():  # what `\d` matches, and nothing to remove or replace
+        return float(raw)
+    # the separators `_GROUP_SEP` removes: a space, an apostrophe or characters beyond ASCII
+    s = _GROUP_SEP_RE.sub("", raw) if " " in raw or "'" in raw or not raw.isascii() else raw
     if lang == "de":
-        if _COMMA_GROUPS.fullmatch(s):
+        if s.count(",") >= 2 and _COMMA_GROUPS.fullmatch(s):
             return float(s.replace(",", ""))
         return float(s.replace(".", "").replace(",", "."))
     return float(s.replace(",", ""))
+
+
+_MAX_WORDS = 4096  # bound on the number words whose values are remembered
+_german_words: dict[str, tuple[float, float] | None] = {}
+_english_words: dict[str, tuple[float, float] | None] = {}
+
+
+def _german_words_value(word: str) -> tuple[float, float] | None:
+    """`parse_german_words`, remembered by the word."""
+    if word in _german_words:
+        return _german_words[word]
+    if len(_german_words) >= _MAX_WORDS:
+        _german_words.clear()
+    found = _german_words[word] = parse_german_words(word)
+    return found
+
+
+def _english_words_value(words: str) -> tuple[float, float] | None:
+    """`parse_english_words`, remembered by the words."""
+    if words in _english_words:
+        return _english_words[words]
+    if len(_english_words) >= _MAX_WORDS:
+        _english_words.clear()
+    found = _english_words[words] = parse_english_words(words)
+    return found
 
 
 def parse_german_words(word: str) -> tuple[float, float] | None:
@@ -277,38 +305,51 @@ def _currency(raw: str | None) -> str | None:
     return None
 
 
+# The numbers of `_build`'s groups (the same in both languages): `m.groups()` once, then tuple
+# items, instead of a call of `m.group` per group.
+_GROUP = _NUMBER_RE["de"].pattern.groupindex
+assert _NUMBER_RE["en"].pattern.groupindex == _GROUP
+_HALF, _CUR, _NUM, _ATT = _GROUP["half"], _GROUP["cur"], _GROUP["num"], _GROUP["att"]
+_SCALE_GROUP, _WORDS, _WSCALE, _VAGUE = _GROUP["scale"], _GROUP["words"], _GROUP["wscale"], _GROUP["vague"]
+
+
 def _mention(m: re.Match[str], lang: Lang) -> NumberMention | None:
-    if m.group("half") is not None:  # 'eine halbe Million', 'half a million'
-        scale = 1e9 if _BILLION.search(m.group("half")) else 1e6
+    groups = m.groups()
+    half = groups[_HALF - 1]
+    if half is not None:  # 'eine halbe Million', 'half a million'
+        scale = 1e9 if _BILLION.search(half) else 1e6
         return NumberMention(m.start(), m.end(), scale / 2, scale=scale, is_word=True)
-    if m.group("num") is not None:
-        scale = _scale(m.group("att") or m.group("scale"))
-        value = parse_digits(m.group("num"), lang) * scale
-        cur = m.group("cur")
-        start = m.start("cur") if cur else m.start("num")
-        return NumberMention(start, m.end(), round(value, 6), currency=_currency(cur), scale=scale)
-    if m.group("words") is not None:
-        raw = m.group("words")
+    num = groups[_NUM - 1]
+    if num is not None:
+        scale = _scale(groups[_ATT - 1] or groups[_SCALE_GROUP - 1])
+        value = parse_digits(num, lang) * scale
+        cur = groups[_CUR - 1]
+        start = m.start(_CUR) if cur else m.start(_NUM)
+        # `round` to 6 digits keeps a whole number as it is (it is exact in binary and in decimal)
+        rounded = value if value % 1.0 == 0.0 else round(value, 6)
+        return NumberMention(start, m.end(), rounded, currency=_currency(cur), scale=scale)
+    raw = groups[_WORDS - 1]
+    if raw is not None:
         if lang == "de":
-            dozen = _DOZEN_AT_END.search(raw)
+            dozen = _DOZEN_AT_END.search(raw) if raw.endswith(("d", "D")) else None  # 'Dutzend'
             base = raw[: dozen.start()] if dozen else raw
-            parsed = parse_german_words(base) if base else (1.0, 1.0)
+            parsed = _german_words_value(base) if base else (1.0, 1.0)
             if parsed is None:
                 return None
             value, mult = parsed
             if dozen:
                 value, mult = value * 12, 12.0
         else:
-            parsed = parse_english_words(raw)
+            parsed = _english_words_value(raw)
             if parsed is None:
                 return None
             value, mult = parsed
-        scale = _scale(m.group("wscale"))
+        scale = _scale(groups[_WSCALE - 1])
         if scale > 1:
             value, mult = value * scale, scale
         weak = mult == 1 and raw.lower() in ("ein", "eine", "einen", "einem", "einer", "one")
         return NumberMention(m.start(), m.end(), value, scale=mult, is_word=True, weak=weak)
-    raw = m.group("vague")
+    raw = groups[_VAGUE - 1]
     return NumberMention(m.start(), m.end(), _vague_value(raw, lang), vague=True)
 
 
@@ -321,7 +362,7 @@ def _merge_ranges(text: str, mentions: list[NumberMention], lang: Lang) -> list[
             m2 = mentions[i + 1]
             gap = text[m1.end : m2.start]
             before = text[max(0, m1.start - 12) : m1.start]
-            between = _BETWEEN.search(before)
+            between = _BETWEEN.search(before) if len(gap) <= 9 else None  # only read then
             ok = len(gap) <= 9 and (
                 (_RANGE_GAP[lang].fullmatch(gap) is not None and not _FROM.search(before))
                 or (between is not None and _AND_GAP.fullmatch(gap) is not None)
@@ -358,6 +399,17 @@ def _merge_ranges(text: str, mentions: list[NumberMention], lang: Lang) -> list[
     return out
 
 
+def _signs(text: str) -> list[int]:
+    """Where `_SIGN` matches, by `str.find` (the order does not matter to `_starts`)."""
+    found: list[int] = []
+    for sign in "$€£":
+        p = text.find(sign)
+        while p >= 0:
+            found.append(p)
+            p = text.find(sign, p + 1)
+    return found
+
+
 def _starts(text: str, lang: Lang) -> list[int] | None:
     """Every position a number can start at (as `_build`'s gate allows), or None (not indexed).
 
@@ -367,7 +419,7 @@ def _starts(text: str, lang: Lang) -> list[int] | None:
     words = _NUMBER_RE[lang].candidates(text)
     if words is None:
         return None
-    firsts = words + [m.start() for m in _SIGN.finditer(text)]
+    firsts = words + _signs(text)
     spaces = [
         p - 1 for p in firsts if p and text[p - 1].isspace() and (text[p].isdecimal() or text[p] in "$€£")
     ]
