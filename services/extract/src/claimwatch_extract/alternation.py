@@ -362,12 +362,12 @@ def _register(alternation: Alternation) -> int:
     return len(_registered) - 1
 
 
-def _first_at(positions: list[int], pos: int) -> int:
-    """`bisect.bisect_left(positions, pos)`, without a call into Python per scan."""
-    lo, hi = 0, len(positions)
+def bisect_left(a: list[int], x: int) -> int:
+    """`bisect.bisect_left(a, x)`, compiled: no call into C and no comparison of objects."""
+    lo, hi = 0, len(a)
     while lo < hi:
         mid = (lo + hi) // 2
-        if positions[mid] < pos:
+        if a[mid] < x:
             lo = mid + 1
         else:
             hi = mid
@@ -540,7 +540,7 @@ class Alternation:
         found = []
         stop = min(endpos, len(text))
         done = pos  # matches do not overlap: the next one starts at or after the last one's end
-        for i in range(_first_at(positions, pos), len(positions)):
+        for i in range(bisect_left(positions, pos), len(positions)):
             p = positions[i]
             if p >= stop:
                 break
@@ -561,4 +561,4 @@ class Alternation:
         return sub.fullmatch(text, pos, endpos) if sub is not None else None
 
 
-__all__ = ["Alternation"]
+__all__ = ["Alternation", "bisect_left"]

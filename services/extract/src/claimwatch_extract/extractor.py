@@ -8,7 +8,6 @@ explained by the words that produced it.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import logging
 import re
@@ -20,6 +19,7 @@ from typing import Any, Final, Literal, TypeVar
 
 from claimwatch_schemas import SCHEMA_VERSION, Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
 
+from .alternation import bisect_left
 from .attribution import WORDISH_PATTERN, Attributor, Source, resolve_person, word_alternatives
 from .language import SUPPORTED, detect_language
 from .lexicons import Compiled, CountryEntry, Lang, PlaceEntry, UnitEntry, lexicons
@@ -2092,8 +2092,8 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
     previous_index = -10
     donor: tuple[int, str] | None = None  # (sentence, subject) of the last delivery with a giver
     for index, sent in enumerate(sentences):
-        lo = bisect.bisect_left(starts, sent.start)
-        hi = bisect.bisect_left(starts, sent.end)
+        lo = bisect_left(starts, sent.start)
+        hi = bisect_left(starts, sent.end)
         in_sentence = [n for n in numbers[lo:hi] if n.end <= sent.end]
         recent = earlier if index - earlier_index <= 2 else None
         figures = _figures_in(ctx, index, in_sentence, recent) if in_sentence else []
