@@ -22,11 +22,11 @@ from typing import Any, Final, cast
 
 # The regex parser of the standard library: private but stable within a Python version, and only
 # used to read which characters an entry can start with.
-_parser: Any = importlib.import_module("re._parser")
-_c: Any = importlib.import_module("re._constants")
+_parser: Final[Any] = importlib.import_module("re._parser")
+_c: Final[Any] = importlib.import_module("re._constants")
 
 _MAX: Final = sys.maxsize
-_CATEGORY = {
+_CATEGORY: Final = {
     _c.CATEGORY_WORD: r"\w",
     _c.CATEGORY_NOT_WORD: r"\W",
     _c.CATEGORY_DIGIT: r"\d",
@@ -34,7 +34,7 @@ _CATEGORY = {
     _c.CATEGORY_SPACE: r"\s",
     _c.CATEGORY_NOT_SPACE: r"\S",
 }
-_WORDLIKE = frozenset({_c.CATEGORY_WORD, _c.CATEGORY_DIGIT})
+_WORDLIKE: Final = frozenset({_c.CATEGORY_WORD, _c.CATEGORY_DIGIT})
 
 
 _WORD, _WORD_OR_HYPHEN, _OTHER = 0, 1, 2  # what characters a class holds at most
@@ -84,9 +84,9 @@ def _class(op: Any, av: Any) -> _Class:
     return f"[{text}]", max(k for _, k in parts)
 
 
-_CONSUMING = (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN)
-_ZERO_WIDTH = (_c.ASSERT, _c.ASSERT_NOT, _c.AT)
-_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
+_CONSUMING: Final = (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN)
+_ZERO_WIDTH: Final = (_c.ASSERT, _c.ASSERT_NOT, _c.AT)
+_REPEATS: Final = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
 
 
 def _prefixes(items: list[Any], k: int, depth: int = 0) -> set[tuple[_Class, ...]]:
@@ -121,7 +121,7 @@ def _prefixes(items: list[Any], k: int, depth: int = 0) -> set[tuple[_Class, ...
     raise _UnknownError
 
 
-_NEEDLE = 3  # characters of the literal a compound branch ('[\w-]*panzer') needs in the word
+_NEEDLE: Final = 3  # characters of the literal a compound branch ('[\w-]*panzer') needs in the word
 
 
 def _is_word_run(item: Any) -> bool:
@@ -240,7 +240,7 @@ def _no_word_before(lead: str, flags: int) -> bool:
     )
 
 
-_RUN = re.compile(r"[\w-]*")  # what a compound branch's leading `[\w-]*` can consume
+_RUN: Final = re.compile(r"[\w-]*")  # what a compound branch's leading `[\w-]*` can consume
 # Methods of C called as functions: no attribute lookup per call.
 _match: Final = re.Pattern.match
 _end: Final = re.Match.end
@@ -331,13 +331,13 @@ class _KeyTable(dict[str, re.Pattern[str] | None]):
 # The alternations whose candidates have been asked for, by number. Their candidates in a text
 # are found together: one dict lookup per word start gives the alternations that can match there
 # (most give none), instead of one lookup per word start and alternation (~16 of them in use).
-_registered: list[Alternation] = []
+_registered: Final[list[Alternation]] = []
 _MAX_REGISTERED: Final = 64  # beyond it (tests build many) the registry starts again
 
 
 # Per key: (number, pattern) of each registered alternation a match starting with it can come
 # from, filled as keys turn up (a plain dict: a lookup in a dict subclass takes the slow path).
-_rows: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+_rows: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {}
 
 
 def _row(key: str) -> list[tuple[int, re.Pattern[str]]]:
@@ -362,12 +362,12 @@ def _register(alternation: Alternation) -> int:
     return len(_registered) - 1
 
 
-def _first_at(positions: list[int], pos: int) -> int:
-    """`bisect.bisect_left(positions, pos)`, without a call into Python per scan."""
-    lo, hi = 0, len(positions)
+def bisect_left(a: list[int], x: int) -> int:
+    """`bisect.bisect_left(a, x)`, compiled: no call into C and no comparison of objects."""
+    lo, hi = 0, len(a)
     while lo < hi:
         mid = (lo + hi) // 2
-        if positions[mid] < pos:
+        if a[mid] < x:
             lo = mid + 1
         else:
             hi = mid
@@ -540,7 +540,7 @@ class Alternation:
         found = []
         stop = min(endpos, len(text))
         done = pos  # matches do not overlap: the next one starts at or after the last one's end
-        for i in range(_first_at(positions, pos), len(positions)):
+        for i in range(bisect_left(positions, pos), len(positions)):
             p = positions[i]
             if p >= stop:
                 break
@@ -561,4 +561,4 @@ class Alternation:
         return sub.fullmatch(text, pos, endpos) if sub is not None else None
 
 
-__all__ = ["Alternation"]
+__all__ = ["Alternation", "bisect_left"]

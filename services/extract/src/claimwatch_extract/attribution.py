@@ -14,7 +14,7 @@ from typing import Final, TypeVar
 
 from claimwatch_schemas import slug
 
-from .alternation import Alternation
+from .alternation import Alternation, bisect_left
 from .lexicons import Compiled, Lang
 
 _VERBS_DE = (
@@ -853,11 +853,11 @@ class Attributor:
     def find(self, text: str, lo: int, hi: int, lang: Lang, exclude: list[tuple[int, int]]) -> Source | None:
         """The source a cue in text[lo:hi] names, or None. `exclude`: spans of figures."""
         scan = self._scan(text, lang)
-        first = _bisect_left(scan.starts, lo)
-        last = _bisect_left(scan.starts, hi)
+        first = bisect_left(scan.starts, lo)
+        last = bisect_left(scan.starts, hi)
         bodies = [c for c in scan.candidates[first:last] if c.end <= hi]
-        pre = scan.pre[_bisect_left(scan.pre_starts, lo) : _bisect_left(scan.pre_starts, hi)]
-        post = scan.post[_bisect_left(scan.post_starts, lo) : _bisect_left(scan.post_starts, hi)]
+        pre = scan.pre[bisect_left(scan.pre_starts, lo) : bisect_left(scan.pre_starts, hi)]
+        post = scan.post[bisect_left(scan.post_starts, lo) : bisect_left(scan.post_starts, hi)]
         pre_cues = [c for c in pre if c.end() <= hi]
         post_cues = [c for c in post if c.end() <= hi]
         party = (
@@ -981,7 +981,7 @@ class Attributor:
         if source.id is None:
             return None
         scan = self._scan(text, lang)
-        last = _bisect_left(scan.starts, pos)
+        last = bisect_left(scan.starts, pos)
         for cand in reversed(scan.candidates[:last]):
             if cand.id and cand.id != source.id and cand.id.endswith("_" + source.id) and not cand.person:
                 return Source(cand.name, source.start, source.end, cand.id, False)
@@ -994,7 +994,7 @@ class Attributor:
     def anaphoric(self, text: str, lo: int, hi: int, lang: Lang) -> bool:
         """Whether text[lo:hi] points back to an earlier source ('demnach', 'he said')."""
         anaphors = self._scan(text, lang).anaphors
-        i = _bisect_left(anaphors, lo)
+        i = bisect_left(anaphors, lo)
         if (i == len(anaphors) or anaphors[i] >= hi) and (hi == len(text) or not _is_word(text[hi])):
             # What matches in text[lo:hi] matches where it starts in the whole text too, but for
             # its closing (?![\w]) at `hi`: with no word character there, nothing does.
@@ -1030,18 +1030,6 @@ class Attributor:
 
     def next_sentence_cue(self, sentence: str, lang: Lang) -> bool:
         return _NEXT_SENTENCE[lang].match(sentence) is not None
-
-
-def _bisect_left(a: list[int], x: int) -> int:
-    """`bisect.bisect_left(a, x)`, compiled: no call into C and no comparison of objects."""
-    lo, hi = 0, len(a)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if a[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def _excluded(start: int, exclude: list[tuple[int, int]]) -> bool:

@@ -8,7 +8,6 @@ explained by the words that produced it.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import logging
 import re
@@ -16,17 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
-from typing import Any, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from claimwatch_schemas import SCHEMA_VERSION, Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
 
+from .alternation import bisect_left
 from .attribution import WORDISH_PATTERN, Attributor, Source, resolve_person, word_alternatives
 from .language import SUPPORTED, detect_language
 from .lexicons import Compiled, CountryEntry, Lang, PlaceEntry, UnitEntry, lexicons
 from .numbers import NumberMention, find_numbers
 from .sentences import Sentence, quote_spans, split_sentences
 
-log = logging.getLogger(__name__)
+log: Final = logging.getLogger(__name__)
 
 Outcome = Literal["ok", "unsupported_language", "extraction_failed"]
 
@@ -41,10 +41,10 @@ class Extraction:
     claims: list[Claim] = field(default_factory=list)
 
 
-_CASUALTY = frozenset({"killed", "wounded", "killed_or_wounded", "missing", "captured"})
-_PERSON_UNITS = frozenset({"soldiers", "people", "civilians", "children"})
-_VICTIM_UNITS = frozenset({"people", "civilians", "children"})
-_STOP = {
+_CASUALTY: Final = frozenset({"killed", "wounded", "killed_or_wounded", "missing", "captured"})
+_PERSON_UNITS: Final = frozenset({"soldiers", "people", "civilians", "children"})
+_VICTIM_UNITS: Final = frozenset({"people", "civilians", "children"})
+_STOP: Final = {
     "de": frozenset(
         [
             "der",
@@ -184,20 +184,22 @@ _STOP = {
         ]
     ),
 }
-_OF_THE = re.compile(
+_OF_THE: Final = re.compile(
     r"\s*(?:of\s+(?:the|these|those|its|their)|of\s+(?:them|whom)\s+(?:were|are|was)|von\s+den)\s+(?=\S)",
     re.IGNORECASE,
 )
-_EN_ARTICLE = re.compile(r"(?:^|[\s(\"“])An?\s+$")  # 'A 5,000-strong force': no model 'A 5'
-_VAGUE_OF = re.compile(r"\s*von\s+(?=[A-ZÄÖÜ])")  # 'Hunderte von Menschen'
-_PARTITIVE_FIRST = frozenset("oOvV")  # what `_OF_THE` and `_VAGUE_OF` match after white space
-_HYPHEN_START = re.compile(r"-(?=[^\W\d])")
-_PARTICIPLE_UNITS = frozenset({"wounded", "injured", "dead", "killed", "verletzte", "verwundete", "tote"})
-_CONNECTORS = frozenset({"oder", "und", "or", "and", "bzw.", "sowie", "beziehungsweise"})
-_WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w.,-]*")
+_EN_ARTICLE: Final = re.compile(r"(?:^|[\s(\"“])An?\s+$")  # 'A 5,000-strong force': no model 'A 5'
+_VAGUE_OF: Final = re.compile(r"\s*von\s+(?=[A-ZÄÖÜ])")  # 'Hunderte von Menschen'
+_PARTITIVE_FIRST: Final = frozenset("oOvV")  # what `_OF_THE` and `_VAGUE_OF` match after white space
+_HYPHEN_START: Final = re.compile(r"-(?=[^\W\d])")
+_PARTICIPLE_UNITS: Final = frozenset(
+    {"wounded", "injured", "dead", "killed", "verletzte", "verwundete", "tote"}
+)
+_CONNECTORS: Final = frozenset({"oder", "und", "or", "and", "bzw.", "sowie", "beziehungsweise"})
+_WORD: Final = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w.,-]*")
 # Words before a number that name a model, a page, a flight... ('Leopard 2', 'Nr. 5'): a figure is
 # no number right after one of them and white space (`str.rstrip` strips what `\s` matches).
-_MODEL_PREFIXES = (
+_MODEL_PREFIXES: Final = (
     "Leopard", "Challenger", "Patriot", "Iris-T", "IRIS-T", "Marder", "Gepard", "Typ", "Type", "Modell",
     "Model", "Version", "Block", "Phase", "Stufe", "Nummer", "Nr.", "No.", "Seite", "Seiten", "page",
     "pages", "p.", "S.", "Kapitel", "chapter", "Artikel", "Article", "Paragraf", "Paragraph", "Absatz",
@@ -210,14 +212,14 @@ _MODEL_PREFIXES = (
     "Onyx", "Oniks", "P", "Ch", "X", "Jak", "Yak", "An", "Il", "Tupolew", "Sukhoi", "Suchoi",
 )  # fmt: skip
 # by their last character: `endswith` with a tuple tries each of its items
-_MODEL_PREFIXES_BY_LAST = {
+_MODEL_PREFIXES_BY_LAST: Final = {
     last: tuple(p for p in _MODEL_PREFIXES if p.endswith(last)) for last in {p[-1] for p in _MODEL_PREFIXES}
 }
 # Hyphenated compounds that still count something: '5,000-strong', '100-Milliarden-Euro-Topf'.
-_HYPHEN_UNIT = (
+_HYPHEN_UNIT: Final = (
     r"(?:strong|köpfig\w*|Mann\b|Milliarden|Millionen|Mrd|Mio|Euro|Dollar|Pfund|Rubel|Tonnen|billion|million)"
 )
-_AFTER_TRAP = re.compile(
+_AFTER_TRAP: Final = re.compile(
     r"^(?:\s*(?:%|Prozent|prozentig|percent|per\s*cent|Prozentpunkte|percentage|Jahre\s+alt|years?\s+old|"
     r"Uhr|o'clock|a\.m\.|p\.m\.|am\b|pm\b|Grad|degrees|km/h|Meter|Metern|metres|meters|Kilometer\w*|"
     r"kilometres?|kilometers?|miles?|Meilen|Jahrhundert|century|Jahre\b|Jahren\b|years\b|Tage\b|Tagen\b|"
@@ -226,17 +228,17 @@ _AFTER_TRAP = re.compile(
 )
 # What `_AFTER_TRAP` can begin with: its words after white space, and its other branches.
 # (its words after white space by their first character, at most three of them)
-_AFTER_TRAP_WORD_STARTS = (
+_AFTER_TRAP_WORD_STARTS: Final = (
     "%", "Pro", "pro", "per", "Jah", "yea", "Uhr", "o'c", "a.m", "p.m", "am", "pm", "Gra", "deg", "km/",
     "Met", "met", "Kil", "kil", "mil", "Mei", "cen", "Tag", "day", "Stu", "hou", "Min", "min", "Woc",
     "wee", "Mon", "mon",
 )  # fmt: skip
-_AFTER_TRAP_WORD_FIRST = {
+_AFTER_TRAP_WORD_FIRST: Final = {
     first: tuple(w for w in _AFTER_TRAP_WORD_STARTS if w[0] == first)
     for first in {w[0] for w in _AFTER_TRAP_WORD_STARTS}
 }
-_AFTER_TRAP_FIRST = "-.Jj"
-_TOLL = {
+_AFTER_TRAP_FIRST: Final = "-.Jj"
+_TOLL: Final = {
     "de": re.compile(
         r"(?:Zahl\s+der\s+[\w]*-?(?:Toten|Todesopfer|Getöteten|Opfer|Verletzten|Verwundeten|Vermissten|"
         r"Gefallenen|Vertriebenen|Flüchtlinge)|Todeszahl|Opferzahl|Totenzahl|Bilanz|Todesopferzahl)"
@@ -249,7 +251,7 @@ _TOLL = {
         re.IGNORECASE,
     ),
 }
-_VERB_BEFORE = {
+_VERB_BEFORE: Final = {
     "de": re.compile(
         r"(?:tötete|töteten|verletzte|verletzten|verwundete|verwundeten|entführte|entführten|verschleppte|"
         r"verschleppten)\s+$",
@@ -261,20 +263,20 @@ _VERB_BEFORE = {
         re.IGNORECASE,
     ),
 }
-_PARTITIVE = re.compile(
+_PARTITIVE: Final = re.compile(
     r"^\s+(?:(?:out\s+)?of|von|der)\s+(?:the\s+|den\s+|insgesamt\s+|total\s+|all\s+|a\s+total\s+of\s+)?"
     r"(?:(?:etwa|rund|knapp|fast|about|around|some|nearly|almost)\s+)?$",
     re.IGNORECASE,
 )
 # The last words of the matches of `_TOLL` (no white space needed after them) and `_VERB_BEFORE`.
-_TOLL_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+_TOLL_LAST_WORD: Final[dict[Lang, tuple[str, ...]]] = {
     "de": ("auf", "bei", "beträgt", "betrug", "übersteigt", "überschreitet", ":"),
     "en": (
         "to", "at", "of", "reached", "is", "was", "hit", "passes", "passed", "tops", "topped", "exceeds",
         "exceeded", "surpasses", "surpassed", ":",
     ),
 }  # fmt: skip
-_VERB_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+_VERB_LAST_WORD: Final[dict[Lang, tuple[str, ...]]] = {
     "de": (
         "tötete", "töteten", "verletzte", "verletzten", "verwundete", "verwundeten", "entführte",
         "entführten", "verschleppte", "verschleppten",
@@ -284,14 +286,14 @@ _VERB_LAST_WORD: dict[Lang, tuple[str, ...]] = {
         "abducted", "kidnapping", "kidnapped",
     ),
 }  # fmt: skip
-_ELLIPTIC_VERB = re.compile(
+_ELLIPTIC_VERB: Final = re.compile(
     r"\s*(?:(?:weitere|more|others?|wurden|were|have\s+been|had\s+been|has\s+been|sind|waren|was|are|is|"
     r"seien|ist|currently|also|bereits|already|worden|zudem|remain|remained|still|noch|gelten|galten|als)\s+){0,3}",
     re.IGNORECASE,
 )
-_ELIDED_AND = re.compile(r"\s+(?:und|oder|bzw\.|sowie)\s")
-_PLAIN_AND = re.compile(r"\s+(?:und|and|oder|or)\s+", re.IGNORECASE)
-_COORD_GAP = re.compile(
+_ELIDED_AND: Final = re.compile(r"\s+(?:und|oder|bzw\.|sowie)\s")
+_PLAIN_AND: Final = re.compile(r"\s+(?:und|and|oder|or)\s+", re.IGNORECASE)
+_COORD_GAP: Final = re.compile(
     r"^\s*(?:,|,?\s*(?:und|sowie|and|or|oder|as\s+well\s+as|plus))?\s*(?:,\s*)?$", re.IGNORECASE
 )
 
@@ -392,7 +394,7 @@ def _space_start(text: str, lo: int, end: int) -> int:
     return start
 
 
-_RECIPIENT = _WordsBefore(
+_RECIPIENT: Final = _WordsBefore(
     (
         *("to", "for", "für", "an", "provided", "provide", "gave", "give", "given", "giving", "pledged"),
         *("promised", "liefert", "lieferte", "schickt", "schickte", "sent", "send", "sends", "zugesagt"),
@@ -400,26 +402,33 @@ _RECIPIENT = _WordsBefore(
     ),
     ("the", "die", "der", "den"),
 )
-_RATE_AFTER = {
+_RATE_AFTER: Final = {
     "de": re.compile(r"\s*(?:pro|je|am|im|in\s+der|jeden|jede)\s+(Tag|Woche|Monat)\b", re.IGNORECASE),
     "en": re.compile(r"\s*(?:a|per|each|every|a\s+single)\s+(day|week|month)\b", re.IGNORECASE),
 }
 # The characters each pattern above can go on with after its leading white space (every case of
 # the first letters of its words under re.IGNORECASE: 'İ' and 'ı' are an 'i').
-_RATE_LEADS = {"de": frozenset("pPjJaAiI\u0130\u0131"), "en": frozenset("aApPeE")}
-_RATE_PERIOD = {"tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "monat": "P1M", "month": "P1M"}
-_PRONOUN_PARTITIVE = re.compile(
+_RATE_LEADS: Final = {"de": frozenset("pPjJaAiI\u0130\u0131"), "en": frozenset("aApPeE")}
+_RATE_PERIOD: Final = {
+    "tag": "P1D",
+    "day": "P1D",
+    "woche": "P1W",
+    "week": "P1W",
+    "monat": "P1M",
+    "month": "P1M",
+}
+_PRONOUN_PARTITIVE: Final = re.compile(
     r"\s+(?:of\s+them|von\s+ihnen|davon|of\s+those|more|weitere)(?![\w])", re.IGNORECASE
 )
-_PRICE_AFTER = re.compile(r"\s*(?:(?:a|an|per|each|pro|je)\s+|/\s*)[^\W\d]", re.IGNORECASE)
-_YEAR_BEFORE = re.compile(
+_PRICE_AFTER: Final = re.compile(r"\s*(?:(?:a|an|per|each|pro|je)\s+|/\s*)[^\W\d]", re.IGNORECASE)
+_YEAR_BEFORE: Final = re.compile(
     r"(?<![\w])(?:seit|since|im|in|bis|until|ab|vor|Jahr|year|Ende|Anfang|Mitte|end|early|late|mid|von|from"
     r"|January|February|March|April|May|June|July|August|September|October|November|December|Januar|Februar|März"
     r"|Juni|Juli|Oktober|Dezember)\s+$",
     re.IGNORECASE,
 )
-_COUNT_OF = re.compile(r"(?:Zahl|Anzahl|number|total)\s+(?:der|of)\s+", re.IGNORECASE)
-_EQUIPMENT = frozenset(
+_COUNT_OF: Final = re.compile(r"(?:Zahl|Anzahl|number|total)\s+(?:der|of)\s+", re.IGNORECASE)
+_EQUIPMENT: Final = frozenset(
     {
         "tanks",
         "armored_vehicles",
@@ -431,16 +440,16 @@ _EQUIPMENT = frozenset(
     }
     | {"rounds"}
 )
-_AIR_DEFENCE = re.compile(
+_AIR_DEFENCE: Final = re.compile(
     r"Luftabwehr|Flugabwehr|air[- ]defen[cs]e|abgeschossen|abgefangen|shot\s+down|intercept", re.IGNORECASE
 )
-_TOTAL_CUE = re.compile(
+_TOTAL_CUE: Final = re.compile(
     r"(?:seit|since|insgesamt|bislang|bisher|so\s+far|in\s+total|total|overall|seit\s+Kriegsbeginn)\s",
     re.IGNORECASE,
 )
 # A word each of `_TOTAL_CUE`'s phrases holds ('so far': 'far')
 # A word each of `_TOTAL_CUE`'s phrases ends with; a phrase of one word ends it all but 'so far'
-_TOTAL_CUE_WORDS = ("seit", "since", "insgesamt", "bislang", "bisher", "far", "total", "overall")
+_TOTAL_CUE_WORDS: Final = ("seit", "since", "insgesamt", "bislang", "bisher", "far", "total", "overall")
 
 
 def _has_total_cue(text: str, lo: int, hi: int) -> bool:
@@ -461,14 +470,14 @@ def _has_total_cue(text: str, lo: int, hi: int) -> bool:
     return False
 
 
-_LOCATION_PREP = _WordsBefore(
+_LOCATION_PREP: Final = _WordsBefore(
     (
         *("in", "im", "nach", "aus", "bei", "auf", "gegen", "über", "into", "to", "from", "near", "at"),
         *("against", "on", "across", "inside", "of"),
     ),
     ("der", "die", "den", "dem", "the", "region", "gebiet", "stadt", "city of"),
 )
-_DATELINE = re.compile(r"[^()\n]{0,80}\([\w/ ,.-]{2,40}\)\s*[-–—]\s")
+_DATELINE: Final = re.compile(r"[^()\n]{0,80}\([\w/ ,.-]{2,40}\)\s*[-–—]\s")
 
 
 def _dateline(text: str, start: int, end: int) -> re.Match[str] | None:
@@ -478,17 +487,19 @@ def _dateline(text: str, start: int, end: int) -> re.Match[str] | None:
     return _DATELINE.match(text, start, end)
 
 
-_VICTIM_PLACE_PREP = _WordsBefore(
+_VICTIM_PLACE_PREP: Final = _WordsBefore(
     ("in", "im", "auf", "on", "across", "throughout", "inside"), ("der", "die", "den", "dem", "the")
 )
-_NOT_MOVED = re.compile(r"Einwohner|Bewohner|Bevölkerung|inhabitants|population|residents of", re.IGNORECASE)
-_WEAPON_RATE_UNITS = frozenset({"drones", "missiles", "bombs"})
-_CONTINUES_WORDS = [
+_NOT_MOVED: Final = re.compile(
+    r"Einwohner|Bewohner|Bevölkerung|inhabitants|population|residents of", re.IGNORECASE
+)
+_WEAPON_RATE_UNITS: Final = frozenset({"drones", "missiles", "bombs"})
+_CONTINUES_WORDS: Final = [
     r"weitere[nmrs]?", "another", "other", "Davon", "Darunter", r"Of\s+(?:those|them|these)", "Hinzu",
     "Zudem", "Außerdem", r"Among\s+them", "Some", "About", "Around",
 ]  # fmt: skip
-_CONTINUES = re.compile(word_alternatives(_CONTINUES_WORDS))
-_AGENT_PREP = _WordsBefore(("by", "von", "durch", "from", "aus"), ("the", "der", "den", "dem"))
+_CONTINUES: Final = re.compile(word_alternatives(_CONTINUES_WORDS))
+_AGENT_PREP: Final = _WordsBefore(("by", "von", "durch", "from", "aus"), ("the", "der", "den", "dem"))
 
 
 @dataclass(init=False)
@@ -673,13 +684,13 @@ def _adjectives_in(run: str, lex: Compiled) -> list[tuple[int, int, str]]:
     return found
 
 
-_MAX_RUNS = 4096  # bound on the runs whose adjectives are remembered
+_MAX_RUNS: Final = 4096  # bound on the runs whose adjectives are remembered
 
 
 # What `adjective_re`'s lookahead asks for: "isch|deutsch" under re.IGNORECASE (every character that
 # matches each letter so, 'ı' and 'ſ' included), led by one class, so that `re` skips to the next
 # 'i' or 'd' instead of trying both words at every position (~10x faster over an article).
-_ADJECTIVE_HINT = re.compile("[iIİıdD](?:(?<=[iIİı])[sSſ][cC][hH]|(?<=[dD])[eE][uU][tT][sSſ][cC][hH])")
+_ADJECTIVE_HINT: Final = re.compile("[iIİıdD](?:(?<=[iIİı])[sSſ][cC][hH]|(?<=[dD])[eE][uU][tT][sSſ][cC][hH])")
 _wordish_adjectives: tuple[dict[str, CountryEntry], bool] | None = None  # for the countries last asked about
 
 
@@ -776,8 +787,8 @@ def _published(value: datetime | date | None) -> datetime | None:
 
 # Patterns compiled once here: `re.sub(pattern, ...)` in a function goes through `re`'s cache,
 # Python code that mypyc does not compile, on every call.
-_SPACES = re.compile(r"\s+")
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_SPACES: Final = re.compile(r"\s+")
+_NOT_SLUG: Final = re.compile(r"[^a-z0-9]+")
 
 
 def _find_unit(ctx: _Context, pos: int, limit: int, vague: bool = False) -> tuple[int, int, int] | None:
@@ -906,8 +917,8 @@ def _qualifier_after(ctx: _Context, end: int) -> tuple[Qualifier | None, int]:
     return ctx.lex.qualifiers_after[ctx.lang].get(m.group(0).strip().lower()), m.end()
 
 
-_COMPARATIVE_GOES_ON = re.compile(r"\s*(?:than|als|\d)", re.IGNORECASE)
-_SPATIAL_OVER = re.compile(r"(?:over|über)\s*$", re.IGNORECASE)
+_COMPARATIVE_GOES_ON: Final = re.compile(r"\s*(?:than|als|\d)", re.IGNORECASE)
+_SPATIAL_OVER: Final = re.compile(r"(?:over|über)\s*$", re.IGNORECASE)
 
 
 def _ends_with_model_prefix(text: str) -> bool:
@@ -962,12 +973,12 @@ def _is_trap(ctx: _Context, n: NumberMention, lo: int) -> bool:
     return False
 
 
-_CENTS = re.compile(r"\d[.,]\d\d$")
-_CURRENCY_AFTER = re.compile(
+_CENTS: Final = re.compile(r"\d[.,]\d\d$")
+_CURRENCY_AFTER: Final = re.compile(
     r"\s*(?:US-)?(?:Dollar|Euro|Franken|Pfund|Rubel|dollars?|euros?|pounds?|roubles?|rubles?)\b"
 )
-_CURRENCY_AFTER_FIRST = frozenset("UDEFPRdepr")  # what `_CURRENCY_AFTER` matches after white space
-_PRICE_WORDS = re.compile(
+_CURRENCY_AFTER_FIRST: Final = frozenset("UDEFPRdepr")  # what `_CURRENCY_AFTER` matches after white space
+_PRICE_WORDS: Final = re.compile(
     r"(?:Preis\w*|kostet\w*|Kurs\w*|notiert\w*|Aktie\w*|Barrel|Brent|WTI|Feinunze|Liter|Börse\w*|"
     r"price\w*|cost\w*|shares?|barrel|ounce|litre|liter|traded|trading|stock\w*)",
     re.IGNORECASE,
@@ -989,7 +1000,7 @@ def _is_price(text: str, lo: int, n: NumberMention) -> bool:
     return _PRICE_WORDS.search(text, max(lo, n.start - 60), min(len(text), n.end + 40)) is not None
 
 
-_DE_SENTENCE_OPENER = re.compile(
+_DE_SENTENCE_OPENER: Final = re.compile(
     r"(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Einer|In|Im|Am|An|Auf|Aus|Bei|Nach|Seit|Laut|Mit|Zudem|Auch|Damit|"
     r"Dabei|Doch|Es|Er|Sie|Wir|Man|Bis|Wie|Zuvor|Zuletzt|Insgesamt|Weitere|Außerdem|Allein|Unter|Nun|Zugleich|"
     r"Demnach|Dies|Diese|Dieser|Darunter|Davon|Viele|Mehr|Rund|Etwa|Mindestens|Bislang|Bisher|Zum|Zur|Vor|Über|"
@@ -1079,8 +1090,8 @@ def _plain_noun(ctx: _Context, fig: _Figure, sent: Sentence) -> None:
     fig.noun_start = m.start("noun")
 
 
-_QUOTE = '["“”„«»]?'
-_PLAIN_NOUN = {
+_QUOTE: Final = '["“”„«»]?'
+_PLAIN_NOUN: Final = {
     "de": re.compile(
         rf"\s+{_QUOTE}(?:(?:[a-zäöüß][\w-]*(?:e|en|er|es|em)|[A-ZÄÖÜ][a-zäöüß]+er(?=\s+[A-ZÄÖÜ])){_QUOTE}\s+){{0,2}}"
         rf"{_QUOTE}(?P<noun>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*)(?![\w-])"
@@ -1091,20 +1102,20 @@ _PLAIN_NOUN = {
         rf"|[A-Z][a-z]+){_QUOTE}\s+){{0,2}}{_QUOTE}(?P<noun>[a-z][a-z-]{{2,}})(?![\w-])"
     ),
 }
-_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-_MEASURE_AFTER = re.compile(
+_ASCII: Final = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_MEASURE_AFTER: Final = re.compile(
     r"\s*(?:hoch|hohe\w*|lang\w*|breit\w*|tief\w*|alt\w*|old|long|high|wide|deep|tall)\b"
 )
 
 
-_ONE_OF = re.compile(r"\s+(?:of|von|der|in)\s", re.IGNORECASE)
-_ANOTHER = re.compile(
+_ONE_OF: Final = re.compile(r"\s+(?:of|von|der|in)\s", re.IGNORECASE)
+_ANOTHER: Final = re.compile(
     r"(?<![\w])(?:another|a\s+further|an\s+additional|weitere|weiteren|zusätzlich\w*)\s+"
     r"(?:(?:about|around|some|nearly|more\s+than|rund|etwa|knapp|mehr\s+als)\s+)?$",
     re.IGNORECASE,
 )
 # The last words of the matches of `_ANOTHER` (and `zusätzlich\w*`), for `_may_end_with`.
-_ANOTHER_LAST_WORD = (
+_ANOTHER_LAST_WORD: Final = (
     "another", "further", "additional", "weitere", "weiteren", "about", "around", "some", "nearly", "than",
     "rund", "etwa", "knapp", "als",
 )  # fmt: skip
@@ -1273,18 +1284,18 @@ def _resolve_ellipses(ctx: _Context, figures: list[_Figure], sent: Sentence, ear
             fig.unit_index, fig.antecedent, fig.elliptic = antecedent.unit_index, antecedent, True
 
 
-_TOTAL_TO = re.compile(
+_TOTAL_TO: Final = re.compile(
     r"(?<![\w])(?:bringing|brings|brought|raising|raises|pushing|taking|bringt|brachte|erhöht\w*|steigt|stieg)"
     r"(?:\s+[\w'’-]+){0,9}?\s+(?:to|auf)\s+$",
     re.IGNORECASE,
 )
-_PLACE_NAME = r"(?:the\s+|der\s+|dem\s+|den\s+)?[A-ZÄÖÜ][\w'’-]*(?:\s+[A-ZÄÖÜ][\w'’-]*)?"
-_PLACE_AFTER_COORD = re.compile(r"(?:,|\bund|\band|\bsowie|\bwhile)\s+$")
-_PLACE_AFTER = re.compile(
+_PLACE_NAME: Final = r"(?:the\s+|der\s+|dem\s+|den\s+)?[A-ZÄÖÜ][\w'’-]*(?:\s+[A-ZÄÖÜ][\w'’-]*)?"
+_PLACE_AFTER_COORD: Final = re.compile(r"(?:,|\bund|\band|\bsowie|\bwhile)\s+$")
+_PLACE_AFTER: Final = re.compile(
     rf"\s+(?:in|im|bei|near|over|über|in\s+and\s+around)\s+{_PLACE_NAME}"
     r"(?:\s+(?:region|Region|oblast|area|Gebiet|province|Provinz))?(?=\s*(?:[,.;)]|$|\s+(?:und|and)\s))"
 )
-_PLACE_BEFORE = re.compile(rf"(?:,|\bund|\band)\s+(?:in|im|bei)\s+{_PLACE_NAME}\s+$")
+_PLACE_BEFORE: Final = re.compile(rf"(?:,|\bund|\band)\s+(?:in|im|bei)\s+{_PLACE_NAME}\s+$")
 
 
 def _gapped_by_place(text: str, lo: int, start: int, end: int) -> bool:
@@ -1303,20 +1314,20 @@ def _gapped_by_place(text: str, lo: int, start: int, end: int) -> bool:
     return _PLACE_AFTER_COORD.search(before) is not None and _PLACE_AFTER.match(text, end) is not None
 
 
-_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
+_CAPITALS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
 
 
 # A bare number followed by these counts something else: money, a share, a time, a price.
-_BARE_TRAP = re.compile(
+_BARE_TRAP: Final = re.compile(
     r"\s*(?:[-–]|mal\b|times\b|mehr\b|more\b|weniger\b|fewer\b|less\b|Euro|Dollar|euros?|dollars?|US-Dollar|Stück|\w+s?\s+(?:Euro|Dollar))",
     re.IGNORECASE,
 )
 
 
-_CURRENCIES = frozenset({"usd", "eur", "gbp", "rub", "cny"})
-_COORD_MONEY = re.compile(r"^[^.;:]{0,60}$")
-_FACT_LABEL = re.compile(r"([^:\n]{2,80}):\s*$")
-_VAGUE_ALONE = {
+_CURRENCIES: Final = frozenset({"usd", "eur", "gbp", "rub", "cny"})
+_COORD_MONEY: Final = re.compile(r"^[^.;:]{0,60}$")
+_FACT_LABEL: Final = re.compile(r"([^:\n]{2,80}):\s*$")
+_VAGUE_ALONE: Final = {
     "de": re.compile(
         r"\s+(?:hätten|haben|hatten|sind|seien|waren|wurden|werden|mussten|müssen|flohen|fliehen|flüchteten|"
         r"starben|sterben|kamen|demonstrierten|protestierten|versammelten|harren|harrten|verbrachten|suchten|"
@@ -1327,12 +1338,12 @@ _VAGUE_ALONE = {
         r"waited|took\s+to)\b"
     ),
 }
-_FIGURE_ANAPHOR = re.compile(
+_FIGURE_ANAPHOR: Final = re.compile(
     r"(?<![\w])(?:the|that|this|its|their|die|diese)\s+(?:figure|number|tally|estimate|toll|Zahl|Angabe)\s+"
     r"(?:at\s+|auf\s+)?$",
     re.IGNORECASE,
 )
-_ANAPHOR_LAST_WORD = ("figure", "number", "tally", "estimate", "toll", "zahl", "angabe", "at", "auf")
+_ANAPHOR_LAST_WORD: Final = ("figure", "number", "tally", "estimate", "toll", "zahl", "angabe", "at", "auf")
 
 
 def _fact_label(
@@ -1359,16 +1370,16 @@ def _fact_label(
     return None
 
 
-_POPULATION_OF = re.compile(
+_POPULATION_OF: Final = re.compile(
     r"(?:population|Bevölkerung|Einwohnerzahl)\s+(?:of|von)\s+(?:(?:about|around|roughly|some|nearly|more\s+than|rund|etwa|knapp|mehr\s+als|über)\s+)?$",
     re.IGNORECASE,
 )
-_POPULATION_LAST_WORD = (
+_POPULATION_LAST_WORD: Final = (
     "of", "von", "about", "around", "roughly", "some", "nearly", "than", "rund", "etwa", "knapp", "als",
     "über",
 )  # fmt: skip
-_DAILY_DELTA = re.compile(r"\(\s*\+\s*$")
-_COMPARED_WITH = {
+_DAILY_DELTA: Final = re.compile(r"\(\s*\+\s*$")
+_COMPARED_WITH: Final = {
     "de": re.compile(
         r"(?<![\w])(?:nach|von|gegenüber)\s+(?:zuvor|vorher|damals|noch)\s+(?:(?:rund|etwa|knapp|mehr\s+als)\s+)?$",
         re.IGNORECASE,
@@ -1379,13 +1390,13 @@ _COMPARED_WITH = {
         re.IGNORECASE,
     ),
 }
-_COMPARED_LAST_WORD: dict[Lang, tuple[str, ...]] = {
+_COMPARED_LAST_WORD: Final[dict[Lang, tuple[str, ...]]] = {
     "de": ("zuvor", "vorher", "damals", "noch", "rund", "etwa", "knapp", "als"),
     "en": ("from", "with", "to", "about", "around", "some", "nearly", "than"),
 }
 # A noun, then a verb that links it to the number: 'Seoul puts casualties at 4,900',
 # 'Troop Losses Pass 1,010,000', 'die Verluste stiegen auf 1.010.370'.
-_LINK_TO_NUMBER = {
+_LINK_TO_NUMBER: Final = {
     "de": re.compile(
         r"\s(?:[\w-]+\s+){0,5}?(?P<verb>auf|bei|stieg\w*\s+auf|steigt\s+auf|liegt\s+bei|lag\s+bei|übersteig\w*"
         r"|überschritt\w*|erreicht\w*)\s+(?:(?:mehr\s+als|über|rund|etwa|knapp|fast|mindestens)\s+)?$",
@@ -1402,7 +1413,7 @@ _LINK_TO_NUMBER = {
 # The last word of every `_LINK_TO_NUMBER` match (a verb's or a qualifier's): endings, and stems
 # for the verbs that take any ending (`erreicht\w*`); tests/unit/test_extract_figure_prefilters.py
 # checks that no match is ruled out.
-_LINK_LAST_WORD: dict[Lang, tuple[tuple[str, ...], tuple[str, ...]]] = {
+_LINK_LAST_WORD: Final[dict[Lang, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "de": (
         ("auf", "bei", "als", "über", "rund", "etwa", "knapp", "fast", "mindestens"),
         ("übersteig", "überschritt", "erreicht"),
@@ -1416,8 +1427,8 @@ _LINK_LAST_WORD: dict[Lang, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (),
     ),
 }  # fmt: skip
-_LINKABLE_UNITS = frozenset({"soldiers", "people", "civilians", "children"})
-_FOLDS_PLAINLY = str.maketrans("", "", "äöüÄÖÜß")
+_LINKABLE_UNITS: Final = frozenset({"soldiers", "people", "civilians", "children"})
+_FOLDS_PLAINLY: Final = str.maketrans("", "", "äöüÄÖÜß")
 
 
 def _may_end_with(
@@ -1466,7 +1477,7 @@ def _linked_noun_before(ctx: _Context, lo: int, start: int) -> int | None:
     return found
 
 
-_HEADLINE_PARTICIPLE = {
+_HEADLINE_PARTICIPLE: Final = {
     "de": re.compile(
         r"\s+(?:\w+\s+)?(?:Tote|getötet|tot|verletzt|verwundet|vermisst|vertrieben|geflohen|obdachlos)(?![\w])",
         re.IGNORECASE,
@@ -1519,35 +1530,39 @@ def _counted_before(ctx: _Context, before: str, offset: int) -> int | None:
 # -- metric ------------------------------------------------------------------------------------
 
 
-_PRESENT_IN = re.compile(
+_PRESENT_IN: Final = re.compile(
     r"\s+(?:are|were|remain|remained|have\s+been|had\s+been|sind|seien|waren|befinden\s+sich|befanden\s+sich)"
     r"\s+(?:now\s+|still\s+|currently\s+|already\s+|derzeit\s+|inzwischen\s+|bereits\s+|noch\s+)?"
     r"(?:in|im|inside|on\s+the\s+ground(?:\s+in)?|an\s+der\s+Front|vor\s+Ort)(?:\s|[.,;])",
     re.IGNORECASE,
 )
-_IN_PLACE = re.compile(r"\s+(?:in|im|inside|vor\s+Ort|on\s+the\s+ground)(?:\s|[.,;])")
-_BE_BEFORE = re.compile(r"(?<![\w])(?:sind|seien|waren|stehen|befinden\s+sich|are|were)\s+(?:\w+\s+){0,2}$")
+_IN_PLACE: Final = re.compile(r"\s+(?:in|im|inside|vor\s+Ort|on\s+the\s+ground)(?:\s|[.,;])")
+_BE_BEFORE: Final = re.compile(
+    r"(?<![\w])(?:sind|seien|waren|stehen|befinden\s+sich|are|were)\s+(?:\w+\s+){0,2}$"
+)
 # Shot down or 'abgeschossen', these are lost by their owner; only drones and missiles are intercepted.
-_OWN_LOSS = re.compile(
+_OWN_LOSS: Final = re.compile(
     r"\s+(?:were|was|sind|seien|wurden)\s+(?:(?:also|locally|auch|lokal)\s+)?[\"“„]?(?:lost|verloren)"
 )
-_VALUE_OF = re.compile(
+_VALUE_OF: Final = re.compile(
     r"(?:Wert\s+von|worth|valued\s+at|im\s+Wert)\s+(?:(?:mehr\s+als|more\s+than|über|rund|about)\s+)?\S*$"
 )
-_SHOT_DOWN_IS_LOST = frozenset(
+_SHOT_DOWN_IS_LOST: Final = frozenset(
     {"tanks", "armored_vehicles", "artillery_systems", "vehicles", "aircraft", "helicopters"}
 )
-_LAUNCHER_VERB = re.compile(
+_LAUNCHER_VERB: Final = re.compile(
     r"\s+(?:(?:had|has|have|hat|hatte)\s+)?(?:launched|fired|sent|attacked|startete\w*|feuerte\w*|schickte\w*|griff\w*|setzte\w*)\b",
     re.IGNORECASE,
 )
-_COORD_AFTER_VERB = re.compile(
+_COORD_AFTER_VERB: Final = re.compile(
     r"\s*(?:,\s*(?:(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)?|(?:and|und|sowie|while|whereas|as\s+well\s+as)\s)",
     re.IGNORECASE,
 )
 
 
-_COORD_LEADS = frozenset(",aAuUsS\u017fwW")  # as `_RATE_LEADS`, for `_COORD_AFTER_VERB` ('ſ' is an 's')
+_COORD_LEADS: Final = frozenset(
+    ",aAuUsS\u017fwW"
+)  # as `_RATE_LEADS`, for `_COORD_AFTER_VERB` ('ſ' is an 's')
 
 
 def _match_led(
@@ -1671,13 +1686,13 @@ def _assign_metrics(ctx: _Context, figures: list[_Figure], sent: Sentence) -> No
             fig.period = _RATE_PERIOD[rate.group(1).lower()]
 
 
-_DELIVERABLE = _EQUIPMENT | {"drones", "missiles", "bombs", "weapons"}
-_MONEY = frozenset({"usd", "eur", "gbp"})
-_FACT_LINE = 80  # longest line of a fact box
-_ALL_MONEY = frozenset({"usd", "eur", "gbp", "rub", "cny", "pln", "uah", "chf", "ils"})
+_DELIVERABLE: Final = _EQUIPMENT | {"drones", "missiles", "bombs", "weapons"}
+_MONEY: Final = frozenset({"usd", "eur", "gbp"})
+_FACT_LINE: Final = 80  # longest line of a fact box
+_ALL_MONEY: Final = frozenset({"usd", "eur", "gbp", "rub", "cny", "pln", "uah", "chf", "ils"})
 
 
-_LIST_GOES_ON = re.compile(
+_LIST_GOES_ON: Final = re.compile(
     r"(?:Dazu\s+kommen|Hinzu\s+kommen|Dazu\s+zählen|Außerdem|Zudem|Ferner|Also\s+lost|In\s+addition|Plus|Added\s+to\s+this)\b",
     re.IGNORECASE,
 )
@@ -1922,7 +1937,7 @@ def _total_to(text: str, lo: int, hi: int) -> bool:
     return _TOTAL_TO.search(text, lo, hi) is not None
 
 
-_SAID_WHEN = re.compile(
+_SAID_WHEN: Final = re.compile(
     r"(?<![\w])(?:said|says|told|reported|announced|confirmed|added|sagte|sagten|erklärte|berichtete|meldete"
     r"|bestätigte|teilte\s+(?:\w+\s+)?mit)\s+(?:on\s+)?$",
     re.IGNORECASE,
@@ -1978,7 +1993,7 @@ class _Sources:
         return None
 
 
-_MAX_SOURCE_DEPTH = 16
+_MAX_SOURCE_DEPTH: Final = 16
 
 
 def _sentence_source(ctx: _Context, index: int, figures: list[_Figure], sources: _Sources) -> Source | None:
@@ -2077,8 +2092,8 @@ def extract_claims(text: str, lang: Lang, article_id: str, published_at: datetim
     previous_index = -10
     donor: tuple[int, str] | None = None  # (sentence, subject) of the last delivery with a giver
     for index, sent in enumerate(sentences):
-        lo = bisect.bisect_left(starts, sent.start)
-        hi = bisect.bisect_left(starts, sent.end)
+        lo = bisect_left(starts, sent.start)
+        hi = bisect_left(starts, sent.end)
         in_sentence = [n for n in numbers[lo:hi] if n.end <= sent.end]
         recent = earlier if index - earlier_index <= 2 else None
         figures = _figures_in(ctx, index, in_sentence, recent) if in_sentence else []
@@ -2155,7 +2170,7 @@ def _previous_subject(
     return None, False
 
 
-_CUE = re.compile(
+_CUE: Final = re.compile(
     r"laut|zufolge|sagte|erklärte|teilte|berichtete|meldete|Angaben|according|said|says|told|reported|"
     r"estimated|announced",
     re.IGNORECASE,
@@ -2166,7 +2181,7 @@ def _has_cue(ctx: _Context, sent: Sentence) -> bool:
     return _CUE.search(sent.text) is not None
 
 
-_SUBSET_GAP = re.compile(
+_SUBSET_GAP: Final = re.compile(
     r"[,(–-]\s*(?:darunter|unter\s+ihnen|davon|including|among\s+them|among\s+whom|of\s+whom)"
     r"(?:\s+(?:auch|mindestens|at\s+least|more\s+than|mehr\s+als))?\s*$",
     re.IGNORECASE,
@@ -2312,8 +2327,8 @@ def _claim(
 
 _Model = TypeVar("_Model", Claim, Evidence)
 # The fields `model_construct` would record as set: all but the defaulted schema_version.
-_CLAIM_SET = frozenset(Claim.model_fields) - {"schema_version"}
-_EVIDENCE_SET = frozenset(Evidence.model_fields)
+_CLAIM_SET: Final = frozenset(Claim.model_fields) - {"schema_version"}
+_EVIDENCE_SET: Final = frozenset(Evidence.model_fields)
 
 
 def _construct(cls: type[_Model], fields_set: frozenset[str], values: dict[str, Any]) -> _Model:

@@ -14,42 +14,43 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Final
 
 from .alternation import Alternation
 from .lexicons import Lang
 
-_DE_ONES = {
+_DE_ONES: Final = {
     "eins": 1, "ein": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
     "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14,
     "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20,
     "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80,
     "neunzig": 90,
 }  # fmt: skip
-_DE_MULT = {"hundert": 100, "tausend": 1000}
-_EN_ONES = {
+_DE_MULT: Final = {"hundert": 100, "tausend": 1000}
+_EN_ONES: Final = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
-_EN_MULT = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+_EN_MULT: Final = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 
-_SCALES = {
+_SCALES: Final = {
     "tausend": 1e3, "tsd.": 1e3, "tsd": 1e3, "thousand": 1e3, "k": 1e3,
     "million": 1e6, "millionen": 1e6, "mio.": 1e6, "mio": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6,
     "milliarde": 1e9, "milliarden": 1e9, "mrd.": 1e9, "mrd": 1e9, "billion": 1e9, "bn": 1e9, "b": 1e9,
     "billionen": 1e12, "trillion": 1e12, "trln": 1e12, "trn": 1e12, "tn": 1e12, "bln": 1e9,
 }  # fmt: skip
 
-_VAGUE_DE = {
+_VAGUE_DE: Final = {
     "hunderttausende": 1e5, "zehntausende": 1e4, "tausende": 1e3, "hunderte": 1e2, "dutzende": 12.0,
     "millionen": 1e6, "milliarden": 1e9,
 }  # fmt: skip
-_VAGUE_EN = {
+_VAGUE_EN: Final = {
     "hundreds of thousands": 1e5, "tens of thousands": 1e4, "thousands": 1e3, "hundreds": 1e2,
     "dozens": 12.0, "millions": 1e6, "billions": 1e9, "scores": 20.0,
 }  # fmt: skip
-_VAGUE_BASE = {
+_VAGUE_BASE: Final = {
     "hundert": 1e2, "tausend": 1e3, "dutzend": 12.0, "millionen": 1e6,
     "hundred": 1e2, "thousand": 1e3, "dozen": 12.0, "million": 1e6,
 }  # fmt: skip
@@ -99,30 +100,30 @@ class NumberMention:
 
 # Thousands grouped by a plain space ("50 150", dpa-AFX, UN copy) or an apostrophe ("172'000",
 # Swiss copy): only where every group after the first has exactly three digits.
-_GROUP_SEP = "(?:[\u00a0\u202f\u2009'\u2019]| (?=\\d{3}(?![\\d.,]\\d)))"
-_DIGITS = {
+_GROUP_SEP: Final = "(?:[\u00a0\u202f\u2009'\u2019]| (?=\\d{3}(?![\\d.,]\\d)))"
+_DIGITS: Final = {
     "de": (
         rf"\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d{{1,3}}(?:{_GROUP_SEP}\d{{3}})+(?!\d)"
         rf"|\d{{1,3}}(?:,\d{{3}}){{2,}}|\d+(?:,\d+)?"
     ),
     "en": rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:{_GROUP_SEP}\d{{3}})+(?!\d)|\d+(?:\.\d+)?",
 }
-_SCALE_WORDS = {
+_SCALE_WORDS: Final = {
     "de": r"Millionen|Million|Mio\.|Mio\b|Milliarden|Milliarde|Mrd\.|Mrd\b|Billionen|Tausend|tausend|Tsd\.",
     "en": r"million|billion|trillion|thousand|mln\b|bn\b|bln\b|trln\b|trn\b",
 }
-_ATTACHED_SCALE = r"bn|mn|m|k|b"
-_CURRENCY = r"US\$|\$|€|£|USD|EUR"
+_ATTACHED_SCALE: Final = r"bn|mn|m|k|b"
+_CURRENCY: Final = r"US\$|\$|€|£|USD|EUR"
 
 
 def _word_alt(words: list[str]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
-_DE_MORPH = _word_alt([*_DE_ONES, *_DE_MULT, "und", "einen", "einem", "einer", "eine"])
-_EN_WORD = _word_alt([*_EN_ONES, *_EN_MULT, "dozen"])
+_DE_MORPH: Final = _word_alt([*_DE_ONES, *_DE_MULT, "und", "einen", "einem", "einer", "eine"])
+_EN_WORD: Final = _word_alt([*_EN_ONES, *_EN_MULT, "dozen"])
 
-_NOT_BEFORE = r"(?<![\w.,/:])(?<![A-Za-zÄÖÜäöüß]-)"
+_NOT_BEFORE: Final = r"(?<![\w.,/:])(?<![A-Za-zÄÖÜäöüß]-)"
 
 
 def _build(lang: Lang) -> Alternation:
@@ -162,28 +163,28 @@ def _build(lang: Lang) -> Alternation:
     return Alternation(branches, lead=gate, flags=re.IGNORECASE, keep_groups=True)
 
 
-_NUMBER_RE: dict[Lang, Alternation] = {"de": _build("de"), "en": _build("en")}
-_SIGN = re.compile("[$€£]")
-_DE_MORPH_RE = re.compile(_DE_MORPH, re.IGNORECASE)
-_RANGE_GAP = {
+_NUMBER_RE: Final[dict[Lang, Alternation]] = {"de": _build("de"), "en": _build("en")}
+_SIGN: Final = re.compile("[$€£]")
+_DE_MORPH_RE: Final = re.compile(_DE_MORPH, re.IGNORECASE)
+_RANGE_GAP: Final = {
     "de": re.compile(r"-?\s*(?:-|–|—|bis(?:\s+zu)?|oder)\s*$", re.IGNORECASE),
     "en": re.compile(r"-?\s*(?:-|–|—|to|or)\s*$", re.IGNORECASE),
 }
-_AND_GAP = re.compile(r"\s*(?:und|and)\s*$", re.IGNORECASE)
-_BETWEEN = re.compile(r"(?:zwischen|between)\s+$", re.IGNORECASE)
-_FROM = re.compile(
+_AND_GAP: Final = re.compile(r"\s*(?:und|and)\s*$", re.IGNORECASE)
+_BETWEEN: Final = re.compile(r"(?:zwischen|between)\s+$", re.IGNORECASE)
+_FROM: Final = re.compile(
     r"(?<![\w])(?:from|by)\s+$", re.IGNORECASE
 )  # 'rose from 10 to 12', 'grow by 180,000 to 1.5 million'
 
 
 # Patterns compiled once here: `re.sub(pattern, ...)` in a function goes through `re`'s cache,
 # Python code that mypyc does not compile, on every call.
-_GROUP_SEP_RE = re.compile(_GROUP_SEP)
-_COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3}){2,}")
-_WORD_SPLIT = re.compile(r"[\s-]+")
-_SPACES = re.compile(r"\s+")
-_BILLION = re.compile(r"Milliarde|billion", re.IGNORECASE)
-_DOZEN_AT_END = re.compile(r"\s*Dutzend$", re.IGNORECASE)
+_GROUP_SEP_RE: Final = re.compile(_GROUP_SEP)
+_COMMA_GROUPS: Final = re.compile(r"\d{1,3}(?:,\d{3}){2,}")
+_WORD_SPLIT: Final = re.compile(r"[\s-]+")
+_SPACES: Final = re.compile(r"\s+")
+_BILLION: Final = re.compile(r"Milliarde|billion", re.IGNORECASE)
+_DOZEN_AT_END: Final = re.compile(r"\s*Dutzend$", re.IGNORECASE)
 
 
 def parse_digits(raw: str, lang: Lang) -> float:
@@ -199,9 +200,9 @@ def parse_digits(raw: str, lang: Lang) -> float:
     return float(s.replace(",", ""))
 
 
-_MAX_WORDS = 4096  # bound on the number words whose values are remembered
-_german_words: dict[str, tuple[float, float] | None] = {}
-_english_words: dict[str, tuple[float, float] | None] = {}
+_MAX_WORDS: Final = 4096  # bound on the number words whose values are remembered
+_german_words: Final[dict[str, tuple[float, float] | None]] = {}
+_english_words: Final[dict[str, tuple[float, float] | None]] = {}
 
 
 def _german_words_value(word: str) -> tuple[float, float] | None:
@@ -307,7 +308,7 @@ def _currency(raw: str | None) -> str | None:
 
 # The numbers of `_build`'s groups (the same in both languages): `m.groups()` once, then tuple
 # items, instead of a call of `m.group` per group.
-_GROUP = _NUMBER_RE["de"].pattern.groupindex
+_GROUP: Final = _NUMBER_RE["de"].pattern.groupindex
 assert _NUMBER_RE["en"].pattern.groupindex == _GROUP
 _HALF, _CUR, _NUM, _ATT = _GROUP["half"], _GROUP["cur"], _GROUP["num"], _GROUP["att"]
 _SCALE_GROUP, _WORDS, _WSCALE, _VAGUE = _GROUP["scale"], _GROUP["words"], _GROUP["wscale"], _GROUP["vague"]

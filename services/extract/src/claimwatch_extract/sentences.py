@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
-_ABBREVIATION_WORDS = (
+_ABBREVIATION_WORDS: Final = (
     "ca bzw vgl z.b u.a d.h usw etc nr no dr prof st mr mrs ms gen lt col sgt capt maj adm gov sen rep "
     "jan feb mar apr jun jul aug sep sept oct okt nov dec dez mio mrd tsd inkl evtl ggf sog jh v.a u.s "
     "z.t corp inc ltd co vs"
 )
-_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
-_MONTHS = re.compile(
+_ABBREVIATIONS: Final = frozenset(_ABBREVIATION_WORDS.split())
+_MONTHS: Final = re.compile(
     r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b"
 )
 # `[.!?…]+[closers]*(?=\s+[openers]?[A-ZÄÖÜ0-9])|\n+`, led by one class: `re` then skips to the
 # next candidate character instead of trying both branches at every position (~5x faster).
-_BOUNDARY = re.compile(r"[.!?…\n](?:(?<=\n)\n*|[.!?…]*[\"“”»«'’)]*(?=\s+[\"„“»«'‚(]?[A-ZÄÖÜ0-9]))")
-_QUOTE = re.compile(
+_BOUNDARY: Final = re.compile(r"[.!?…\n](?:(?<=\n)\n*|[.!?…]*[\"“”»«'’)]*(?=\s+[\"„“»«'‚(]?[A-ZÄÖÜ0-9]))")
+_QUOTE: Final = re.compile(
     r"„[^“”\"\n]{1,2000}[“”\"]|“[^”\n]{1,2000}”|»[^«\n]{1,2000}«|«[^»\n]{1,2000}»|\"[^\"\n]{1,2000}\""
 )
 
