@@ -11,7 +11,10 @@ import random
 
 from aiokafka.partitioner import murmur2
 
-_MAX_KEYS = 65_536  # bound on the keys whose hashes are remembered
+# Bound on the keys whose hashes are remembered. Not 65,536: every new figure key stays until the
+# bound, ~150 bytes each, and a 10-minute soak with a new figure per article grew the worker by
+# ~6 MB filling it (bench/README.md, 2026-12-06); the keys an article repeats are a few hundred.
+_MAX_KEYS = 4_096
 _hashes: dict[bytes, int] = {}
 
 
