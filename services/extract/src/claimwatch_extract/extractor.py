@@ -618,38 +618,31 @@ class _Context:
         return found
 
     def countries_in(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        # bisect_left(hits, (lo, -1, "")): the first hit starting at `lo` or later (ends are >= 0),
-        # by start alone in compiled code rather than by tuple comparisons in bisect
-        hits = self.country_hits
-        i, j = 0, len(hits)
-        while i < j:
-            mid = (i + j) // 2
-            if hits[mid][0] < lo:
-                i = mid + 1
-            else:
-                j = mid
-        out = []
-        while i < len(self.country_hits) and self.country_hits[i][0] < hi:
-            if self.country_hits[i][1] <= hi:
-                out.append(self.country_hits[i])
-            i += 1
-        return out
+        return _hits_within(self.country_hits, lo, hi)
 
     def places_in(self, lo: int, hi: int) -> list[tuple[int, int, int]]:
-        hits = self.place_hits  # as in `countries_in`
-        i, j = 0, len(hits)
-        while i < j:
-            mid = (i + j) // 2
-            if hits[mid][0] < lo:
-                i = mid + 1
-            else:
-                j = mid
-        out = []
-        while i < len(self.place_hits) and self.place_hits[i][0] < hi:
-            if self.place_hits[i][1] <= hi:
-                out.append(self.place_hits[i])
-            i += 1
-        return out
+        return _hits_within(self.place_hits, lo, hi)
+
+
+_Tag = TypeVar("_Tag")
+
+
+def _hits_within(hits: list[tuple[int, int, _Tag]], lo: int, hi: int) -> list[tuple[int, int, _Tag]]:
+    """The hits (sorted by start, ends >= 0) that lie inside [lo, hi]. The first one starting at
+    `lo` or later is found by start alone in compiled code, not by bisect's tuple comparisons."""
+    i, j = 0, len(hits)
+    while i < j:
+        mid = (i + j) // 2
+        if hits[mid][0] < lo:
+            i = mid + 1
+        else:
+            j = mid
+    out = []
+    while i < len(hits) and hits[i][0] < hi:
+        if hits[i][1] <= hi:
+            out.append(hits[i])
+        i += 1
+    return out
 
 
 def _scan_countries(text: str, lang: Lang, lex: Compiled) -> list[tuple[int, int, str]]:
