@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 from claimwatch_alert import feed
 from claimwatch_alert.feed import Dispatcher
 from claimwatch_alert.keys import Keys
-from claimwatch_alert.rules import Limits, Outcome
+from claimwatch_alert.rules import Limits, Outcome, decide
 from claimwatch_alert.state import FigureStore
 from claimwatch_schemas import Alert, AlertKind, Claim
 from tests.integration.test_alert_state import seed_one, seed_two, snapshot
@@ -288,8 +288,8 @@ async def test_dispatcher_delivers_batches_acks_them_and_retries_a_failed_batch(
     batches: list[list[str]] = []
     failures = [RuntimeError("broker down")]
 
-    async def deliver_batch(alerts: list[Alert]) -> None:
-        batches.append([alert.alert_id for alert in alerts])
+    async def deliver_batch(entries: list[feed.FeedEntry]) -> None:
+        batches.append([entry.alert_id for entry in entries])
         if failures:
             raise failures.pop()
 
@@ -322,3 +322,27 @@ async def test_dispatcher_delivers_batches_acks_them_and_retries_a_failed_batch(
         dispatcher.stop()
         await asyncio.wait_for(task, 10)
     assert batches == [expected[0:4], expected[0:4], expected[4:8], expected[8:9]]
+
+
+async def test_feed_entries_carry_the_alert_as_written_and_parse_it_only_when_asked(
+    redis_client: aioredis.Redis,
+) -> None:
+    keys = Keys()
+    store = FigureStore(redis_client, keys, clock=fixed_clock)
+    (decision,) = await store.apply_batch([make_claim("nato-1", 600_000, day=12)])
+    (alert,) = decision.alerts
+    (entry,) = await feed.read_range(redis_client, keys)
+    assert (entry.stored_alert_id, entry.stored_figure_key) == (alert.alert_id, NATO_KEY)
+    assert "alert" not in entry.__dict__  # not parsed by reading
+    assert entry.alert_json == alert.model_dump_json()
+    assert entry.alert == alert
+
+
+def test_a_feed_entry_from_before_the_id_and_key_fields_reads_them_from_its_alert() -> None:
+    decision = decide(
+        None, make_claim("nato-1", 600_000, day=12), already_applied=False, siblings=[], now=NOW
+    )
+    (alert,) = decision.alerts
+    entry = feed.parse_entry("1-0", {"alert": alert.model_dump_json()})
+    assert (entry.stored_alert_id, entry.stored_figure_key) == (None, None)
+    assert (entry.alert_id, entry.figure_key) == (alert.alert_id, NATO_KEY)

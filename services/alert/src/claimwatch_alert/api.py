@@ -187,9 +187,7 @@ def create_app(
             while not await request.is_disconnected():
                 for entry in await feed.read_after(redis_client, keys, cursor, block_ms=1000):
                     cursor = entry.entry_id
-                    yield ServerSentEvent(
-                        data=entry.alert.model_dump_json(), id=entry.entry_id, event="alert"
-                    )
+                    yield ServerSentEvent(data=entry.alert_json, id=entry.entry_id, event="alert")
 
         return EventSourceResponse(events(), ping=15)
 

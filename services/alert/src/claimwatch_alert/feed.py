@@ -8,6 +8,10 @@ pending entries again only on a timer (`check_every` seconds) or after a failed 
 every read. A batch is delivered (all at once with `deliver_batch`, else one by one) and then
 acknowledged with one XACK. Delivery is at least once; every delivery carries the alert id as
 idempotency key for receivers that see a retry.
+
+An entry holds the alert as JSON with its id and figure key beside it, so a reader that only
+passes the alert on (the Kafka dispatcher, the live stream) never parses it: `FeedEntry.alert`
+validates it on first use.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
@@ -27,18 +32,40 @@ from claimwatch_schemas import Alert
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[Alert], Awaitable[None]]
-DeliverBatch = Callable[[list[Alert]], Awaitable[None]]
+# The fields of an entry, as `state.WRITE_SCRIPT` writes them.
+ALERT_FIELD = "alert"
+ALERT_ID_FIELD = "alert_id"
+FIGURE_KEY_FIELD = "figure_key"
 
 
 @dataclass(frozen=True)
 class FeedEntry:
     entry_id: str
-    alert: Alert
+    alert_json: str
+    """The alert as the state step wrote it (`Alert.model_dump_json`)."""
+    stored_alert_id: str | None = None
+    stored_figure_key: str | None = None
+    """None in entries written before the field was."""
+
+    @cached_property
+    def alert(self) -> Alert:
+        return Alert.model_validate_json(self.alert_json)
+
+    @property
+    def alert_id(self) -> str:
+        return self.stored_alert_id or self.alert.alert_id
+
+    @property
+    def figure_key(self) -> str:
+        return self.stored_figure_key or self.alert.figure_key
 
 
 def parse_entry(entry_id: str, fields: dict[str, str]) -> FeedEntry:
-    return FeedEntry(entry_id, Alert.model_validate_json(fields["alert"]))
+    return FeedEntry(entry_id, fields[ALERT_FIELD], fields.get(ALERT_ID_FIELD), fields.get(FIGURE_KEY_FIELD))
+
+
+Deliver = Callable[[Alert], Awaitable[None]]
+DeliverBatch = Callable[[list[FeedEntry]], Awaitable[None]]
 
 
 async def read_range(
@@ -67,8 +94,8 @@ async def ensure_group(client: aioredis.Redis, keys: Keys, group: str) -> None:
 
 
 class Dispatcher:
-    """Reads the feed in consumer group `group`, hands the alerts to `deliver_batch` (when given)
-    or to `deliver` one by one, then acks them.
+    """Reads the feed in consumer group `group`, hands the entries to `deliver_batch` (when given)
+    or their alerts to `deliver` one by one, then acks them.
 
     Delivery must not raise for a permanently failing alert (park it somewhere instead); when it
     raises, the entries not delivered stay pending and are tried again after `retry_delay`.
@@ -152,7 +179,7 @@ class Dispatcher:
         delivered: list[str] = []
         try:
             if self.deliver_batch is not None:
-                if await self._attempt(self.deliver_batch([entry.alert for entry in entries]), entries[0]):
+                if await self._attempt(self.deliver_batch(entries), entries[0]):
                     delivered = [entry.entry_id for entry in entries]
                 return
             for entry in entries:

@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import IllegalStateError
 
 from claimwatch_alert.claim_records import ClaimDeadLetter, claim_dead_letter, route_claim
+from claimwatch_alert.feed import FeedEntry
 from claimwatch_alert.retry import TRANSIENT_ERRORS, Backoff, sleep_unless
 from claimwatch_alert.settings import AlertSettings
 from claimwatch_schemas import Alert, Claim
@@ -214,19 +215,20 @@ class KafkaAlertPublisher:
             self.topic,
         )
 
-    async def many(self, alerts: list[Alert]) -> None:
-        """Sends every alert, then waits until the broker acknowledged them all (acks=all).
+    async def many(self, entries: list[FeedEntry]) -> None:
+        """Sends every entry's alert as the feed holds it (no parsing), then waits until the broker
+        acknowledged them all (acks=all).
 
         The producer may put several records in one request; Tansu then reports a lagging high
         watermark (lag figures only: consumers still receive every record)."""
         sent = [
             await self.producer.send(
                 self.topic,
-                alert.model_dump_json().encode(),
-                key=alert.figure_key.encode(),
-                headers=[(IDEMPOTENCY_HEADER, alert.alert_id.encode())],
+                entry.alert_json.encode(),
+                key=entry.figure_key.encode(),
+                headers=[(IDEMPOTENCY_HEADER, entry.alert_id.encode())],
             )
-            for alert in alerts
+            for entry in entries
         ]
         await asyncio.shield(asyncio.gather(*sent))
-        log.info("published %d alerts to %s", len(alerts), self.topic)
+        log.info("published %d alerts to %s", len(entries), self.topic)

@@ -89,7 +89,7 @@ return {figures, lists, families, applied}
 # the m family hashes. ARGV: feed maxlen, n, m, a (applied ids), k (alerts); per figure its key,
 # its shell JSON, its list change as one argument '<replace 0|1> <entries to drop after the
 # first> <count c of entries to append>' and c x entry JSON; per family its field count c and
-# c x (figure_key, value JSON); a x claim id; k x (alert_id, alert JSON). Appends go in chunks:
+# c x (figure_key, value JSON); a x claim id; k x (alert_id, figure_key, alert JSON). Appends go in chunks:
 # `unpack` is bounded by Lua's stack, and `rules.Limits.corroborations` is a setting.
 WRITE_SCRIPT = """
 local maxlen = ARGV[1]
@@ -128,8 +128,9 @@ for _ = 1, a do
   i = i + 1
 end
 for _ = 1, k do
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', maxlen, '*', 'alert', ARGV[i + 1], 'alert_id', ARGV[i])
-  i = i + 2
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', maxlen, '*',
+    'alert', ARGV[i + 2], 'alert_id', ARGV[i], 'figure_key', ARGV[i + 1])
+  i = i + 3
 end
 return k
 """
@@ -315,7 +316,7 @@ class FigureStore:
                 args += [key, self._values.dump(value)]
         args += batch.applied
         for alert in batch.alerts:
-            args += [alert.alert_id, alert.model_dump_json()]
+            args += [alert.alert_id, alert.figure_key, alert.model_dump_json()]
         script_keys = [
             keys.figures,
             keys.applied,

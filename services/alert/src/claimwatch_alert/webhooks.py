@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import logging
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -34,6 +35,7 @@ import httpx
 import redis.asyncio as aioredis
 
 from claimwatch_alert import streams
+from claimwatch_alert.feed import FeedEntry
 from claimwatch_alert.keys import Keys
 from claimwatch_alert.settings import AlertSettings
 from claimwatch_alert.subscriptions import Subscription, SubscriptionStore, recipients
@@ -103,11 +105,15 @@ class WebhookDispatcher:
         self.backoff_max = settings.alert_webhook_backoff_max
 
     async def __call__(self, alert: Alert) -> None:
-        await self.many([alert])
+        await self._deliver_all([alert])
 
-    async def many(self, alerts: list[Alert]) -> None:
-        """Delivers the alerts in order, each to every subscription that wants it; subscriptions
-        and silences are read once for the batch (a feed read), not once per alert."""
+    async def many(self, entries: list[FeedEntry]) -> None:
+        """Delivers the entries' alerts in order, each to every subscription that wants it;
+        subscriptions and silences are read once for the batch (a feed read), not once per alert,
+        and without subscriptions no alert is parsed."""
+        await self._deliver_all(entry.alert for entry in entries)  # parsed one by one, when iterated
+
+    async def _deliver_all(self, alerts: Iterable[Alert]) -> None:
         now = datetime.now(UTC)
         subscriptions = await self.subscriptions.all()
         silences = await self.subscriptions.silences(now)
