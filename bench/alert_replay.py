@@ -25,6 +25,7 @@ from bench.alert_soak import claim_records
 from claimwatch.embedded import free_port, start_redis
 from claimwatch_alert.claim_records import ClaimDeadLetter, route_claim
 from claimwatch_alert.kafka_io import UNTRACKED_MARK
+from claimwatch_alert.redis_connection import redis_client
 from claimwatch_alert.state import FigureStore
 from claimwatch_schemas import Claim
 
@@ -32,7 +33,7 @@ from claimwatch_schemas import Claim
 async def replay(redis_url: str, articles: int, batch: int) -> int:
     """Applies the records and prints the CPU they took; returns how many claims there were."""
     records = [row for rows in claim_records(articles).per_article for row in rows]
-    client = aioredis.Redis.from_url(redis_url)
+    client = redis_client(redis_url)
     store = FigureStore(client)
     started = time.process_time()
     try:

@@ -22,6 +22,7 @@ import redis
 import redis.asyncio as aioredis
 
 from claimwatch.embedded import embedded_servers, ensure_topics
+from claimwatch_alert.redis_connection import redis_client as alert_redis_client
 from claimwatch_schemas import ConnectionSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +84,8 @@ def redis_url(servers: Servers) -> str:
 
 @pytest.fixture
 async def redis_client(redis_url: str) -> AsyncIterator[aioredis.Redis]:
-    client = aioredis.Redis.from_url(redis_url, decode_responses=False)
+    """A client of this test's database, built as the alert service builds its own."""
+    client = alert_redis_client(redis_url, decode_responses=False)
     yield client
     await client.flushdb()
     await client.aclose()

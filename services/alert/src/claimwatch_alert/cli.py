@@ -24,6 +24,7 @@ from rich.table import Table
 
 from claimwatch_alert import feed
 from claimwatch_alert.keys import Keys
+from claimwatch_alert.redis_connection import redis_client
 from claimwatch_alert.settings import AlertClientSettings
 from claimwatch_alert.state import FigureStore
 from claimwatch_alert.webhooks import read_dead_letters
@@ -42,7 +43,7 @@ def _redis_call(call: Callable[[aioredis.Redis, Keys], Awaitable[T]]) -> T:
     settings = AlertClientSettings()
 
     async def run() -> T:
-        client = aioredis.Redis.from_url(settings.redis_url, **redis_client_options(settings))
+        client = redis_client(settings.redis_url, **redis_client_options(settings))
         try:
             return await call(client, Keys(settings.alert_redis_prefix))
         finally:

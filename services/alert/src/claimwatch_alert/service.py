@@ -8,7 +8,6 @@ import logging
 from collections import Counter
 from collections.abc import Iterator
 
-import redis.asyncio as aioredis
 import uvicorn
 from redis.exceptions import RedisError
 
@@ -22,6 +21,7 @@ from claimwatch_alert.kafka_io import (
     make_producer,
 )
 from claimwatch_alert.keys import Keys
+from claimwatch_alert.redis_connection import redis_client
 from claimwatch_alert.retry import TRANSIENT_ERRORS, Backoff, sleep_unless
 from claimwatch_alert.rules import Limits
 from claimwatch_alert.settings import AlertSettings
@@ -51,7 +51,7 @@ class AlertService:
     def __init__(self, settings: AlertSettings) -> None:
         self.settings = settings
         self.keys = Keys(settings.alert_redis_prefix)
-        self.redis = aioredis.Redis.from_url(settings.redis_url, **redis_client_options(settings))
+        self.redis = redis_client(settings.redis_url, **redis_client_options(settings))
         self.store = FigureStore(
             self.redis,
             self.keys,
