@@ -46,8 +46,8 @@ def test_a_shell_is_the_record_without_its_corroborations() -> None:
     cache = FigureCache()
     (figure,) = evolve(corroborations(1))
     shell, change = cache.dump(figure)
-    assert shell == figure.model_copy(update={"corroborations": []}).model_dump_json().encode()
-    assert b'corroborations":[]' in shell
+    assert shell == figure.model_dump_json(exclude={"corroborations"}).encode()
+    assert b'"corroborations"' not in shell
     assert change == ListChange(True, 0, [figure.corroborations[0].model_dump_json().encode()])
     assert assemble(shell, change.appended) == figure
 

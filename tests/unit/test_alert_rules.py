@@ -7,16 +7,19 @@ from datetime import UTC, datetime
 
 import pytest
 
+from claimwatch_alert import rules
 from claimwatch_alert.rules import (
     Limits,
     Outcome,
     alert_id_for,
+    appended,
     conflicts_with,
+    current_value,
     decide,
     decide_batch,
     family_of,
 )
-from claimwatch_schemas import AlertKind, Claim, Figure, Qualifier
+from claimwatch_schemas import AlertKind, Claim, ConflictingValue, Figure, Qualifier
 from tests.integration.test_alert_support import NATO_KEY, make_claim
 
 NOW = datetime(2024, 12, 1, tzinfo=UTC)
@@ -390,3 +393,55 @@ def test_a_batch_of_claims_applied_before_changes_nothing() -> None:
     )
     assert [d.outcome for d in batch.decisions] == [Outcome.DUPLICATE, Outcome.DUPLICATE]
     assert (batch.writes, batch.alerts, batch.applied) == (False, [], [])
+
+
+@pytest.mark.parametrize(
+    ("items", "limit", "expected"),
+    [
+        ([], 3, [9]),
+        ([1, 2], 3, [1, 2, 9]),
+        ([1, 2, 3], 3, [1, 3, 9]),
+        ([1, 2, 3, 4, 5], 3, [1, 5, 9]),
+        ([1, 2], 2, [1, 9]),
+        ([1, 2], 1, [1]),
+        ([], 1, [9]),
+    ],
+)
+def test_an_append_keeps_the_first_item_and_the_latest(
+    items: list[int], limit: int, expected: list[int]
+) -> None:
+    assert appended(items, 9, limit) == expected
+    assert items[:2] == [1, 2][: len(items[:2])]  # the list given is not changed
+
+
+def batch_values(claims: list[Claim], before: Figure) -> dict[str, dict[str, float]]:
+    """What a batch writes into the family hashes, given a figure and its stored current value."""
+    batch = decide_batch(
+        claims,
+        figures={before.figure_key: before},
+        family_values={family_of(before.figure_key): {before.figure_key: current_value(before)}},
+        applied=set(),
+        now=LATER,
+    )
+    assert batch.writes
+    return {
+        family: {key: value.value for key, value in values.items()}
+        for family, values in batch.family_values().items()
+    }
+
+
+def test_a_corroboration_that_leaves_the_current_value_as_it_was_writes_no_family_value() -> None:
+    before = figure_from(BASE)
+    assert batch_values([make_claim("a2", 600_000, day=9)], before) == {}  # older report: date stays
+    assert batch_values([make_claim("a3", 600_000, day=11)], before) == {
+        family_of(NATO_KEY): {NATO_KEY: 600_000}  # the value now holds as of a later date
+    }
+    assert batch_values([make_claim("a4", 700_000, day=11), make_claim("a5", 600_000, day=12)], before) == {
+        family_of(NATO_KEY): {NATO_KEY: 600_000}  # changed and back: the date moved
+    }
+
+
+def test_the_fields_compared_for_a_current_value_are_all_of_its_fields() -> None:
+    figure = figure_from(BASE)
+    compared = rules._current_fields(figure)
+    assert compared == tuple(getattr(current_value(figure), name) for name in ConflictingValue.model_fields)

@@ -21,6 +21,7 @@ and `max_bytes` of their JSON are kept, least recently used dropped. Models are 
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,11 +36,12 @@ CACHE_ENTRIES = 1024
 # the first 1,500: 4 MB -> +4.0 MB (1,024 figures held), 2 MB -> +0.9 MB (~220 held), the same
 # CPU within the runs' noise (a figure not held costs its list's LRANGE and validation).
 CACHE_BYTES = 2 * 2**20
+_NOT_IN_SHELL = {"corroborations"}
 
 
 def shell_json(figure: Figure) -> bytes:
-    """The figure's record as stored: all of it but the corroborations."""
-    return figure.model_copy(update={"corroborations": []}).model_dump_json().encode()
+    """The figure's record as stored: all of it but the corroborations (read back as none)."""
+    return figure.model_dump_json(exclude=_NOT_IN_SHELL).encode()
 
 
 def assemble(shell: bytes | str, entries: Sequence[bytes | str]) -> Figure:
@@ -68,7 +70,7 @@ def _json(entries: Sequence[Corroboration]) -> list[bytes]:
 
 def list_change(stored: Sequence[Corroboration], wanted: Sequence[Corroboration]) -> ListChange:
     """The change from `stored` to `wanted`, entries compared by identity (the rules keep the
-    objects they do not change). A bounded append (`rules.bounded`) is a drop and an append;
+    objects they do not change). A bounded append (`rules.appended`) is a drop and an append;
     anything else, a new or changed value included, replaces the list."""
     if not stored or not wanted or wanted[0] is not stored[0]:
         return ListChange(True, 0, _json(wanted))
@@ -80,7 +82,7 @@ def list_change(stored: Sequence[Corroboration], wanted: Sequence[Corroboration]
                 kept_from = at
                 break
     kept = len(stored) - kept_from
-    if any(stored[kept_from + n] is not rest[n] for n in range(min(kept, len(rest)))) or kept > len(rest):
+    if kept > len(rest) or any(map(operator.is_not, stored[kept_from:], rest[:kept])):
         return ListChange(True, 0, _json(wanted))
     return ListChange(False, kept_from - 1, _json(rest[kept:]))
 
