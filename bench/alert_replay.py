@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]  # psutil ships no type hints
-import redis.asyncio as aioredis
 
 from bench.alert_soak import claim_records
 from claimwatch.embedded import free_port, start_redis
