@@ -37,6 +37,7 @@ def _replay(warm_up: int, articles: int, batch: int, redis_url: str) -> None:
     from claimwatch_alert.claim_records import ClaimDeadLetter, route_claim
     from claimwatch_alert.kafka_io import UNTRACKED_MARK
     from claimwatch_alert.state import FigureStore
+    from claimwatch_schemas.runtime import tune_garbage_collector
 
     try:
         from claimwatch_alert.redis_connection import redis_client
@@ -44,6 +45,7 @@ def _replay(warm_up: int, articles: int, batch: int, redis_url: str) -> None:
         redis_client = aioredis.Redis.from_url
 
     per_article = claim_records(warm_up + articles).per_article
+    tune_garbage_collector()  # as the service does after its imports
     loop = asyncio.new_event_loop()  # one loop for all three steps: the client stays connected
     client = redis_client(redis_url)
     store = FigureStore(client)

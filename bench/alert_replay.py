@@ -27,11 +27,13 @@ from claimwatch_alert.kafka_io import UNTRACKED_MARK
 from claimwatch_alert.redis_connection import redis_client
 from claimwatch_alert.state import FigureStore
 from claimwatch_schemas import Claim
+from claimwatch_schemas.runtime import tune_garbage_collector
 
 
 async def replay(redis_url: str, articles: int, batch: int) -> int:
     """Applies the records and prints the CPU they took; returns how many claims there were."""
     records = [row for rows in claim_records(articles).per_article for row in rows]
+    tune_garbage_collector()  # as the service does after its imports
     client = redis_client(redis_url)
     store = FigureStore(client)
     started = time.process_time()

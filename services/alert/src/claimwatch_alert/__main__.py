@@ -11,6 +11,7 @@ import uvloop
 
 from claimwatch_alert.service import AlertService
 from claimwatch_alert.settings import AlertSettings
+from claimwatch_schemas.runtime import tune_garbage_collector
 from claimwatch_schemas.settings import exposure_problem
 
 
@@ -35,6 +36,7 @@ def main() -> None:
         raise SystemExit(2)
     # uvloop: the event loop and socket writes in C; most of the service's time not in its own
     # code was asyncio's (bench/README.md)
+    tune_garbage_collector()
     uvloop.run(_run(settings))
 
 

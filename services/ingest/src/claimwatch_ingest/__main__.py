@@ -16,6 +16,7 @@ from claimwatch_ingest.app import create_app
 from claimwatch_ingest.publisher import KafkaArticlePublisher
 from claimwatch_ingest.seen import RedisSeenArticles
 from claimwatch_ingest.settings import IngestSettings
+from claimwatch_schemas.runtime import tune_garbage_collector
 from claimwatch_schemas.settings import (
     exposure_problem,
     kafka_client_options,
@@ -74,6 +75,7 @@ def main() -> None:
     config = uvicorn.Config(
         build_app(settings), host=settings.ingest_host, port=settings.ingest_port, log_level="info"
     )
+    tune_garbage_collector()
     uvloop.run(uvicorn.Server(config).serve())
 
 
