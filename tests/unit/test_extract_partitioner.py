@@ -8,7 +8,8 @@ from aiokafka.partitioner import DefaultPartitioner
 
 from claimwatch_extract import partitioner
 from claimwatch_extract.app import app
-from claimwatch_extract.partitioner import partition
+from claimwatch_extract.partitioner import by_partitions, partition
+from claimwatch_extract.routing import Outgoing
 
 
 def test_partitions_are_those_of_the_default_partitioner_on_first_and_later_use() -> None:
@@ -33,3 +34,17 @@ def test_the_memory_is_bounded_and_a_key_without_bytes_goes_to_an_available_part
 def test_the_app_produces_with_it() -> None:
     configured: object = app.conf.producer_partitioner  # faust's stubs type this setting oddly
     assert configured is partition
+
+
+def test_records_are_grouped_by_their_partition_each_group_in_the_given_order() -> None:
+    default = DefaultPartitioner()
+    keys = [f"UA/lost/tanks/total/src{i % 7}".encode() for i in range(40)]
+    records = [Outgoing(key=key, value=str(n).encode()) for n, key in enumerate(keys)]
+    groups = by_partitions(records, [0, 1, 2], [0, 1, 2])
+    assert sorted(record.value for group in groups.values() for record in group) == sorted(
+        record.value for record in records
+    )
+    for number, group in groups.items():
+        assert all(default(record.key, [0, 1, 2], [0, 1, 2]) == number for record in group)
+        assert [int(record.value) for record in group] == sorted(int(record.value) for record in group)
+    assert len(groups) == len({default(key, [0, 1, 2], [0, 1, 2]) for key in keys}) > 1

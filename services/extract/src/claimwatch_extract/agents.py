@@ -15,8 +15,11 @@ import logging
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
+
 from claimwatch_extract.app import app, articles_topic, settings
-from claimwatch_extract.routing import Routed, route_article
+from claimwatch_extract.partitioner import by_partitions
+from claimwatch_extract.routing import Outgoing, Routed, route_article
 
 log = logging.getLogger("claimwatch.extract")
 
@@ -25,7 +28,10 @@ async def publish(batch: list[Routed]) -> None:
     """The agent's sink: claims to `claims`, dead letters to the DLQ, for a batch of records.
 
     Faust acknowledges a batch's records only after this returned, and this waits for the
-    broker's acks, so a crash can repeat claims but never lose them.
+    broker's acks, so a crash can repeat claims but never lose them. The claims go out as one
+    record batch per partition (more where a batch fills up), in the order they were made, built
+    directly (aiokafka's `create_batch`/`send_batch`): one future per partition instead of one
+    per claim, ~28 per article.
     """
     producer = app.producer
     pending: list[Awaitable[Any]] = []
@@ -39,11 +45,35 @@ async def publish(batch: list[Routed]) -> None:
                     settings.topic_articles_dlq, letter.key, letter.value, None, None, headers
                 )
             )
-        for claim in routed.claims:
-            pending.append(
-                await producer.send(settings.topic_claims, claim.key, claim.value, None, None, None)
-            )
+    claims = [claim for routed in batch for claim in routed.claims]
+    if claims:
+        pending += await _send_batches(settings.topic_claims, claims)
     await asyncio.gather(*pending)
+
+
+async def _send_batches(topic: str, records: list[Outgoing]) -> list[Awaitable[Any]]:
+    """Sends `records` as record batches, one per partition while it fits; their futures."""
+    # Faust's producer wraps aiokafka's and has no batch API of its own; ProducerT, its type,
+    # does not declare the aiokafka driver's accessor.
+    kafka: AIOKafkaProducer = app.producer._ensure_producer()  # type: ignore[attr-defined]
+    await kafka.client._wait_on_metadata(topic)  # the partitions known, as aiokafka's `send` does first
+    cluster = kafka.client.cluster
+    by_partition = by_partitions(
+        records,
+        sorted(cluster.partitions_for_topic(topic) or ()),
+        sorted(cluster.available_partitions_for_topic(topic) or ()),
+    )
+    futures: list[Awaitable[Any]] = []
+    for number, outgoing in by_partition.items():
+        builder = kafka.create_batch()
+        for record in outgoing:
+            if builder.append(key=record.key, value=record.value, timestamp=None) is None:
+                # Full: send it, and start the next with this record (a batch's first always fits).
+                futures.append(await kafka.send_batch(builder, topic, partition=number))
+                builder = kafka.create_batch()
+                builder.append(key=record.key, value=record.value, timestamp=None)
+        futures.append(await kafka.send_batch(builder, topic, partition=number))
+    return futures
 
 
 @app.agent(articles_topic, sink=[publish])

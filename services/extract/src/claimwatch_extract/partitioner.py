@@ -11,6 +11,8 @@ import random
 
 from aiokafka.partitioner import murmur2
 
+from claimwatch_extract.routing import Outgoing
+
 # Bound on the keys whose hashes are remembered. Not 65,536: every new figure key stays until the
 # bound, ~150 bytes each, and a 10-minute soak with a new figure per article grew the worker by
 # ~6 MB filling it (bench/README.md, 2026-12-06); the keys an article repeats are a few hundred.
@@ -28,3 +30,13 @@ def partition(key: bytes | None, all_partitions: list[int], available: list[int]
             _hashes.clear()
         found = _hashes[key] = murmur2(key) & 0x7FFFFFFF
     return all_partitions[found % len(all_partitions)]
+
+
+def by_partitions(
+    records: list[Outgoing], all_partitions: list[int], available: list[int]
+) -> dict[int, list[Outgoing]]:
+    """The records grouped by the partition `partition` gives each, each group in the given order."""
+    groups: dict[int, list[Outgoing]] = {}
+    for record in records:
+        groups.setdefault(partition(record.key, all_partitions, available), []).append(record)
+    return groups
