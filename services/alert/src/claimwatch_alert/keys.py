@@ -9,7 +9,8 @@
 {p}values:{family}         hash    figure key -> ConflictingValue JSON (its current value) of every
                                    figure sharing subject/metric/unit/period (conflict check)
 {p}applied                 set     claim ids already applied (idempotency)
-{p}feed                    stream  the change feed: one entry per alert, field `alert` = Alert JSON
+{p}feed                    stream  the change feed: one entry per alert, fields `alert` = Alert JSON,
+                                   `alert_id` and `figure_key` (the last absent in entries before 1dd5b76)
 {p}subscriptions           hash    subscription id -> Subscription JSON (secret included)
 {p}silences                hash    silence id -> Silence JSON
 {p}delivered               set     "{subscription_id}:{alert_id}" of webhook deliveries that succeeded
