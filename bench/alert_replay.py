@@ -30,6 +30,19 @@ from claimwatch_schemas import Claim
 from claimwatch_schemas.runtime import tune_garbage_collector
 
 
+async def apply_records(store: FigureStore, records: list[tuple[bytes, bytes]], batch: int) -> None:
+    """What the service's claims consumer does with `records`, in polls of `batch` records."""
+    for at in range(0, len(records), batch):
+        claims: list[Claim] = []
+        for key, value in records[at : at + batch]:
+            if UNTRACKED_MARK in value:
+                continue
+            routed = route_claim(key, value)
+            if not isinstance(routed, ClaimDeadLetter):
+                claims.append(routed)
+        await store.apply_batch(claims)
+
+
 async def replay(redis_url: str, articles: int, batch: int) -> int:
     """Applies the records and prints the CPU they took; returns how many claims there were."""
     records = [row for rows in claim_records(articles).per_article for row in rows]
@@ -38,15 +51,7 @@ async def replay(redis_url: str, articles: int, batch: int) -> int:
     store = FigureStore(client)
     started = time.process_time()
     try:
-        for at in range(0, len(records), batch):
-            claims: list[Claim] = []
-            for key, value in records[at : at + batch]:
-                if UNTRACKED_MARK in value:
-                    continue
-                routed = route_claim(key, value)
-                if not isinstance(routed, ClaimDeadLetter):
-                    claims.append(routed)
-            await store.apply_batch(claims)
+        await apply_records(store, records, batch)
         cpu = time.process_time() - started
         alerts = await client.xlen(store.keys.feed)
     finally:

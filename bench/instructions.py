@@ -32,15 +32,28 @@ def _child(warm_up: int, articles: int) -> None:
     corpus = build_corpus(warm_up + articles).articles
     for article in corpus[:warm_up]:
         extract_article(article)
-    pid = str(os.getpid())  # under valgrind the process keeps its pid
-    subprocess.run(["callgrind_control", "--instr=on", pid], check=True, capture_output=True)
+    collect("on")
     for article in corpus[warm_up : warm_up + articles]:
         extract_article(article)
-    subprocess.run(["callgrind_control", "--instr=off", pid], check=True, capture_output=True)
+    collect("off")
+
+
+def collect(state: str) -> None:
+    """In a process under callgrind: start ("on") or stop ("off") counting."""
+    pid = str(os.getpid())  # under valgrind the process keeps its pid
+    subprocess.run(["callgrind_control", f"--instr={state}", pid], check=True, capture_output=True)
 
 
 def count(warm_up: int, articles: int) -> int:
     """Instructions counted over `articles` articles after `warm_up` others."""
+    return callgrind_count("bench.instructions", [f"--warm-up={warm_up}", f"--articles={articles}"])
+
+
+def callgrind_count(module: str, child_args: list[str]) -> int:
+    """Instructions counted while `python -m module --child *child_args` had `collect` on."""
+    missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
+    if missing:
+        sys.exit(f"python -m {module} needs {' and '.join(missing)} on PATH (Debian: apt install valgrind)")
     with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as tmp:
         command = [
             "valgrind",
@@ -49,10 +62,9 @@ def count(warm_up: int, articles: int) -> int:
             f"--callgrind-out-file={Path(tmp) / 'callgrind.out'}",
             sys.executable,
             "-m",
-            "bench.instructions",
+            module,
             "--child",
-            f"--warm-up={warm_up}",
-            f"--articles={articles}",
+            *child_args,
         ]
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -71,9 +83,6 @@ def main() -> None:
     if args.child:
         _child(args.warm_up, args.articles)
         return
-    missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
-    if missing:
-        sys.exit(f"bench.instructions needs {' and '.join(missing)} on PATH (Debian: apt install valgrind)")
     total = count(args.warm_up, args.articles)
     per_article = total / args.articles
     print(f"{total:,} instructions over {args.articles} articles after {args.warm_up} of warm-up")
