@@ -53,7 +53,13 @@ def plan(quick: bool, large: bool) -> Plan:
         corpus=600,
         runs=5,
         quantulum=100,
-        e2e=[Step("rate50", 500, rate=50), Step("rate5", 150, rate=5), Step("burst", 1000)],
+        # Three bursts: one burst's throughput moved by up to ±20 % between runs on these VMs
+        # (the same build: 229-345 articles/s); the target is judged on their median.
+        e2e=[
+            Step("rate50", 500, rate=50),
+            Step("rate5", 150, rate=5),
+            *(Step(f"burst{n}", 1000) for n in (1, 2, 3)),
+        ],
         scaling=scaling,
     )
 
