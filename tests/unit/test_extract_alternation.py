@@ -7,7 +7,16 @@ import re
 
 import pytest
 
-from claimwatch_extract.alternation import _RUN, Alternation, _run_end, _starts
+from claimwatch_extract.alternation import (
+    _RUN,
+    Alternation,
+    _Needle,
+    _NeedleRuns,
+    _run_end,
+    _spellings,
+    _starts,
+    folds_plainly,
+)
 from claimwatch_extract.attribution import _ANAPHOR
 from claimwatch_extract.lexicons import LANGS, lexicons
 
@@ -119,6 +128,51 @@ def test_match_keyed_by_the_word_rules_out_compound_branches_exactly() -> None:
     assert "P<c>" in at_soldaten.pattern
     assert "P<b>" in at_kampfpanzer.pattern
     assert "P<a>" not in at_kampfpanzer.pattern
+
+
+def test_scans_rule_out_compound_branches_by_the_literals_in_the_run() -> None:
+    # A scan tries a compound branch ('[\w-]*hilfe') only where the run holds its literal ('hil'),
+    # found by its spellings in a text that folds plainly and by the pattern in one that does not.
+    alternation = Alternation(
+        [
+            r"(?P<a>(?:[\w-]*hilfe\w*)(?![\w])|(?:Unterstützung\w*)(?![\w]))",
+            r"(?P<b>(?:[\w-]*panzer)(?![\w])|(?:[\w-]+-Kämpfer\w*)(?![\w]))",
+            r"(?P<c>(?:Soldat\w*)(?![\w]))",
+        ],
+        lead=r"(?<![\w-])",
+        flags=re.IGNORECASE,
+    )
+    text = (
+        "Militärhilfe, MILITÄR-HILFE und Nothilfen; hilhilfe, Hil-fe, Unterstützung für Soldaten. "
+        "Kampfpanzer, Schützen-PANZER, Panzerhaubitze und IS-Kämpfer; hilfreich, -hilfe, x-Kämpfer. "
+    ) * 5
+    assert len(text) >= 400  # long enough to be indexed
+    assert alternation._by_key_plain is not None
+    for sample in (text, text.replace("Nothilfen", "Notſhilfen")):
+        assert folds_plainly(sample) == (sample == text)
+        expected = _spans(alternation.pattern.finditer(sample))
+        assert _spans(alternation.finditer(sample)) == expected
+        for lo in range(0, len(sample), 7):
+            assert _spans(alternation.finditer(sample, lo, lo + 60)) == _spans(
+                alternation.pattern.finditer(sample, lo, lo + 60)
+            )
+    assert [m.lastgroup for m in alternation.finditer(text)][:8] == ["a", "a", "a", "a", "a", "c", "b", "b"]
+
+
+def test_needle_runs_cover_the_positions_whose_run_holds_a_literal() -> None:
+    assert _spellings("hil") == ["HIL", "HIl", "HiL", "Hil", "hIL", "hIl", "hiL", "hil"]
+    assert _spellings("-2a") == ["-2A", "-2a"]
+    assert _spellings("ähn") is None
+    needle = _Needle(["hil", "-kä"], re.IGNORECASE)
+    assert needle.spelled is None  # 'ä' has no ASCII spellings
+    needle = _Needle(["hil", "pan"], re.IGNORECASE)
+    assert needle.spelled is not None
+    text = "Nothilfe und Xhilhil, a-Panzer; hil"
+    runs = _NeedleRuns(text, needle)
+    assert runs.hits == [3, 14, 17, 24, 32]
+    assert runs.run_starts == [0, 13, 13, 22, 32]
+    covered = [p for p in range(len(text)) if _NeedleRuns(text, needle).covers(p)]
+    assert covered == [0, 1, 2, 3, *range(13, 18), 22, 23, 24, 32]
 
 
 def test_anaphor_alternations_match_their_whole_pattern() -> None:
