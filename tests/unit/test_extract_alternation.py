@@ -167,16 +167,19 @@ def test_needle_runs_cover_the_positions_whose_run_holds_a_literal() -> None:
     assert _spellings("hil") == ["HIL", "HIl", "HiL", "Hil", "hIL", "hIl", "hiL", "hil"]
     assert _spellings("-2a") == ["-2A", "-2a"]
     assert _spellings("ähn") is None
-    needle = _Needle(["hil", "-kä"], re.IGNORECASE)
-    assert needle.spelled is None  # 'ä' has no ASCII spellings
+    assert _Needle(["hil", "-kä"], re.IGNORECASE).spellings is None  # 'ä' has no ASCII spellings
+    assert _Needle(["hil", "-kä"], 0).spellings == ["hil", "-kä"]
     needle = _Needle(["hil", "pan"], re.IGNORECASE)
-    assert needle.spelled is not None
+    assert needle.spellings is not None
+    assert len(needle.spellings) == 16
     text = "Nothilfe und Xhilhil, a-Panzer; hil"
     runs = _NeedleRuns(text, needle)
     assert runs.hits == [3, 14, 17, 24, 32]
     assert runs.run_starts == [0, 13, 13, 22, 32]
     covered = [p for p in range(len(text)) if _NeedleRuns(text, needle).covers(p)]
     assert covered == [0, 1, 2, 3, *range(13, 18), 22, 23, 24, 32]
+    assert needle.hits(text.replace("und", "ſnd")) == runs.hits  # not folding plainly: by the pattern
+    assert _Needle(["aaa"], re.IGNORECASE).hits("aAaaB aaa") == [0, 1, 6]
 
 
 def test_tails_are_the_literal_characters_after_the_key() -> None:

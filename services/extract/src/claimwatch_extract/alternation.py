@@ -552,23 +552,35 @@ def _spellings(literal: str) -> list[str] | None:
 
 
 class _Needle:
-    """The literals an alternation's compound branches need, found in a text: case-insensitively,
-    by their spellings where the text folds plainly, as `re` skips ahead to a known first character
-    only in a case-sensitive pattern (~10x faster over an article)."""
+    """The literals an alternation's compound branches need, found in a text by `str.find` (under
+    re.IGNORECASE, each of their spellings, where the text folds plainly): a regex search of an
+    article costs ~10x more, case-insensitive or not."""
 
     def __init__(self, literals: list[str], flags: int) -> None:
         self.pattern = _literals_pattern(literals, flags)
-        self.spelled: re.Pattern[str] | None = None
-        if flags & re.IGNORECASE:
+        self.folded = bool(flags & re.IGNORECASE)
+        self.spellings: list[str] | None = literals
+        if self.folded:
             spelled = [_spellings(x) for x in literals]
-            if all(s is not None for s in spelled):
-                spellings = [x for s in spelled for x in s or []]
-                self.spelled = _literals_pattern(spellings, flags & ~re.IGNORECASE)
+            self.spellings = (
+                None if any(s is None for s in spelled) else [x for s in spelled for x in s or []]
+            )
 
-    def pattern_for(self, text: str) -> re.Pattern[str]:
-        if self.spelled is not None and folds_plainly(text):
-            return self.spelled
-        return self.pattern
+    def hits(self, text: str) -> list[int]:
+        """Where a literal starts in `text` (overlapping ones too), in order."""
+        found: set[int] = set()
+        if self.spellings is None or (self.folded and not folds_plainly(text)):
+            m = self.pattern.search(text)
+            while m is not None:
+                found.add(m.start())
+                m = self.pattern.search(text, m.start() + 1)
+        else:
+            for spelling in self.spellings:
+                at = text.find(spelling)
+                while at >= 0:
+                    found.add(at)
+                    at = text.find(spelling, at + 1)
+        return sorted(found)
 
 
 class _NeedleRuns:
@@ -577,15 +589,8 @@ class _NeedleRuns:
     position lies between a literal's start and the start of the run that holds it."""
 
     def __init__(self, text: str, needle: _Needle) -> None:
-        self.hits: list[int] = []  # every literal's start (overlapping ones too)
-        self.run_starts: list[int] = []  # the start of the run that holds each
-        pattern = needle.pattern_for(text)
-        m = pattern.search(text)
-        while m is not None:
-            hit = m.start()
-            self.hits.append(hit)
-            self.run_starts.append(_run_start(text, hit))
-            m = pattern.search(text, hit + 1)
+        self.hits = needle.hits(text)  # every literal's start (overlapping ones too)
+        self.run_starts = [_run_start(text, hit) for hit in self.hits]  # of the run that holds each
         self._next = 0
 
     def covers(self, pos: int) -> bool:
