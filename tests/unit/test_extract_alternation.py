@@ -23,6 +23,7 @@ from claimwatch_extract.alternation import (
 )
 from claimwatch_extract.attribution import _ANAPHOR
 from claimwatch_extract.lexicons import LANGS, lexicons
+from claimwatch_extract.numbers import _NUMBER_RE
 
 TEXT = (
     "Laut dem ukrainischen Generalstab hat Russland seit Kriegsbeginn rund 600.000 Soldaten verloren. "
@@ -195,6 +196,13 @@ def test_tails_are_the_literal_characters_after_the_key() -> None:
     assert _Entry(r"Kie\w*", 0).tails("Kie") is None  # a class right after the key
     assert _Entry("Ab", 0).tails("Abc") is None  # nothing after the key
     assert _Entry(r"laut|nach\s+Angaben", re.IGNORECASE).tails("nac") == ["h"]
+    # an entry with thousands of ways to begin (number words), grouped by their first classes
+    numbers = _NUMBER_RE["en"]
+    assert [(k, t.tails) for k in ("sev", "for", "two") if (t := numbers._by_key[k]) is not None] == [
+        ("sev", [("en", "EN"), ("eral", "ERAL")]),
+        ("for", [("ty", "TY")]),
+        ("two", None),
+    ]
     tried = _Try(re.compile("Ukrain(?:e|ian)", re.IGNORECASE), [("aine", "AINE"), ("aini", "AINI")])
     text = "in UKRAINE, Ukrainian, ukrAinE, Ukrainisch, Ukra"
     assert [p for p in (3, 12, 23, 31, 44) if tried.rules_out(text, p)] == [31, 44]

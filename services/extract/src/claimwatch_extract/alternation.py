@@ -45,7 +45,7 @@ _MAX_KEYS: Final = 50_000  # bound on the keys remembered per alternation
 # Characters of a match read for what must follow its key: of the positions tried with three,
 # 83 % of the failures had other literal characters after the key than any entry there.
 _LONG: Final = 8
-_MAX_SEQUENCES: Final = 512  # beyond it an entry's long beginnings are not worked out
+_MAX_SEQUENCES: Final = 10_000  # beyond it an entry's long beginnings are not worked out
 
 # A class of characters as regex text, and the kind of characters it holds.
 _Class = tuple[str, int]
@@ -220,9 +220,10 @@ def _tail_char(text: str, flags: int) -> str | None:
     return ch.lower() if ch.isascii() else None
 
 
-# The first classes of a way a match can begin (up to the key's length), and the literal characters
-# that follow them (up to `_LONG` in all; empty: none known).
-_Long = list[tuple[tuple[re.Pattern[str], ...], str]]
+# The classes the first characters of a match (up to the key's length) can be of, and for each
+# such beginning the literal characters that follow them (up to `_LONG` in all; None when some
+# way to begin so has none).
+_Long = list[tuple[tuple[re.Pattern[str], ...], set[str] | None]]
 
 
 def _long_beginnings(items: list[Any], flags: int) -> _Long | None:
@@ -233,18 +234,22 @@ def _long_beginnings(items: list[Any], flags: int) -> _Long | None:
         return None
     if () in found or len(found) > _MAX_SEQUENCES:
         return None
-    classes: dict[str, re.Pattern[str]] = {}
-    out: _Long = []
+    by_head: dict[tuple[str, ...], set[str] | None] = {}
     for seq in found:
-        head = tuple(classes.setdefault(text, re.compile(text, flags)) for text, _ in seq[:_KEY])
+        head = tuple(text for text, _ in seq[:_KEY])
         tail = ""
         for text, _ in seq[_KEY:]:
             ch = _tail_char(text, flags)
             if ch is None:
                 break
             tail += ch
-        out.append((head, tail))
-    return out
+        tails = by_head.setdefault(head, set())
+        if tails is not None and tail:
+            tails.add(tail)
+        elif not tail:
+            by_head[head] = None
+    classes = {text: re.compile(text, flags) for head in by_head for text in head}
+    return [(tuple(classes[text] for text in head), tails) for head, tails in by_head.items()]
 
 
 class _Entry:
@@ -288,11 +293,11 @@ class _Entry:
         if self._long is None:
             return None
         out: set[str] = set()
-        for head, tail in self._long:
+        for head, tails in self._long:
             if all(c.match(ch) for c, ch in zip(head, key, strict=False)):
-                if not tail:
+                if tails is None:
                     return None
-                out.add(tail)
+                out |= tails
         return sorted(out)
 
 
