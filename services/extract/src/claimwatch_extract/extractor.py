@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
@@ -22,7 +22,7 @@ from claimwatch_schemas import SCHEMA_VERSION, Article, Claim, Evidence, Qualifi
 from .alternation import bisect_left, folds_plainly
 from .attribution import WORDISH_PATTERN, Attributor, Source, resolve_person, word_alternatives
 from .language import SUPPORTED, detect_language
-from .lexicons import Compiled, CountryEntry, Lang, PlaceEntry, UnitEntry, lexicons
+from .lexicons import LANGS, Compiled, CountryEntry, Lang, PlaceEntry, UnitEntry, lexicons
 from .numbers import NumberMention, find_numbers
 from .sentences import Sentence, quote_spans, split_sentences
 
@@ -896,13 +896,44 @@ def _qualifier_lengths_by_last(lex: Compiled) -> dict[Lang, dict[str, tuple[int,
 
 
 def _qualifier_after(ctx: _Context, end: int) -> tuple[Qualifier | None, int]:
-    m = ctx.lex.qualifier_after_re[ctx.lang].match(ctx.text, end)
+    regex, leads = ctx.lex.qualifier_after_re[ctx.lang], _qualifier_after_leads(ctx.lex)[ctx.lang]
+    if leads is None:
+        m = regex.match(ctx.text, end)
+    else:
+        m = _match_led(regex, leads, ctx.text, end, len(ctx.text))
     if m is None or _COMPARATIVE_GOES_ON.match(ctx.text, m.end()):
         return None, end  # '415 drones and more than 40 missiles': 'more' belongs to the next number
     return ctx.lex.qualifiers_after[ctx.lang].get(m.group(0).strip().lower()), m.end()
 
 
 _COMPARATIVE_GOES_ON: Final = re.compile(r"\s*(?:than|als|\d)", re.IGNORECASE)
+_after_leads: tuple[Compiled, dict[Lang, frozenset[str] | None]] | None = None
+
+
+def _qualifier_after_leads(lex: Compiled) -> dict[Lang, frozenset[str] | None]:
+    r"""Per language: what `qualifier_after_re` (`\s*(?:phrase|...)(?![\w])`) can go on with after
+    white space (for the lexicons last asked about); see `_plain_leads`."""
+    global _after_leads
+    found = _after_leads
+    if found is None or found[0] is not lex:
+        found = _after_leads = (lex, {lang: _plain_leads(lex.qualifiers_after[lang]) for lang in LANGS})
+    return found[1]
+
+
+def _plain_leads(phrases: Iterable[str]) -> frozenset[str] | None:
+    """The characters that re.IGNORECASE matches as the first of one of `phrases`: each first
+    character's lower and upper case. None where that is not all: a phrase that begins with white
+    space, or with a character beyond ASCII or one that others match too ('İ' and 'ı' match 'i',
+    'K' (Kelvin) 'k', 'ſ' 's': `folds_plainly`)."""
+    leads: set[str] = set()
+    for phrase in phrases:
+        first = phrase[:1]
+        if not first or first.isspace() or not first.isascii() or first.lower() in "iks":
+            return None
+        leads |= {first.lower(), first.upper()}
+    return frozenset(leads)
+
+
 _SPATIAL_OVER: Final = re.compile(r"(?:over|über)\s*$", re.IGNORECASE)
 
 
