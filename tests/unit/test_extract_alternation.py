@@ -7,9 +7,23 @@ import re
 
 import pytest
 
-from claimwatch_extract.alternation import _RUN, Alternation, _run_end, _starts
+from claimwatch_extract.alternation import (
+    _RUN,
+    Alternation,
+    _Entry,
+    _Needle,
+    _NeedleRuns,
+    _run_end,
+    _shortest,
+    _spellings,
+    _starts,
+    _tail_char,
+    _Try,
+    folds_plainly,
+)
 from claimwatch_extract.attribution import _ANAPHOR
 from claimwatch_extract.lexicons import LANGS, lexicons
+from claimwatch_extract.numbers import _NUMBER_RE
 
 TEXT = (
     "Laut dem ukrainischen Generalstab hat Russland seit Kriegsbeginn rund 600.000 Soldaten verloren. "
@@ -119,6 +133,111 @@ def test_match_keyed_by_the_word_rules_out_compound_branches_exactly() -> None:
     assert "P<c>" in at_soldaten.pattern
     assert "P<b>" in at_kampfpanzer.pattern
     assert "P<a>" not in at_kampfpanzer.pattern
+
+
+def test_scans_rule_out_compound_branches_by_the_literals_in_the_run() -> None:
+    # A scan tries a compound branch ('[\w-]*hilfe') only where the run holds its literal ('hil'),
+    # found by its spellings in a text that folds plainly and by the pattern in one that does not.
+    alternation = Alternation(
+        [
+            r"(?P<a>(?:[\w-]*hilfe\w*)(?![\w])|(?:Unterstützung\w*)(?![\w]))",
+            r"(?P<b>(?:[\w-]*panzer)(?![\w])|(?:[\w-]+-Kämpfer\w*)(?![\w]))",
+            r"(?P<c>(?:Soldat\w*)(?![\w]))",
+        ],
+        lead=r"(?<![\w-])",
+        flags=re.IGNORECASE,
+    )
+    text = (
+        "Militärhilfe, MILITÄR-HILFE und Nothilfen; hilhilfe, Hil-fe, Unterstützung für Soldaten. "
+        "Kampfpanzer, Schützen-PANZER, Panzerhaubitze und IS-Kämpfer; hilfreich, -hilfe, x-Kämpfer. "
+    ) * 5
+    assert len(text) >= 400  # long enough to be indexed
+    assert alternation._by_key_plain is not None
+    for sample in (text, text.replace("Nothilfen", "Notſhilfen")):
+        assert folds_plainly(sample) == (sample == text)
+        expected = _spans(alternation.pattern.finditer(sample))
+        assert _spans(alternation.finditer(sample)) == expected
+        for lo in range(0, len(sample), 7):
+            assert _spans(alternation.finditer(sample, lo, lo + 60)) == _spans(
+                alternation.pattern.finditer(sample, lo, lo + 60)
+            )
+    assert [m.lastgroup for m in alternation.finditer(text)][:8] == ["a", "a", "a", "a", "a", "c", "b", "b"]
+
+
+def test_needle_runs_cover_the_positions_whose_run_holds_a_literal() -> None:
+    assert _spellings("hil") == ["HIL", "HIl", "HiL", "Hil", "hIL", "hIl", "hiL", "hil"]
+    assert _spellings("-2a") == ["-2A", "-2a"]
+    assert _spellings("ähn") is None
+    assert _Needle(["hil", "-kä"], re.IGNORECASE).spellings is None  # 'ä' has no ASCII spellings
+    assert _Needle(["hil", "-kä"], 0).spellings == ["hil", "-kä"]
+    needle = _Needle(["hil", "pan"], re.IGNORECASE)
+    assert needle.spellings is not None
+    assert len(needle.spellings) == 16
+    text = "Nothilfe und Xhilhil, a-Panzer; hil"
+    runs = _NeedleRuns(text, needle)
+    assert runs.hits == [3, 14, 17, 24, 32]
+    assert runs.run_starts == [0, 13, 13, 22, 32]
+    covered = [p for p in range(len(text)) if _NeedleRuns(text, needle).covers(p)]
+    assert covered == [0, 1, 2, 3, *range(13, 18), 22, 23, 24, 32]
+    assert needle.hits(text.replace("und", "ſnd")) == runs.hits  # not folding plainly: by the pattern
+    assert _Needle(["aaa"], re.IGNORECASE).hits("aAaaB aaa") == [0, 1, 6]
+
+
+def test_tails_are_the_literal_characters_after_the_key() -> None:
+    assert [_tail_char(t, 0) for t in ("a", "ä", "\\.", "\\ ", "\\-", ".", "\\w", "[Ss]", "[^x]")] == [
+        *("a", "ä", ".", " ", "-"),
+        *(None, None, None, None),
+    ]
+    assert [_tail_char(t, re.IGNORECASE) for t in ("A", "ä", "[Ss]", "\\.")] == ["a", None, "s", "."]
+    assert _shortest({"ab", "abc", "b", "ba", "ca"}) == ["b", "ab", "ca"]
+    assert _Entry("Ukrain(?:e|ian)", 0).tails("Ukr") == ["aine", "ainia"]
+    assert _Entry(r"Kiew\w*", re.IGNORECASE).tails("kIe") == ["w"]
+    assert _Entry(r"Kiew\w*", re.IGNORECASE).tails("Kie") == ["w"]
+    assert _Entry(r"Kie\w*", 0).tails("Kie") is None  # a class right after the key
+    assert _Entry("Ab", 0).tails("Abc") is None  # nothing after the key
+    assert _Entry(r"laut|nach\s+Angaben", re.IGNORECASE).tails("nac") == ["h"]
+    # an entry with thousands of ways to begin (number words), grouped by their first classes
+    numbers = _NUMBER_RE["en"]
+    assert [(k, t.tails) for k in ("sev", "for", "two") if (t := numbers._by_key[k]) is not None] == [
+        ("sev", [("en", "EN"), ("eral", "ERAL")]),
+        ("for", [("ty", "TY")]),
+        ("two", None),
+    ]
+    tried = _Try(re.compile("Ukrain(?:e|ian)", re.IGNORECASE), [("aine", "AINE"), ("aini", "AINI")])
+    text = "in UKRAINE, Ukrainian, ukrAinE, Ukrainisch, Ukra"
+    assert [p for p in (3, 12, 23, 31, 44) if tried.rules_out(text, p)] == [31, 44]
+
+
+def test_scans_rule_out_positions_by_what_follows_the_key() -> None:
+    alternation = Alternation(
+        ["(?P<a>Ukraine)", "(?P<b>Ukrainian)", r"(?P<c>Kiew\w*)", r"(?P<d>according\s+to)"],
+        lead=r"(?<![\w])",
+        tail=r"(?![\w])",
+        flags=re.IGNORECASE,
+    )
+    text = (
+        "UKRAINE and ukrainian; Ukrainisch, Ukrain. Kiewer Kiew, kiev, according to, ACCORDING\tTO, "
+        "accordingly, accord to; Ukraine's UKRAINIANS ukraine-based, Kiew-Ukraine. "
+    ) * 4
+    assert len(text) >= 400  # long enough to be indexed
+    assert alternation._indexed
+    tails = {key: tried.tails for key in ("UKR", "acc", "Kie") if (tried := alternation._by_key[key])}
+    assert tails == {
+        "UKR": [("aine", "AINE"), ("ainia", "AINIA")],
+        "acc": [("ordin", "ORDIN")],  # eight characters read in all
+        "Kie": [("w", "W")],
+    }
+    for sample in (text, text.replace("kiev", "\u212aiev")):
+        assert folds_plainly(sample) == (sample == text)
+        expected = _spans(alternation.pattern.finditer(sample))
+        assert _spans(alternation.finditer(sample)) == expected
+        assert _spans(alternation.finditer_at(sample, _starts(sample))) == expected
+        short = sample[:150]
+        assert _spans(alternation.finditer(short)) == _spans(alternation.pattern.finditer(short))
+        for pos in range(len(short)):
+            a, b = alternation.match(short, pos), alternation.pattern.match(short, pos)
+            assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup)), pos
+    assert "".join(str(m.lastgroup) for m in alternation.matches(text)[:10]) == "abccddaaca"
 
 
 def test_anaphor_alternations_match_their_whole_pattern() -> None:

@@ -211,3 +211,24 @@ def test_gapped_by_place_is_what_its_searches_find() -> None:
         assert ex._gapped_by_place(text, lo, start, end) == expected, (text, lo)
         found += expected
     assert found > 500
+
+
+def test_qualifier_after_leads_rule_out_only_what_cannot_match() -> None:
+    assert ex._plain_leads(["oder mehr", "und mehr", "+"]) == frozenset("oOuU+")
+    assert ex._plain_leads(["plus", "in all"]) is None  # 'İ' and 'ı' match 'i' too
+    assert ex._plain_leads(["über"]) is None
+    assert ex._plain_leads([" more"]) is None
+    lex = ex.lexicons()
+    rng = random.Random(9)
+    for lang in ("de", "en"):
+        pattern, leads = lex.qualifier_after_re[lang], ex._qualifier_after_leads(lex)[lang]
+        assert leads is not None
+        pieces = [*lex.qualifiers_after[lang], "OR MORE", "Und Mehr", *_OTHERS]
+        found = 0
+        for _ in range(5_000):
+            after = "".join(rng.choice(_GAPS) + rng.choice(pieces) for _ in range(rng.randrange(0, 3)))
+            expected = pattern.match(after)
+            m = ex._match_led(pattern, leads, after, 0, len(after))
+            assert (m and m.span()) == (expected and expected.span()), (lang, after)
+            found += expected is not None
+        assert found > 500, lang

@@ -5,7 +5,16 @@ from __future__ import annotations
 import random
 import re
 
-from claimwatch_extract.sentences import _word_before, split_sentences
+from claimwatch_extract.sentences import (
+    _BOUNDARY,
+    _BOUNDARY_FIRSTS,
+    _QUOTE,
+    _QUOTE_FIRSTS,
+    _matches_at_firsts,
+    _word_before,
+    quote_spans,
+    split_sentences,
+)
 
 
 def test_abbreviations_and_ordinals_do_not_end_a_sentence() -> None:
@@ -33,3 +42,24 @@ def test_word_before_is_what_the_regex_search_finds() -> None:
     assert _word_before("Gen.\n", 0, 5) == "Gen."
     assert _word_before("rund 3", 0, 6) == "3"
     assert _word_before("rund ", 0, 5) == ""
+
+
+def test_matches_at_first_characters_are_what_finditer_finds() -> None:
+    # Boundaries and quotes are tried only where their first characters are; on random texts of
+    # those characters, letters, digits, quotes and white space the matches are finditer's.
+    rng = random.Random(11)
+    alphabet = ".!?…\n A Ä5a„“”»«\"'’)(‚"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        for pattern, firsts in ((_BOUNDARY, _BOUNDARY_FIRSTS), (_QUOTE, _QUOTE_FIRSTS)):
+            expected = [(m.span(), m.group(0)) for m in pattern.finditer(text)]
+            assert [(m.span(), m.group(0)) for m in _matches_at_firsts(pattern, text, firsts)] == expected
+    text = 'Er sagte: „Wir kämpfen.“ Dann: »Nein« und "yes" - “so”.\n\nEnde... Aus! Ja?'
+    assert quote_spans(text) == [(10, 24), (31, 37), (42, 47), (50, 54)]
+    assert [s.text for s in split_sentences(text)] == [
+        "Er sagte: „Wir kämpfen.“",
+        'Dann: »Nein« und "yes" - “so”.',
+        "Ende...",
+        "Aus!",
+        "Ja?",
+    ]

@@ -42,6 +42,10 @@ _WORD, _WORD_OR_HYPHEN, _OTHER = 0, 1, 2  # what characters a class holds at mos
 # positions tried failed (1,182 tries and 176 matches per corpus article), with three 72 % (629).
 _KEY: Final = 3
 _MAX_KEYS: Final = 50_000  # bound on the keys remembered per alternation
+# Characters of a match read for what must follow its key: of the positions tried with three,
+# 83 % of the failures had other literal characters after the key than any entry there.
+_LONG: Final = 8
+_MAX_SEQUENCES: Final = 10_000  # beyond it an entry's long beginnings are not worked out
 
 # A class of characters as regex text, and the kind of characters it holds.
 _Class = tuple[str, int]
@@ -143,10 +147,10 @@ def _branches(items: list[Any]) -> list[list[Any]]:
     return [items]
 
 
-def _needle(items: list[Any], flags: int) -> re.Pattern[str] | None:
+def _needle(items: list[Any], flags: int) -> list[str] | None:
     r"""For a branch that begins with a run of word characters and hyphens followed by literal word
     characters or hyphens ('[\w-]*panzer', '[\w-]*(?:kampf|transport)fahrzeug', '[\w-]+-Kämpfer'):
-    a pattern of those first literals. A match at a position needs one of them inside the run of
+    those first literals. A match at a position needs one of them inside the run of
     word characters and hyphens that starts there (they are such characters, so they cannot lie
     beyond it)."""
     if not items or not _is_word_run(items[0]):
@@ -160,8 +164,12 @@ def _needle(items: list[Any], flags: int) -> re.Pattern[str] | None:
         chars = [_literal(text, flags) for text, kind in seq if kind <= _WORD_OR_HYPHEN]
         if len(seq) != _NEEDLE or len(chars) != _NEEDLE or any(c is None for c in chars):
             return None  # a class, a category or an escape: not a plain literal
-        literals.append("".join(re.escape(c or "") for c in chars))
-    return re.compile("|".join(sorted(literals)), flags)
+        literals.append("".join(c or "" for c in chars))
+    return sorted(literals)
+
+
+def _literals_pattern(literals: list[str], flags: int) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(x) for x in literals), flags)
 
 
 def _literal(text: str, flags: int) -> str | None:
@@ -187,7 +195,8 @@ class _Branch:
         self.any = () in found
         classes = {text: re.compile(text, flags) for seq in found for text, _ in seq}
         self.sequences = [tuple(classes[text] for text, _ in seq) for seq in found]
-        self.needle = None if self.any else _needle(items, flags)
+        self.literals = None if self.any else _needle(items, flags)
+        self.needle = None if self.literals is None else _literals_pattern(self.literals, flags)
 
     def may_match(self, key: str, run: str) -> bool:
         if self.any:
@@ -197,11 +206,60 @@ class _Branch:
         return self.needle is None or self.needle.search(run) is not None
 
 
+def _tail_char(text: str, flags: int) -> str | None:
+    """The one character a class (its text from `_class`) matches, for what follows a key: under
+    re.IGNORECASE an ASCII character in lower case (what matches it are its lower and upper case,
+    in a text that `folds_plainly`); None for any other class."""
+    if text == ".":
+        return None  # any character
+    if len(text) == 2 and text[0] == "\\" and not text[1].isalnum():
+        text = text[1]  # an escaped character ('\\.', '\\ ')
+    ch = _literal(text, flags)
+    if ch is None or not flags & re.IGNORECASE:
+        return ch
+    return ch.lower() if ch.isascii() else None
+
+
+# The classes the first characters of a match (up to the key's length) can be of, and for each
+# such beginning the literal characters that follow them (up to `_LONG` in all; None when some
+# way to begin so has none).
+_Long = list[tuple[tuple[re.Pattern[str], ...], set[str] | None]]
+
+
+def _long_beginnings(items: list[Any], flags: int) -> _Long | None:
+    """The ways a match of `items` can begin, read `_LONG` characters far (None: not worked out)."""
+    try:
+        found = _prefixes(items, _LONG)
+    except _UnknownError:
+        return None
+    if () in found or len(found) > _MAX_SEQUENCES:
+        return None
+    by_head: dict[tuple[str, ...], set[str] | None] = {}
+    for seq in found:
+        head = tuple(text for text, _ in seq[:_KEY])
+        tail = ""
+        for text, _ in seq[_KEY:]:
+            ch = _tail_char(text, flags)
+            if ch is None:
+                break
+            tail += ch
+        tails = by_head.setdefault(head, set())
+        if tails is not None and tail:
+            tails.add(tail)
+        elif not tail:
+            by_head[head] = None
+    classes = {text: re.compile(text, flags) for head in by_head for text in head}
+    return [(tuple(classes[text] for text in head), tails) for head, tails in by_head.items()]
+
+
 class _Entry:
     """What one entry of an alternation can start with."""
 
     def __init__(self, alternative: str, flags: int) -> None:
         items = list(_parser.parse(alternative, flags))
+        self._items, self._flags = items, flags
+        self._long: _Long | None = None
+        self._long_known = False  # `_long` worked out (when first asked for)
         try:
             found = _prefixes(items, _KEY)
         except _UnknownError:
@@ -214,6 +272,8 @@ class _Entry:
         # Some branch needs a literal inside the word: `may_match_run` can rule the entry out.
         self.compound = any(b.needle is not None for b in branches)
         self._branches = branches if self.compound else []
+        # what some compound branch needs in the run: no match without one of them there
+        self.needles = sorted({n for b in self._branches for n in b.literals or []})
 
     def may_start(self, key: str) -> bool:
         """Whether a match can begin with `key` (the first one to three characters at a position)."""
@@ -223,6 +283,22 @@ class _Entry:
         """Whether a match can begin where `key` begins, the run of word characters and hyphens
         there being `run` (for an entry that `may_start` with `key`)."""
         return not self.compound or any(b.may_match(key, run) for b in self._branches)
+
+    def tails(self, key: str) -> list[str] | None:
+        """What a match that begins with `key` (three characters) goes on with: the literal
+        characters after the key of each way it can begin so; None when some way has none."""
+        if not self._long_known:
+            self._long = None if self.any else _long_beginnings(self._items, self._flags)
+            self._long_known = True
+        if self._long is None:
+            return None
+        out: set[str] = set()
+        for head, tails in self._long:
+            if all(c.match(ch) for c, ch in zip(head, key, strict=False)):
+                if tails is None:
+                    return None
+                out |= tails
+        return sorted(out)
 
 
 def _no_word_before(lead: str, flags: int) -> bool:
@@ -294,7 +370,8 @@ class _Index:
         self.starts = _starts(text)
         # per registered alternation (by its number): the positions a match can start at, and the
         # pattern to try there; found for all of them in one pass over the starts' keys
-        self.candidates: list[tuple[list[int], list[re.Pattern[str]]]] | None = None
+        self.candidates: list[tuple[list[int], list[_Try]]] | None = None
+        self.folds = folds_plainly(text)
 
 
 _last: _Index | None = None
@@ -312,16 +389,56 @@ def _index(text: str) -> _Index | None:
     return index
 
 
-class _KeyTable(dict[str, re.Pattern[str] | None]):
-    """The pattern of the entries a match starting with a key can come from (None: none), filled
-    as keys turn up; a dict lookup, so scans map keys to patterns without a Python call per key."""
+class _Try:
+    """What a position is tried with, by its first three characters (its key): the pattern of the
+    entries a match there can come from, and the characters one of which such a match goes on
+    with after the key, as (lower case, upper case) (None: not known)."""
 
-    def __init__(self, pattern_for: Callable[[str], re.Pattern[str] | None]) -> None:
+    def __init__(self, pattern: re.Pattern[str], tails: list[tuple[str, str]] | None) -> None:
+        self.pattern = pattern
+        self.tails = tails
+
+    def rules_out(self, text: str, pos: int) -> bool:
+        """Whether no match can begin at `pos` by what follows its key (in a text that
+        `folds_plainly`, for a case-insensitive alternation): a regex call costs ~1,000
+        instructions, comparing a character ~30."""
+        tails = self.tails
+        if tails is None:
+            return False
+        return not any(_spelled_at(text, pos + _KEY, low, up) for low, up in tails)
+
+
+def _spelled_at(text: str, at: int, low: str, up: str) -> bool:
+    """Whether text[at:] begins with `low` or `up` or a mix: each character one of theirs there."""
+    if at + len(low) > len(text):
+        return False
+    for j in range(len(low)):
+        c = ord(text[at + j])  # compiled to a read of the code point, no 1-character string
+        if c != ord(low[j]) and c != ord(up[j]):
+            return False
+    return True
+
+
+def _shortest(tails: set[str]) -> list[str]:
+    """`tails` without those that begin with another one (which a text then holds anyway)."""
+    out: list[str] = []
+    for tail in sorted(tails, key=lambda t: (len(t), t)):
+        if not any(tail.startswith(kept) for kept in out):
+            out.append(tail)
+    return out
+
+
+class _KeyTable(dict[str, _Try | None]):
+    """What a position whose first characters are a key is tried with (None: no entry can match
+    there), filled as keys turn up; a dict lookup, so scans map keys to patterns without a Python
+    call per key."""
+
+    def __init__(self, try_for: Callable[[str], _Try | None]) -> None:
         super().__init__()
-        self._pattern_for = pattern_for
+        self._try_for = try_for
 
-    def __missing__(self, key: str) -> re.Pattern[str] | None:
-        found = self._pattern_for(key)
+    def __missing__(self, key: str) -> _Try | None:
+        found = self._try_for(key)
         if len(self) >= _MAX_KEYS:
             self.clear()
         self[key] = found
@@ -335,17 +452,21 @@ _registered: Final[list[Alternation]] = []
 _MAX_REGISTERED: Final = 64  # beyond it (tests build many) the registry starts again
 
 
-# Per key: (number, pattern) of each registered alternation a match starting with it can come
-# from, filled as keys turn up (a plain dict: a lookup in a dict subclass takes the slow path).
-_rows: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {}
+# Per key: (number, pattern, plain) of each registered alternation a match starting with it can
+# come from, `plain` the pattern for a position whose run holds no literal a compound branch needs
+# (`pattern` itself when that rules out nothing), filled as keys turn up (a plain dict: a lookup
+# in a dict subclass takes the slow path).
+_Row = list[tuple[int, _Try, _Try | None]]
+_rows: Final[dict[str, _Row]] = {}
 
 
-def _row(key: str) -> list[tuple[int, re.Pattern[str]]]:
-    row: list[tuple[int, re.Pattern[str]]] = []
+def _row(key: str) -> _Row:
+    row: _Row = []
     for number, alternation in enumerate(_registered):
-        pattern = alternation._by_key[key]
-        if pattern is not None:
-            row.append((number, pattern))
+        found = alternation._by_key[key]
+        if found is not None:
+            plain = alternation._by_key_plain[key] if alternation._by_key_plain is not None else found
+            row.append((number, found, plain))
     if len(_rows) >= _MAX_KEYS:
         _rows.clear()
     _rows[key] = row
@@ -374,12 +495,13 @@ def bisect_left(a: list[int], x: int) -> int:
     return lo
 
 
-def _all_candidates(index: _Index) -> list[tuple[list[int], list[re.Pattern[str]]]]:
+def _all_candidates(index: _Index) -> list[tuple[list[int], list[_Try]]]:
     # Positions are copied as the objects the index holds (typed `object`): an `int` would be
     # unboxed and boxed again, a new int object per position past 256.
     starts, boxed = index.starts, cast("list[object]", index.starts)
     positions: list[list[object]] = [[] for _ in _registered]
-    patterns: list[list[re.Pattern[str]]] = [[] for _ in _registered]
+    tries: list[list[_Try]] = [[] for _ in _registered]
+    needles: list[_NeedleRuns | None] = [None for _ in _registered]  # made when first asked
     text, rows = index.text, _rows
     for i in range(len(starts)):
         key = text[starts[i] : starts[i] + _KEY]
@@ -388,10 +510,107 @@ def _all_candidates(index: _Index) -> list[tuple[list[int], list[re.Pattern[str]
             row = _row(key)
         if row:
             p = boxed[i]
-            for number, pattern in row:
+            for number, found, plain in row:
+                if plain is not found:
+                    runs = needles[number]
+                    if runs is None:
+                        runs = needles[number] = _needle_runs(_registered[number], text)
+                    if not runs.covers(starts[i]):
+                        if plain is None:
+                            continue
+                        found = plain
                 positions[number].append(p)
-                patterns[number].append(pattern)
-    return [(cast("list[int]", positions[n]), patterns[n]) for n in range(len(positions))]
+                tries[number].append(found)
+    return [(cast("list[int]", positions[n]), tries[n]) for n in range(len(positions))]
+
+
+def _run_start(text: str, pos: int) -> int:
+    """Where the run of word characters and hyphens that holds text[pos] begins."""
+    start = pos
+    while start > 0:
+        c = ord(text[start - 1])
+        if c != 45 and not _is_word(text, start - 1, c):
+            break
+        start -= 1
+    return start
+
+
+def folds_plainly(text: str) -> bool:
+    """Whether re.IGNORECASE matches the characters of `text` as their `str.lower()` and
+    `str.upper()` say: characters that match a lower-case ASCII letter so although `str.lower()`
+    does not turn them into it (from a scan of all of Unicode): 'İ' and 'ı' match 'i', 'K'
+    (Kelvin) 'k', 'ſ' 's'. Without them a character matches such a letter, or 'ä', 'ö', 'ü', 'ß',
+    exactly when `lower()` turns it into that letter, and `lower()` keeps every character's
+    position ('İ' alone becomes two)."""
+    return "\u0130" not in text and "\u0131" not in text and "\u212a" not in text and "\u017f" not in text
+
+
+def _spellings(literal: str) -> list[str] | None:
+    """Every spelling of an ASCII `literal` that re.IGNORECASE matches in a text that folds plainly
+    (None for a literal with other characters)."""
+    if not literal.isascii():
+        return None
+    spellings = [""]
+    for ch in literal:
+        spellings = [s + c for s in spellings for c in sorted({ch.lower(), ch.upper()})]
+    return spellings
+
+
+class _Needle:
+    """The literals an alternation's compound branches need, found in a text by `str.find` (under
+    re.IGNORECASE, each of their spellings, where the text folds plainly): a regex search of an
+    article costs ~10x more, case-insensitive or not."""
+
+    def __init__(self, literals: list[str], flags: int) -> None:
+        self.pattern = _literals_pattern(literals, flags)
+        self.folded = bool(flags & re.IGNORECASE)
+        self.spellings: list[str] | None = literals
+        if self.folded:
+            spelled = [_spellings(x) for x in literals]
+            self.spellings = (
+                None if any(s is None for s in spelled) else [x for s in spelled for x in s or []]
+            )
+
+    def hits(self, text: str) -> list[int]:
+        """Where a literal starts in `text` (overlapping ones too), in order."""
+        found: set[int] = set()
+        if self.spellings is None or (self.folded and not folds_plainly(text)):
+            m = self.pattern.search(text)
+            while m is not None:
+                found.add(m.start())
+                m = self.pattern.search(text, m.start() + 1)
+        else:
+            for spelling in self.spellings:
+                at = text.find(spelling)
+                while at >= 0:
+                    found.add(at)
+                    at = text.find(spelling, at + 1)
+        return sorted(found)
+
+
+class _NeedleRuns:
+    r"""Where the literals an alternation's compound branches need ('hil' of '[\w-]*hilfe') lie in
+    a text. The run of word characters and hyphens at a position holds one exactly when the
+    position lies between a literal's start and the start of the run that holds it."""
+
+    def __init__(self, text: str, needle: _Needle) -> None:
+        self.hits = needle.hits(text)  # every literal's start (overlapping ones too)
+        self.run_starts = [_run_start(text, hit) for hit in self.hits]  # of the run that holds each
+        self._next = 0
+
+    def covers(self, pos: int) -> bool:
+        """Whether the run at `pos` holds a literal; asked for positions in increasing order."""
+        i = self._next
+        while i < len(self.hits) and self.hits[i] < pos:
+            i += 1
+        self._next = i
+        # run starts grow with the hits: the first literal at or after `pos` has the lowest one
+        return i < len(self.hits) and self.run_starts[i] <= pos
+
+
+def _needle_runs(alternation: Alternation, text: str) -> _NeedleRuns:
+    assert alternation._needle is not None  # an alternation with a plain table has one
+    return _NeedleRuns(text, alternation._needle)
 
 
 class Alternation:
@@ -417,14 +636,24 @@ class Alternation:
         # character or a hyphen, a match starts where `_Index` looks: scanning there is exact.
         kind = max((e.kind for e in self._entries), default=_OTHER)
         self._indexed = _no_word_before(lead, flags) and kind <= _WORD_OR_HYPHEN
-        self._by_key = _KeyTable(self._pattern_for)
+        self._by_key = _KeyTable(self._try_for)
         # `match` keys by the run of word characters and hyphens at the position instead, when
         # some entry's compound branch ('[\w-]*panzer\w*') needs a literal in it: such a branch
         # backtracks over the whole word at every try, and most words hold none of the literals.
         lead_width = [op for op, _ in _parser.parse(lead, flags)] if lead else []
+        # An entry's match begins where the pattern's does: what follows its key is its own.
+        self._tails_known = all(op in _ZERO_WIDTH for op in lead_width)
+        self._folded = bool(flags & re.IGNORECASE)
         self._by_run: _KeyTable | None = None
-        if any(e.compound for e in self._entries) and all(op in _ZERO_WIDTH for op in lead_width):
-            self._by_run = _KeyTable(self._pattern_for_run)
+        if any(e.compound for e in self._entries) and self._tails_known:
+            self._by_run = _KeyTable(self._try_for_run)
+        # A scan (`_all_candidates`) does the same with the run's literals found once per text:
+        # at a word that holds none of them, it tries the entries without those branches.
+        self._needle: _Needle | None = None
+        self._by_key_plain: _KeyTable | None = None
+        if self._by_run is not None:
+            self._needle = _Needle(sorted({n for e in self._entries for n in e.needles}), flags)
+            self._by_key_plain = _KeyTable(self._try_for_plain)
         self._by_entries: dict[tuple[int, ...], re.Pattern[str]] = {}
         # entries by the first character a match can have: a new key is checked against these only
         self._by_first: dict[str, list[int]] = {}
@@ -446,19 +675,45 @@ class Alternation:
             ]
         return tuple(i for i in first if self._entries[i].any or self._entries[i].may_start(key))
 
-    def _pattern_for(self, key: str) -> re.Pattern[str] | None:
-        """The pattern of the entries a match starting with `key` can come from (None: none)."""
-        return self._pattern_of(self._entries_for(key))
+    def _try_for(self, key: str) -> _Try | None:
+        """What a position whose first characters are `key` is tried with (None: no entry)."""
+        return self._try_of(key, self._entries_for(key))
 
-    def _pattern_for_run(self, word: str) -> re.Pattern[str] | None:
-        """`_pattern_for` for a position where `word` starts: the run of word characters and
-        hyphens there, or, when that run is shorter than the key, the run and what follows it up
-        to the key's length (so `word` tells both the key and the run)."""
+    def _run_entries(self, word: str) -> tuple[int, ...]:
+        """The entries a match can come from at a position where `word` starts: the run of word
+        characters and hyphens there, or, when that run is shorter than the key, the run and what
+        follows it up to the key's length (so `word` tells both the key and the run)."""
         key = word[:_KEY]
         run = _RUN.match(word)
         assert run is not None  # `[\w-]*` matches everywhere
+        return tuple(i for i in self._entries_for(key) if self._entries[i].may_match_run(key, run.group()))
+
+    def _try_for_run(self, word: str) -> _Try | None:
+        return self._try_of(word[:_KEY], self._run_entries(word))
+
+    def _pattern_for_run(self, word: str) -> re.Pattern[str] | None:
+        return self._pattern_of(self._run_entries(word))
+
+    def _try_for_plain(self, key: str) -> _Try | None:
+        """`_try_for` at a position whose run holds no literal a compound branch needs."""
         entries = self._entries_for(key)
-        return self._pattern_of(tuple(i for i in entries if self._entries[i].may_match_run(key, run.group())))
+        return self._try_of(key, tuple(i for i in entries if self._entries[i].may_match_run(key, "")))
+
+    def _try_of(self, key: str, entries: tuple[int, ...]) -> _Try | None:
+        pattern = self._pattern_of(entries)
+        return None if pattern is None else _Try(pattern, self._tails(key, entries))
+
+    def _tails(self, key: str, entries: tuple[int, ...]) -> list[tuple[str, str]] | None:
+        """What a match of `entries` that begins with `key` goes on with (None: not known)."""
+        if not self._tails_known or len(key) < _KEY:
+            return None
+        tails: set[str] = set()
+        for i in entries:
+            found = self._entries[i].tails(key)
+            if not found:
+                return None
+            tails.update(found)
+        return [(tail, tail.upper() if self._folded else tail) for tail in _shortest(tails)]
 
     def _pattern_of(self, entries: tuple[int, ...]) -> re.Pattern[str] | None:
         if not entries:
@@ -468,7 +723,7 @@ class Alternation:
             pattern = self._by_entries[entries] = self._compile(entries)
         return pattern
 
-    def _candidates(self, index: _Index) -> tuple[list[int], list[re.Pattern[str]]]:
+    def _candidates(self, index: _Index) -> tuple[list[int], list[_Try]]:
         number = self._number
         if number < 0 or _registered[number] is not self:
             number = self._number = _register(self)
@@ -492,14 +747,25 @@ class Alternation:
         """`finditer_at`'s matches as a list."""
         return self._scan_at(text, starts, endpos, False)
 
+    def _tails_usable(self, text: str) -> bool:
+        """Whether `_Try.rules_out` reads `text` right: a case-insensitive alternation's characters
+        are compared by their lower and upper case, which holds where the text folds plainly."""
+        if not self._folded:
+            return True
+        index = _last
+        return index.folds if index is not None and index.text is text else folds_plainly(text)
+
     def _scan_at(self, text: str, starts: list[int], endpos: int, first_only: bool) -> list[re.Match[str]]:
         found: list[re.Match[str]] = []
+        usable = self._tails_usable(text)
         done = 0  # matches do not overlap: the next one starts at or after the last one's end
         for p in starts:
             if p < done:
                 continue
-            sub = self._by_key[text[p : p + _KEY]]
-            m = _match(sub, text, p, endpos) if sub is not None else None
+            tried = self._by_key[text[p : p + _KEY]]
+            if tried is None or (usable and tried.rules_out(text, p)):
+                continue
+            m = _match(tried.pattern, text, p, endpos)
             if m is not None:
                 found.append(m)
                 if first_only:
@@ -511,10 +777,14 @@ class Alternation:
         if pos < 0 or pos >= min(endpos, len(text)):
             return self.pattern.match(text, pos, endpos)
         if self._by_run is not None:
-            sub = self._by_run[text[pos : max(pos + _KEY, _run_end(text, pos))]]
+            tried = self._by_run[text[pos : max(pos + _KEY, _run_end(text, pos))]]
         else:
-            sub = self._by_key[text[pos : pos + _KEY]]
-        return _match(sub, text, pos, endpos) if sub is not None else None
+            tried = self._by_key[text[pos : pos + _KEY]]
+        if tried is None:
+            return None
+        if tried.tails is not None and self._tails_usable(text) and tried.rules_out(text, pos):
+            return None
+        return _match(tried.pattern, text, pos, endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = _MAX) -> Iterator[re.Match[str]]:
         return iter(self.matches(text, pos, endpos))
@@ -536,7 +806,8 @@ class Alternation:
         index = _index(text)
         if index is None:
             return self._scan_at(text, _starts(text, pos, endpos), endpos, first_only)
-        positions, patterns = self._candidates(index)
+        positions, tries = self._candidates(index)
+        usable = index.folds or not self._folded  # see `_tails_usable`
         found = []
         stop = min(endpos, len(text))
         done = pos  # matches do not overlap: the next one starts at or after the last one's end
@@ -546,7 +817,10 @@ class Alternation:
                 break
             if p < done:
                 continue
-            m = _match(patterns[i], text, p, endpos)
+            tried = tries[i]
+            if usable and tried.rules_out(text, p):
+                continue
+            m = _match(tried.pattern, text, p, endpos)
             if m is not None:
                 found.append(m)
                 if first_only:
@@ -557,8 +831,8 @@ class Alternation:
     def fullmatch(self, text: str, pos: int = 0, endpos: int = _MAX) -> re.Match[str] | None:
         if pos < 0 or pos >= min(endpos, len(text)):
             return self.pattern.fullmatch(text, pos, endpos)
-        sub = self._by_key[text[pos : pos + _KEY]]
-        return sub.fullmatch(text, pos, endpos) if sub is not None else None
+        tried = self._by_key[text[pos : pos + _KEY]]
+        return tried.pattern.fullmatch(text, pos, endpos) if tried is not None else None
 
 
-__all__ = ["Alternation", "bisect_left"]
+__all__ = ["Alternation", "bisect_left", "folds_plainly"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
@@ -19,10 +19,10 @@ from typing import Any, Final, Literal, TypeVar
 
 from claimwatch_schemas import SCHEMA_VERSION, Article, Claim, Evidence, Qualifier, claim_id_for, figure_key
 
-from .alternation import bisect_left
+from .alternation import bisect_left, folds_plainly
 from .attribution import WORDISH_PATTERN, Attributor, Source, resolve_person, word_alternatives
 from .language import SUPPORTED, detect_language
-from .lexicons import Compiled, CountryEntry, Lang, PlaceEntry, UnitEntry, lexicons
+from .lexicons import LANGS, Compiled, CountryEntry, Lang, PlaceEntry, UnitEntry, lexicons
 from .numbers import NumberMention, find_numbers
 from .sentences import Sentence, quote_spans, split_sentences
 
@@ -298,14 +298,6 @@ _COORD_GAP: Final = re.compile(
 )
 
 
-# Characters that match a lower-case ASCII letter under re.IGNORECASE although `str.lower()` does not
-# turn them into it (from a scan of all of Unicode): 'İ' and 'ı' match 'i', 'K' (Kelvin) 'k', 'ſ' 's'.
-# Without them a character matches such a letter, or 'ä', 'ö', 'ü', 'ß', exactly when `lower()` turns
-# it into that letter, and `lower()` keeps every character's position ('İ' alone becomes two).
-def _folds_plainly(text: str) -> bool:
-    return "\u0130" not in text and "\u0131" not in text and "\u212a" not in text and "\u017f" not in text
-
-
 def _word_char_before(text: str, pos: int) -> bool:
     """Whether a word character precedes `pos` (`re`'s \\w: `str.isalnum()` or '_')."""
     return pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_")
@@ -338,7 +330,7 @@ class _WordsBefore:
             return False  # `\s+$`: the window ends with white space
         start = _word_start(text, lo, end)
         word = text[start:end]
-        if not _folds_plainly(word):
+        if not folds_plainly(word):
             return self.regex.search(text, lo, hi) is not None
         low = word.lower()
         if self._head_ends(text, start, low):
@@ -349,7 +341,7 @@ class _WordsBefore:
                 w_end = _space_start(text, lo, w_start)
                 w_start = _word_start(text, lo, w_end)
                 word = text[w_start:w_end]
-                if not _folds_plainly(word):
+                if not folds_plainly(word):
                     return self.regex.search(text, lo, hi) is not None
                 if w_start == w_end or word.lower() != expected:
                     break
@@ -357,7 +349,7 @@ class _WordsBefore:
                 h_end = _space_start(text, lo, w_start)
                 h_start = _word_start(text, lo, h_end)
                 word = text[h_start:h_end]
-                if not _folds_plainly(word):
+                if not folds_plainly(word):
                     return self.regex.search(text, lo, hi) is not None
                 if self._head_ends(text, h_start, word.lower()):
                     return True
@@ -457,7 +449,7 @@ def _has_total_cue(text: str, lo: int, hi: int) -> bool:
     lower-cased window: a cue is one of its words and white space (the pattern has no word boundary
     before it), but 'far' only after 'so', which the search decides."""
     window = text[lo:hi]
-    if not _folds_plainly(window):
+    if not folds_plainly(window):
         return _TOTAL_CUE.search(text, lo, hi) is not None
     low = window.lower()
     for word in _TOTAL_CUE_WORDS:
@@ -721,7 +713,7 @@ def _hints(text: str) -> list[int]:
     too, which lie in the run of the one they overlap): found by `str.find` in the lower-cased
     text when no character folds oddly ('İ', 'ı' and 'ſ' are in the hint's classes, and lower()
     makes their letters of the others only: 'I' and 'i' become 'i', 'S' and 's' 's', ...)."""
-    if not _folds_plainly(text):
+    if not folds_plainly(text):
         return [m.start() for m in _ADJECTIVE_HINT.finditer(text)]
     low = text.lower()
     hints: list[int] = []
@@ -904,13 +896,44 @@ def _qualifier_lengths_by_last(lex: Compiled) -> dict[Lang, dict[str, tuple[int,
 
 
 def _qualifier_after(ctx: _Context, end: int) -> tuple[Qualifier | None, int]:
-    m = ctx.lex.qualifier_after_re[ctx.lang].match(ctx.text, end)
+    regex, leads = ctx.lex.qualifier_after_re[ctx.lang], _qualifier_after_leads(ctx.lex)[ctx.lang]
+    if leads is None:
+        m = regex.match(ctx.text, end)
+    else:
+        m = _match_led(regex, leads, ctx.text, end, len(ctx.text))
     if m is None or _COMPARATIVE_GOES_ON.match(ctx.text, m.end()):
         return None, end  # '415 drones and more than 40 missiles': 'more' belongs to the next number
     return ctx.lex.qualifiers_after[ctx.lang].get(m.group(0).strip().lower()), m.end()
 
 
 _COMPARATIVE_GOES_ON: Final = re.compile(r"\s*(?:than|als|\d)", re.IGNORECASE)
+_after_leads: tuple[Compiled, dict[Lang, frozenset[str] | None]] | None = None
+
+
+def _qualifier_after_leads(lex: Compiled) -> dict[Lang, frozenset[str] | None]:
+    r"""Per language: what `qualifier_after_re` (`\s*(?:phrase|...)(?![\w])`) can go on with after
+    white space (for the lexicons last asked about); see `_plain_leads`."""
+    global _after_leads
+    found = _after_leads
+    if found is None or found[0] is not lex:
+        found = _after_leads = (lex, {lang: _plain_leads(lex.qualifiers_after[lang]) for lang in LANGS})
+    return found[1]
+
+
+def _plain_leads(phrases: Iterable[str]) -> frozenset[str] | None:
+    """The characters that re.IGNORECASE matches as the first of one of `phrases`: each first
+    character's lower and upper case. None where that is not all: a phrase that begins with white
+    space, or with a character beyond ASCII or one that others match too ('İ' and 'ı' match 'i',
+    'K' (Kelvin) 'k', 'ſ' 's': `folds_plainly`)."""
+    leads: set[str] = set()
+    for phrase in phrases:
+        first = phrase[:1]
+        if not first or first.isspace() or not first.isascii() or first.lower() in "iks":
+            return None
+        leads |= {first.lower(), first.upper()}
+    return frozenset(leads)
+
+
 _SPATIAL_OVER: Final = re.compile(r"(?:over|über)\s*$", re.IGNORECASE)
 
 
