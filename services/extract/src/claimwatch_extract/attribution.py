@@ -193,7 +193,8 @@ _REPORTED_SPEECH_WORDS = [
     "sei", "seien", "habe", "hätten", "hätte", "könne", "könnten", "werde", "würden", "solle", "müsse",
     "wolle", "gebe", "liege", "gehe", "stehe", "verfüge", "verliere", "halte", r"seit\s+\w+\s+habe",
 ]  # fmt: skip
-_REPORTED_SPEECH: Final = re.compile(word_alternatives(_REPORTED_SPEECH_WORDS))
+# (an `Alternation`: a sentence's search tries only the article's word starts that begin a word)
+_REPORTED_SPEECH: Final = Alternation(_REPORTED_SPEECH_WORDS, lead=r"(?<![\w])", tail=r"(?![\w])", group="de")
 # English speech verbs in front of their subject need the inversion of a report: ', said the ministry'.
 _EN_INVERSION: Final = re.compile(r"[,\"”’]\s*$")
 # 'Pistorius sagt Kiew weitere Waffen zu': a pledge, no statement
