@@ -315,3 +315,24 @@ def test_alternations_registered_in_turn_and_past_the_registry_bound_keep_their_
             seen.add(i)
             assert len(module._registered) <= module._MAX_REGISTERED
     assert len(_spans(alternations[0].finditer(first))) == 6  # 'Panzer' and 'Ukraine', 3 times each
+
+
+def test_candidates_are_found_for_the_first_askers_group_and_then_for_all() -> None:
+    from claimwatch_extract import alternation as module
+
+    german = Alternation([r"(?P<a>Panzer\w*)", r"(?P<b>Ukraine)"], lead=r"(?<![\w])", group="de")
+    english = Alternation([r"(?P<c>tanks?)", r"(?P<d>Ukraine)"], lead=r"(?<![\w])", group="en")
+    shared = Alternation([r"(?P<e>NATO)", r"(?P<f>Kiew)"], lead=r"(?<![\w])")
+    text = TEXT.replace("Panzer,", "Panzer, tanks,")
+    for alternation in (german, english, shared):  # registered: they join the next text's pass
+        alternation.finditer("x" * 400)
+    assert _spans(german.finditer(text)) == _spans(german.pattern.finditer(text))
+    index = module._last
+    assert index is not None
+    assert index.text is text
+    assert index.candidates is not None
+    assert [index.candidates[a._number] is None for a in (german, english, shared)] == [False, True, False]
+    for alternation in (english, shared, german):
+        assert _spans(alternation.finditer(text)) == _spans(alternation.pattern.finditer(text))
+    assert [index.candidates[a._number] is None for a in (german, english, shared)] == [False, False, False]
+    assert [len(alternation.matches(text)) for alternation in (german, english, shared)] == [6, 6, 6]

@@ -232,3 +232,24 @@ def test_qualifier_after_leads_rule_out_only_what_cannot_match() -> None:
             assert (m and m.span()) == (expected and expected.span()), (lang, after)
             found += expected is not None
         assert found > 500, lang
+
+
+def test_link_searches_from_the_last_words_find_what_the_whole_search_finds() -> None:
+    text = "Die Zahl  der Verluste stieg\tauf  über "
+    assert ex._runs_before(text, 0, len(text), 2) == 28  # the tab before 'auf'
+    assert ex._runs_before(text, 0, len(text), 9) == 0
+    assert ex._runs_before(text, 5, len(text), 9) == 5
+    rng = random.Random(10)
+    for lang in ("de", "en"):
+        pattern = ex._LINK_TO_NUMBER[lang]
+        words = [*_vocabulary(pattern, *ex._LINK_LAST_WORD[lang]), "a", "b-c", "d'e", "x,", "(y"]
+        found = 0
+        for _ in range(20_000):
+            text = "".join(rng.choice(_GAPS) + rng.choice(words) for _ in range(rng.randrange(1, 14)))
+            text += rng.choice([" ", "  ", "\n", ""])
+            lo = rng.randrange(len(text) + 1)
+            expected = pattern.search(text, lo, len(text))
+            m = pattern.search(text, ex._runs_before(text, lo, len(text), ex._LINK_WORDS), len(text))
+            assert (m and m.span()) == (expected and expected.span()), (lang, text, lo)
+            found += expected is not None
+        assert found > 500, lang

@@ -13,6 +13,7 @@ from claimwatch_extract.attribution import (
     _OWN,
     _OWN_NEEDED,
     _PERSON,
+    _REPORTED_SPEECH,
     _REPORTED_SPEECH_WORDS,
     Attributor,
     _article_at_end,
@@ -380,6 +381,24 @@ def test_words_led_by_their_letter_match_what_a_lookbehind_first_matches(words: 
         assert [m.span() for m in led.finditer(text, lo, hi)] == expected, (text, lo, hi)
         found += bool(expected)
     assert found > 400
+
+
+def test_reported_speech_is_what_its_whole_pattern_finds() -> None:
+    plain = re.compile(rf"(?<![\w])(?:{'|'.join(_REPORTED_SPEECH_WORDS)})(?![\w])")
+    rng = random.Random(12)
+    pieces = [*_REPORTED_SPEECH_WORDS[:-1], "seit Jahren habe", "Sei", "seiT", "x", "_", "2", "-", "ä"]
+    pieces += [" ", "  ", "\n", ",", ".", "Der Minister", "sagte"]
+    found = 0
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 300)))  # indexed past 400
+        for _ in range(10):
+            lo = rng.randrange(len(text) + 1)
+            hi = rng.randrange(lo, len(text) + 1)
+            expected = plain.search(text, lo, hi)
+            m = _REPORTED_SPEECH.search(text, lo, hi)
+            assert (m and m.span()) == (expected and expected.span()), (text, lo, hi)
+            found += expected is not None
+    assert found > 1000
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])

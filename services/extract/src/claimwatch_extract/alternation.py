@@ -370,7 +370,7 @@ class _Index:
         self.starts = _starts(text)
         # per registered alternation (by its number): the positions a match can start at, and the
         # pattern to try there; found for all of them in one pass over the starts' keys
-        self.candidates: list[tuple[list[int], list[_Try]]] | None = None
+        self.candidates: list[tuple[list[int], list[_Try]] | None] | None = None
         self.folds = folds_plainly(text)
 
 
@@ -495,9 +495,12 @@ def bisect_left(a: list[int], x: int) -> int:
     return lo
 
 
-def _all_candidates(index: _Index) -> list[tuple[list[int], list[_Try]]]:
+def _all_candidates(index: _Index, group: str | None) -> list[tuple[list[int], list[_Try]] | None]:
+    """The candidates of the registered alternations of `group` and of the shared ones ('') in
+    the index's text (of all for None)."""
     # Positions are copied as the objects the index holds (typed `object`): an `int` would be
     # unboxed and boxed again, a new int object per position past 256.
+    wanted = [group is None or a._group in ("", group) for a in _registered]
     starts, boxed = index.starts, cast("list[object]", index.starts)
     positions: list[list[object]] = [[] for _ in _registered]
     tries: list[list[_Try]] = [[] for _ in _registered]
@@ -511,6 +514,8 @@ def _all_candidates(index: _Index) -> list[tuple[list[int], list[_Try]]]:
         if row:
             p = boxed[i]
             for number, found, plain in row:
+                if not wanted[number]:
+                    continue
                 if plain is not found:
                     runs = needles[number]
                     if runs is None:
@@ -521,7 +526,7 @@ def _all_candidates(index: _Index) -> list[tuple[list[int], list[_Try]]]:
                         found = plain
                 positions[number].append(p)
                 tries[number].append(found)
-    return [(cast("list[int]", positions[n]), tries[n]) for n in range(len(positions))]
+    return [(cast("list[int]", positions[n]), tries[n]) if wanted[n] else None for n in range(len(positions))]
 
 
 def _run_start(text: str, pos: int) -> int:
@@ -624,9 +629,13 @@ class Alternation:
         tail: str = "",
         flags: int = 0,
         keep_groups: bool = False,
+        group: str = "",
     ) -> None:
         """`keep_groups`: every group of the pattern exists in every match (some never match),
-        for callers that read groups by name; else only the groups of the entries tried."""
+        for callers that read groups by name; else only the groups of the entries tried.
+        `group`: the alternations used on the same texts (a language's; '' for any text): the
+        candidates in a text are found at once for those the first to ask is used with."""
+        self._group = group
         self._alternatives = list(alternatives)
         self._keep_groups = keep_groups
         self._lead, self._tail, self._flags = lead, tail, flags
@@ -729,9 +738,13 @@ class Alternation:
             number = self._number = _register(self)
             index.candidates = None
         found = index.candidates
-        if found is None or number >= len(found):
-            found = index.candidates = _all_candidates(index)
-        return found[number]
+        if found is None or number >= len(found) or found[number] is None:
+            # the first alternation to ask about a text gets them for its group (the text's
+            # language) and the shared ones; one of another group, for all
+            found = index.candidates = _all_candidates(index, self._group if found is None else None)
+        mine = found[number]
+        assert mine is not None
+        return mine
 
     def candidates(self, text: str) -> list[int] | None:
         """The word starts and hyphens of `text` a match can start at by their first three

@@ -50,10 +50,10 @@ def word_alternatives(words: list[str]) -> str:
     return rf"(?:{'|'.join(branches)})(?![\w])"
 
 
-def _word_alternation(phrases: list[str]) -> Alternation:
+def _word_alternation(phrases: list[str], lang: Lang) -> Alternation:
     """Case-insensitive phrases with no word character before or after them: an `Alternation`,
     so that a scan tries only the word starts whose first characters begin a phrase."""
-    return Alternation(phrases, lead=r"(?<![\w])", tail=r"(?![\w])", flags=re.IGNORECASE)
+    return Alternation(phrases, lead=r"(?<![\w])", tail=r"(?![\w])", flags=re.IGNORECASE, group=lang)
 
 
 _PRE_CUE: Final = {
@@ -67,6 +67,7 @@ _PRE_CUE: Final = {
             r"Quellen?\s*:",
             *_VERBS_DE.split("|"),
         ],
+        "de",
     ),
     "en": _word_alternation(
         [
@@ -77,11 +78,12 @@ _PRE_CUE: Final = {
             r"Sources?\s*:",
             *_VERBS_EN.split("|"),
         ],
+        "en",
     ),
 }
 _POST_CUE: Final = {
-    "de": _word_alternation(["zufolge", *_VERBS_DE.split("|")]),
-    "en": _word_alternation(_VERBS_EN.split("|")),
+    "de": _word_alternation(["zufolge", *_VERBS_DE.split("|")], "de"),
+    "en": _word_alternation(_VERBS_EN.split("|"), "en"),
 }
 # Cues that point back to the source named in an earlier sentence (searched in every sentence).
 _ANAPHOR: Final = {
@@ -99,6 +101,7 @@ _ANAPHOR: Final = {
             r"|Organisation|Ministerium|Armee|Militär|Regierung|Polizei|Stelle|Gruppe|Sprecher|Sprecherin"
             r"|Agentur|Institut|Verwaltung)",
         ],
+        "de",
     ),
     "en": _word_alternation(
         [
@@ -109,6 +112,7 @@ _ANAPHOR: Final = {
             r"\s+(?:said|added|says|reported)",
             r"according\s+to\s+(?:the\s+)?(?:statement|report|ministry|figures|the\s+same\s+source)",
         ],
+        "en",
     ),
 }
 # What an anaphoric noun can point back to: words of the earlier source's name or id.
@@ -189,7 +193,8 @@ _REPORTED_SPEECH_WORDS = [
     "sei", "seien", "habe", "hätten", "hätte", "könne", "könnten", "werde", "würden", "solle", "müsse",
     "wolle", "gebe", "liege", "gehe", "stehe", "verfüge", "verliere", "halte", r"seit\s+\w+\s+habe",
 ]  # fmt: skip
-_REPORTED_SPEECH: Final = re.compile(word_alternatives(_REPORTED_SPEECH_WORDS))
+# (an `Alternation`: a sentence's search tries only the article's word starts that begin a word)
+_REPORTED_SPEECH: Final = Alternation(_REPORTED_SPEECH_WORDS, lead=r"(?<![\w])", tail=r"(?![\w])", group="de")
 # English speech verbs in front of their subject need the inversion of a report: ', said the ministry'.
 _EN_INVERSION: Final = re.compile(r"[,\"”’]\s*$")
 # 'Pistorius sagt Kiew weitere Waffen zu': a pledge, no statement

@@ -1429,6 +1429,20 @@ _LINK_TO_NUMBER: Final = {
 # The last word of every `_LINK_TO_NUMBER` match (a verb's or a qualifier's): endings, and stems
 # for the verbs that take any ending (`erreicht\w*`); tests/unit/test_extract_figure_prefilters.py
 # checks that no match is ruled out.
+# The most runs of non-white-space a match of `_LINK_TO_NUMBER` spans: five words, a verb of two
+# and a qualifier of two (each a whole run, white space around it).
+_LINK_WORDS: Final = 9
+
+
+def _runs_before(text: str, lo: int, end: int, count: int) -> int:
+    """Where the white space before the `count`-th last run of non-white-space characters in
+    text[lo:end] begins (`lo` at the earliest)."""
+    pos = _space_start(text, lo, end)
+    for _ in range(count):
+        pos = _space_start(text, lo, _word_start(text, lo, pos))
+    return pos
+
+
 _LINK_LAST_WORD: Final[dict[Lang, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "de": (
         ("auf", "bei", "als", "über", "rund", "etwa", "knapp", "fast", "mindestens"),
@@ -1480,7 +1494,8 @@ def _linked_noun_before(ctx: _Context, lo: int, start: int) -> int | None:
     ends, stems = _LINK_LAST_WORD[ctx.lang]
     if not _may_end_with(ctx.text, lo, start, ends, stems):
         return None
-    link = _LINK_TO_NUMBER[ctx.lang].search(ctx.text, lo, start)
+    # a match lies within its last words: searched from there, not tried at every white space
+    link = _LINK_TO_NUMBER[ctx.lang].search(ctx.text, _runs_before(ctx.text, lo, start, _LINK_WORDS), start)
     if link is None:
         return None
     unit_re = ctx.lex.unit_re[ctx.lang]

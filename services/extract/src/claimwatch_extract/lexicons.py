@@ -205,7 +205,11 @@ _CAPITAL = r"(?=[A-ZÄÖÜ])"  # names are capitalised: other word starts are re
 
 
 def _alternation(
-    groups: list[tuple[str, list[str]]], flags: int = re.IGNORECASE, lead: str = "", tail: str = ""
+    groups: list[tuple[str, list[str]]],
+    flags: int = re.IGNORECASE,
+    lead: str = "",
+    tail: str = "",
+    lang: Lang | None = None,
 ) -> Alternation:
     """One regex with a named group per entry; `lastgroup` tells which entry matched.
 
@@ -213,7 +217,7 @@ def _alternation(
     position inside a word at once instead of trying every entry there.
     """
     parts = [f"(?P<{name}>{'|'.join(pats)})" for name, pats in groups if pats]
-    return Alternation(parts or [r"(?!)"], lead=lead, tail=tail, flags=flags)
+    return Alternation(parts or [r"(?!)"], lead=lead, tail=tail, flags=flags, group=lang or "")
 
 
 @dataclass(frozen=True)
@@ -315,6 +319,7 @@ def lexicons() -> Compiled:
             [(f"b{i}", [rf"(?:{p}){_END}" for p in getattr(b, lang)]) for i, b in enumerate(sources.bodies)],
             0,
             r"(?<![\w])",
+            lang=lang,
         )
 
     def qual_re(table: dict[str, Qualifier], before: bool) -> re.Pattern[str]:
@@ -337,13 +342,16 @@ def lexicons() -> Compiled:
 
     return Compiled(
         units=units,
-        unit_re={lang: _alternation(unit_groups(lang)) for lang in LANGS},
+        unit_re={lang: _alternation(unit_groups(lang), lang=lang) for lang in LANGS},
         metrics=metrics,
-        metric_re={lang: _alternation(metric_groups(lang), lead=_WORD_START) for lang in LANGS},
+        metric_re={lang: _alternation(metric_groups(lang), lead=_WORD_START, lang=lang) for lang in LANGS},
         countries={c.code: c for c in countries},
-        country_re={lang: _alternation(country_groups(lang), 0, _WORD_START + _CAPITAL) for lang in LANGS},
+        country_re={
+            lang: _alternation(country_groups(lang), 0, _WORD_START + _CAPITAL, lang=lang) for lang in LANGS
+        },
         country_name_re={
-            lang: _alternation(country_name_groups(lang), 0, _WORD_START + _CAPITAL) for lang in LANGS
+            lang: _alternation(country_name_groups(lang), 0, _WORD_START + _CAPITAL, lang=lang)
+            for lang in LANGS
         },
         adjective_re=adjective_re,
         places=places,
@@ -372,6 +380,7 @@ def lexicons() -> Compiled:
             lang: _alternation(
                 [(f"d{i}", [rf"(?:{p}){_END}" for p in getattr(d, lang)]) for i, d in enumerate(periods)],
                 lead=r"(?<![\w])",
+                lang=lang,
             )
             for lang in LANGS
         },

@@ -160,7 +160,7 @@ def _build(lang: Lang) -> Alternation:
     ]
     # Fail fast inside words: a number starts at a digit, a currency sign or the start of a word.
     gate = r"(?=[\d$€£]|\s[\d$€£]|(?<![\w-])[^\W\d_])"
-    return Alternation(branches, lead=gate, flags=re.IGNORECASE, keep_groups=True)
+    return Alternation(branches, lead=gate, flags=re.IGNORECASE, keep_groups=True, group=lang)
 
 
 _NUMBER_RE: Final[dict[Lang, Alternation]] = {"de": _build("de"), "en": _build("en")}

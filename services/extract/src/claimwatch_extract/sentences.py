@@ -81,11 +81,10 @@ def _word_before(text: str, lo: int, hi: int) -> str:
     return ""
 
 
-def _is_boundary(text: str, match: re.Match[str]) -> bool:
-    if match.group(0).startswith("\n"):
-        return True
-    if not match.group(0).startswith("."):
-        return True
+def _is_boundary(text: str, match: re.Match[str], first: str) -> bool:
+    """Whether a boundary match (its first character `first`) ends a sentence."""
+    if first != ".":
+        return True  # a line break, '!', '?' or '…'
     token = _word_before(text, max(0, match.start() - 40), match.start()).lower()
     if not token:
         return True
@@ -103,9 +102,10 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     for match in _matches_at_firsts(_BOUNDARY, text, _BOUNDARY_FIRSTS):
-        if not _is_boundary(text, match):
+        first = text[match.start()]  # a match is never empty
+        if not _is_boundary(text, match, first):
             continue
-        end = match.end() if not match.group(0).startswith("\n") else match.start()
+        end = match.end() if first != "\n" else match.start()
         _append(text, start, end, out)
         start = match.end()
     _append(text, start, len(text), out)
