@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.calibration import loop_ms
 from bench.corpus import build_corpus
 from bench.extraction import run_extraction
 from bench.peers import run_peers
@@ -86,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         f"from {corpus.passages} passages; service logs: {log_path}",
         file=sys.stderr,
     )
+    report.speed.append(("start", loop_ms()))
     if parts & {"extraction", "peers"}:
         runs = p.runs if "extraction" in parts else 1
         print(f"[extraction] {runs} passes over {len(corpus.articles)} articles, one core", file=sys.stderr)
@@ -96,17 +98,20 @@ def main(argv: list[str] | None = None) -> int:
     for part, steps, partitions in (("e2e", p.e2e, 3), ("scaling", p.scaling, 6)):
         if part not in parts:
             continue
+        report.speed.append((part, loop_ms()))
         try:
             report.suites.append(run_suite(part, corpus, steps, partitions=partitions, log_path=log_path))
         except Exception as error:  # a service that would not start: say so, keep the other figures
             report.notes.append(f"{part} did not run: {error} (service logs: {log_path})")
             print(f"[{part}] failed: {error}", file=sys.stderr)
     if "soak" in parts:
+        report.speed.append(("soak", loop_ms()))
         try:
             report.soak = run_soak(corpus, seconds=args.soak_seconds, rate=args.soak_rate, log_path=log_path)
         except Exception as error:
             report.notes.append(f"soak did not run: {error} (service logs: {log_path})")
             print(f"[soak] failed: {error}", file=sys.stderr)
+    report.speed.append(("end", loop_ms()))
     report.notes.append(f"bench took {time.monotonic() - started:.0f}s")
 
     info = machine()

@@ -38,6 +38,8 @@ class Report:
     suites: list[SuiteResult] = field(default_factory=list)
     soak: SoakResult | None = None
     notes: list[str] = field(default_factory=list)
+    speed: list[tuple[str, float]] = field(default_factory=list)
+    """(when, CPU ms of `calibration.loop_ms`'s fixed loop): the machine's speed before each part."""
 
 
 def machine() -> dict[str, str]:
@@ -266,6 +268,8 @@ def soak_figures(r: SoakResult) -> dict[str, float | int | str]:
 
 def figures(report: Report) -> dict[str, float | int | str]:
     out: dict[str, float | int | str] = {"mode": report.mode}
+    for when, ms in report.speed:
+        out[f"machine_loop_ms_{when}"] = round(ms)
     x = report.extraction
     if x is not None:
         out["extract_articles_per_s"] = round(x.articles_per_s, 1)
@@ -306,6 +310,12 @@ def render(report: Report, info: dict[str, str]) -> str:
         f"Python {info['python']}, load average at end {info['loadavg_at_end']} "
         "(the benchmark's own stack included: a figure above the CPU count does not mean other work)",
     ]
+    if report.speed:
+        checks = ", ".join(f"{when} {ms:.0f}" for when, ms in report.speed)
+        parts.append(
+            f"machine speed (CPU ms of a fixed Python loop, `bench/calibration.py`; lower is faster; "
+            f"it moves between runs on these VMs): {checks}"
+        )
     if report.extraction is not None:
         parts.append(extraction_table(report.extraction))
     if report.peers:
