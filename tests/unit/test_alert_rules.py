@@ -18,6 +18,7 @@ from claimwatch_alert.rules import (
     decide,
     decide_batch,
     family_of,
+    with_changes,
 )
 from claimwatch_schemas import AlertKind, Claim, ConflictingValue, Figure, Qualifier
 from tests.integration.test_alert_support import NATO_KEY, make_claim
@@ -445,3 +446,30 @@ def test_the_fields_compared_for_a_current_value_are_all_of_its_fields() -> None
     figure = figure_from(BASE)
     compared = rules._current_fields(figure)
     assert compared == tuple(getattr(current_value(figure), name) for name in ConflictingValue.model_fields)
+
+
+def test_with_changes_is_model_copy_with_an_update() -> None:
+    history = figure_from(make_claim("a1", 600_000)).history
+    figure = Figure(
+        figure_key=NATO_KEY,
+        value=600_000,
+        qualifier=Qualifier.MORE_THAN,
+        unit="soldiers",
+        metric="killed_or_wounded",
+        first_seen=NOW,
+        last_changed=NOW,
+        history=history,
+    )
+    changes = {"value": 700_000.0, "reported_by": ["a3"]}
+    copied = with_changes(figure, changes)
+    expected = figure.model_copy(update=changes)
+    assert copied == expected
+    assert "reported_by" in copied.__pydantic_fields_set__ - figure.__pydantic_fields_set__
+    assert copied.__pydantic_fields_set__ == expected.__pydantic_fields_set__
+    assert (copied.value, copied.reported_by, figure.value, figure.reported_by) == (
+        700_000,
+        ["a3"],
+        600_000,
+        [],
+    )
+    assert copied.history[0] is figure.history[0]  # shallow, as model_copy is

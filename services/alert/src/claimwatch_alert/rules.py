@@ -21,6 +21,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
+from pydantic import BaseModel
+
 from claimwatch_schemas import (
     Alert,
     AlertKind,
@@ -33,6 +35,7 @@ from claimwatch_schemas import (
 )
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,23 @@ def appended(items: list[T], item: T, limit: int) -> list[T]:
     if len(items) < limit:
         return [*items, item]
     return [items[0], *items[len(items) - limit + 2 :], item] if limit > 1 else items[:1]
+
+
+def with_changes(model: M, changes: Mapping[str, object]) -> M:
+    """`model.model_copy(update=changes)`, ~2x faster: one new `__dict__` instead of pydantic's
+    generic copy (`copy.copy` of the dict, of the fields set, of extra and private attributes).
+    The copy is as shallow and as unvalidated as `model_copy`'s. Corroborations make two copies
+    each, so this was ~40 % of `decide` on the soak's claims."""
+    if model.__pydantic_extra__ is not None or model.__pydantic_private__ is not None:
+        return model.model_copy(
+            update=changes
+        )  # the schemas have neither: extra="forbid", no private attributes
+    copied = model.__class__.__new__(model.__class__)
+    object.__setattr__(copied, "__dict__", {**model.__dict__, **changes})
+    object.__setattr__(copied, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys())
+    object.__setattr__(copied, "__pydantic_extra__", None)
+    object.__setattr__(copied, "__pydantic_private__", None)
+    return copied
 
 
 def _with_reporter(reporters: list[str], count: int, article_id: str, limit: int) -> tuple[list[str], int]:
@@ -169,25 +189,22 @@ def _with_history_value(
 ) -> dict[str, list[FigureValue] | int]:
     """History (and its count) with the claim's value added: a known value gains the article, a
     new one is inserted in date order; beyond `limits.history` values the oldest are dropped."""
-    updated: list[FigureValue] = []
-    found = False
-    for entry in figure.history:
-        if same_value(entry, claim):
-            found = True
-            reporters, count = _with_reporter(
-                entry.reported_by or [entry.article_id],
-                entry.reported_by_count,
-                claim.article_id,
-                limits.reporters,
-            )
-            entry = entry.model_copy(update={"reported_by": reporters, "reported_by_count": count})
-        updated.append(entry)
+    history = figure.history
     count = _history_count(figure)
-    if not found:
-        updated.append(_history_entry(claim, now))
-        count += 1
-    history = sorted(updated, key=_history_sort_key)
-    return {"history": history[-limits.history :], "history_count": count}
+    known = next((at for at, entry in enumerate(history) if same_value(entry, claim)), None)
+    if known is None:
+        ordered = sorted([*history, _history_entry(claim, now)], key=_history_sort_key)
+        return {"history": ordered[-limits.history :], "history_count": count + 1}
+    entry = history[known]
+    reporters, reporter_count = _with_reporter(
+        entry.reported_by or [entry.article_id], entry.reported_by_count, claim.article_id, limits.reporters
+    )
+    updated = [*history]
+    updated[known] = with_changes(entry, {"reported_by": reporters, "reported_by_count": reporter_count})
+    if len(updated) > limits.history:  # stored under a larger limit: sort and trim as on a new value
+        updated = sorted(updated, key=_history_sort_key)[-limits.history :]
+    # Otherwise the order stands: history is stored sorted, and a reporter changes no sort key.
+    return {"history": updated, "history_count": count}
 
 
 def current_value(figure: Figure) -> ConflictingValue:
@@ -319,8 +336,9 @@ def decide(
         reporters, reporter_count = _with_reporter(
             figure.reported_by, figure.reported_by_count, claim.article_id, limits.reporters
         )
-        corroborated = figure.model_copy(
-            update={
+        corroborated = with_changes(
+            figure,
+            {
                 # The value is now known to hold as of the latest report, so a claim published
                 # between the first and the latest report cannot overwrite it: the outcome does
                 # not depend on the order claims arrive in.
@@ -332,15 +350,14 @@ def decide(
                 ),
                 "corroboration_count": max(figure.corroboration_count, len(figure.corroborations)) + 1,
                 **_with_history_value(figure, claim, now, limits),
-            }
+            },
         )
         return Decision(Outcome.CORROBORATION, corroborated)
     if is_older(claim, figure):
-        return Decision(
-            Outcome.OLDER, figure.model_copy(update=_with_history_value(figure, claim, now, limits))
-        )
-    changed = figure.model_copy(
-        update={
+        return Decision(Outcome.OLDER, with_changes(figure, _with_history_value(figure, claim, now, limits)))
+    changed = with_changes(
+        figure,
+        {
             "value": claim.value,
             "value_max": claim.value_max,
             "qualifier": claim.qualifier,
@@ -352,7 +369,7 @@ def decide(
             "corroborations": [_corroboration(claim, now)],
             "corroboration_count": 1,
             **_with_history_value(figure, claim, now, limits),
-        }
+        },
     )
     alerts = [_alert(AlertKind.CHANGED, changed, claim, now, previous=figure)]
     return Decision(Outcome.CHANGED, changed, alerts + _conflict_alerts(changed, claim, siblings, now))
