@@ -36,6 +36,8 @@ from bench.corpus import build_corpus
 from bench.synthetic import synthetic_articles
 from claimwatch.embedded import embedded_servers, ensure_topics, free_port
 from claimwatch_extract.routing import route_article
+from claimwatch_schemas import ConnectionSettings
+from claimwatch_schemas.settings import kafka_compression_type
 
 CACHE = Path(os.environ.get("TMPDIR", "/tmp")) / "claimwatch-alert-soak"
 WARM_UP = 60.0
@@ -101,7 +103,12 @@ async def _drive(
 ) -> None:
     process = psutil.Process(child.pid)
     client = aioredis.Redis.from_url(redis_url, decode_responses=True)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        linger_ms=5,
+        compression_type=kafka_compression_type(ConnectionSettings()),  # as the extract worker
+    )
     await producer.start()
     samples: list[tuple[float, int, float, int]] = []  # t, articles sent, cpu s, rss bytes
     started = time.monotonic()

@@ -26,7 +26,8 @@ from claimwatch.embedded import ensure_topics, free_port, start_tansu
 from claimwatch.supervisor import Supervisor
 from claimwatch_extract.extractor import extract_article
 from claimwatch_extract.language import detect_language
-from claimwatch_schemas import Article
+from claimwatch_schemas import Article, ConnectionSettings
+from claimwatch_schemas.settings import kafka_compression_type
 
 WARM_UP = 20
 
@@ -92,7 +93,12 @@ async def run(count: int) -> None:
         with log_path.open("w", encoding="utf-8") as log:
             supervisor = Supervisor(env=env, out=log)
             worker = psutil.Process(supervisor.start("extract").pid)
-            producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks=-1, enable_idempotence=False)
+            producer = AIOKafkaProducer(
+                bootstrap_servers=bootstrap,
+                acks=-1,
+                enable_idempotence=False,
+                compression_type=kafka_compression_type(ConnectionSettings()),  # as the ingest service
+            )
             await producer.start()
             try:
                 await _send(producer, "articles", warm)

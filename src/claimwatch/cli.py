@@ -23,7 +23,7 @@ from claimwatch_extract.extractor import extract_article
 from claimwatch_ingest.parsing import ArticleInputError, articles_from_file, articles_from_stdin_text
 from claimwatch_ingest.publisher import KafkaArticlePublisher
 from claimwatch_schemas import Article, ConnectionSettings
-from claimwatch_schemas.settings import exposure_problem, kafka_client_options, redact_url
+from claimwatch_schemas.settings import exposure_problem, kafka_producer_options, redact_url
 
 app = typer.Typer(
     name="claimwatch",
@@ -204,7 +204,7 @@ def _post_articles(url: str, articles: list[Article]) -> None:
 
 
 async def _publish_to_kafka(bootstrap: str, topic: str, articles: list[Article]) -> None:
-    publisher = KafkaArticlePublisher(bootstrap, topic, **kafka_client_options(ConnectionSettings()))
+    publisher = KafkaArticlePublisher(bootstrap, topic, **kafka_producer_options(ConnectionSettings()))
     await publisher.start()
     try:
         await publisher.publish(articles)

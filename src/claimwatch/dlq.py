@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaProducer
 
 from claimwatch.reading import read_records
 from claimwatch_schemas import ConnectionSettings
-from claimwatch_schemas.settings import kafka_client_options
+from claimwatch_schemas.settings import kafka_client_options, kafka_producer_options
 
 ERROR_HEADERS = ("claimwatch-error", "claimwatch-error-reason")
 
@@ -76,7 +76,7 @@ def replay_headers(letter: DeadLetter) -> list[tuple[str, bytes]]:
 
 async def replay(settings: ConnectionSettings, topic: str, letters: list[DeadLetter]) -> int:
     """Publishes the original bytes again onto `topic` (acks=all); returns how many were replayed."""
-    producer = AIOKafkaProducer(**kafka_client_options(settings), acks="all", enable_idempotence=False)
+    producer = AIOKafkaProducer(**kafka_producer_options(settings), acks="all", enable_idempotence=False)
     await producer.start()
     try:
         for letter in letters:

@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaClient, AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.protocol.fetch import FetchRequest
+from aiokafka.record.memory_records import MemoryRecords
 
 Record = tuple[bytes | None, bytes | None]
 
@@ -26,6 +28,39 @@ async def produce_raw(
             await producer.send_and_wait(topic, value=value, key=key, partition=partition)
     finally:
         await producer.stop()
+
+
+CODECS = {0: "none", 1: "gzip", 2: "snappy", 3: "lz4", 4: "zstd"}
+
+
+async def batch_codecs(bootstrap: str, topic: str) -> list[str]:
+    """The codec of every record batch stored in `topic`, read by raw Fetch requests (a consumer
+    hands out records, not the batches they came in)."""
+    client = AIOKafkaClient(bootstrap_servers=bootstrap)
+    await client.bootstrap()
+    codecs: list[str] = []
+    try:
+        await client._wait_on_metadata(topic)
+        for partition in sorted(client.cluster.partitions_for_topic(topic) or []):
+            leader = client.cluster.leader_for_partition(TopicPartition(topic, partition))
+            offset = 0
+            while True:
+                request = FetchRequest(100, 1, 8 << 20, 0, [(topic, [(partition, offset, 8 << 20)])])
+                response = await client.send(leader, request)
+                ((_, (answer,)),) = response.topics  # the fields between vary by version
+                error, data = answer[1], answer[-1]
+                assert error == 0, f"fetch of {topic}/{partition} failed with error {error}"
+                records = MemoryRecords(data or b"")
+                found = False
+                while (batch := records.next_batch()) is not None:
+                    codecs.append(CODECS[batch.compression_type])
+                    offset = batch.next_offset
+                    found = True
+                if not found:
+                    break
+    finally:
+        await client.close()
+    return codecs
 
 
 async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:

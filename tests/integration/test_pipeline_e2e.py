@@ -12,6 +12,7 @@ import httpx
 
 from claimwatch.reading import read_records
 from claimwatch_schemas import ConnectionSettings
+from tests.integration.kafka_support import batch_codecs
 from tests.integration.services import running_services
 
 NATO_FIGURE = "RU/killed_or_wounded/soldiers/total/nato"
@@ -45,6 +46,10 @@ async def test_seeds_flow_through_every_service(settings: ConnectionSettings, se
 
     claims = [json.loads(record.value) for record in claim_records]
     alerts = [json.loads(record.value) for record in alert_records]
+    # Every service compresses what it produces (CLAIMWATCH_KAFKA_COMPRESSION, zstd by default).
+    topics = (settings.topic_articles, settings.topic_claims, settings.topic_alerts)
+    codecs = {topic: set(await batch_codecs(settings.kafka_bootstrap, topic)) for topic in topics}
+    assert codecs == {topic: {"zstd"} for topic in topics}  # an empty topic would give set()
     nato = [c for c in claims if c["figure_key"] == NATO_FIGURE]
     assert sorted((c["article_id"], c["value"], c["qualifier"], c["metric"], c["subject"]) for c in nato) == [
         ("000_b4aa9eae918a7afd", 600000, "more_than", "killed_or_wounded", "RU"),

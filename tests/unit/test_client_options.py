@@ -13,6 +13,7 @@ from claimwatch_schemas import ConnectionSettings
 from claimwatch_schemas.settings import (
     exposure_problem,
     kafka_client_options,
+    kafka_producer_options,
     redact_url,
     redis_client_options,
 )
@@ -22,6 +23,21 @@ def test_plaintext_by_default() -> None:
     options = kafka_client_options(ConnectionSettings(kafka_bootstrap="k1:9092,k2:9092"))
     assert options == {"bootstrap_servers": "k1:9092,k2:9092", "security_protocol": "PLAINTEXT"}
     assert faust_credentials(ConnectionSettings()) is None
+
+
+def test_producers_compress_with_zstd_unless_told_otherwise() -> None:
+    from claimwatch_extract.app import app
+
+    assert kafka_producer_options(ConnectionSettings(kafka_bootstrap="k1:9092")) == {
+        "bootstrap_servers": "k1:9092",
+        "security_protocol": "PLAINTEXT",
+        "compression_type": "zstd",
+    }
+    assert kafka_producer_options(ConnectionSettings(kafka_compression="none"))["compression_type"] is None
+    assert kafka_producer_options(ConnectionSettings(kafka_compression="lz4"))["compression_type"] == "lz4"
+    assert app.conf.producer_compression_type == "zstd"  # the extract worker's Faust producer
+    with pytest.raises(ValueError, match="kafka_compression"):
+        ConnectionSettings(kafka_compression="brotli")  # type: ignore[arg-type]  # the wrong value under test
 
 
 def test_sasl_ssl_passes_user_password_mechanism_and_a_verifying_context() -> None:

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 KafkaSecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 KafkaSaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+KafkaCompression = Literal["none", "gzip", "snappy", "lz4", "zstd"]
 
 
 class ConnectionSettings(BaseSettings):
@@ -40,6 +41,10 @@ class ConnectionSettings(BaseSettings):
     kafka_ssl_cafile: str | None = Field(default=None, description="CA bundle that signs the brokers' certs.")
     kafka_ssl_certfile: str | None = Field(default=None, description="Client certificate (mutual TLS).")
     kafka_ssl_keyfile: str | None = Field(default=None, description="Key of the client certificate.")
+    kafka_compression: KafkaCompression = Field(
+        default="zstd",
+        description="Codec of the record batches the services produce (consumers read any codec).",
+    )
     redis_ssl_ca_certs: str | None = Field(default=None, description="CA bundle for `rediss://` URLs.")
     redis_socket_timeout: float = Field(
         default=5.0, gt=0, description="Seconds a Redis command may take before it counts as failed."
@@ -84,6 +89,16 @@ def kafka_client_options(settings: ConnectionSettings) -> dict[str, Any]:
             settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None
         )
     return options
+
+
+def kafka_compression_type(settings: ConnectionSettings) -> str | None:
+    """aiokafka's (and Faust's) `compression_type` for the configured codec: None for none."""
+    return None if settings.kafka_compression == "none" else settings.kafka_compression
+
+
+def kafka_producer_options(settings: ConnectionSettings) -> dict[str, Any]:
+    """`kafka_client_options` and the compression of every producer the services run."""
+    return {**kafka_client_options(settings), "compression_type": kafka_compression_type(settings)}
 
 
 def redis_client_options(settings: ConnectionSettings) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from claimwatch_alert.feed import FeedEntry
 from claimwatch_alert.retry import TRANSIENT_ERRORS, Backoff, sleep_unless
 from claimwatch_alert.settings import AlertSettings
 from claimwatch_schemas import Alert, Claim
-from claimwatch_schemas.settings import kafka_client_options
+from claimwatch_schemas.settings import kafka_client_options, kafka_producer_options
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def make_consumer(settings: AlertSettings) -> AIOKafkaConsumer:
 def make_producer(settings: AlertSettings) -> AIOKafkaProducer:
     # Tansu rejects idempotent producers; acks=all still waits for the write.
     return AIOKafkaProducer(
-        **kafka_client_options(settings), acks="all", enable_idempotence=False, linger_ms=0
+        **kafka_producer_options(settings), acks="all", enable_idempotence=False, linger_ms=0
     )
 
 

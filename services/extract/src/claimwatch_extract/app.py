@@ -9,6 +9,7 @@ import faust
 
 from claimwatch_extract.partitioner import partition
 from claimwatch_extract.settings import ExtractSettings, faust_credentials
+from claimwatch_schemas.settings import kafka_compression_type
 
 settings = ExtractSettings()
 
@@ -30,6 +31,7 @@ app = faust.App(
     consumer_auto_offset_reset="earliest",
     # acks=all; Tansu cannot do idempotent producers, so Faust's default (off) stays.
     producer_acks=-1,
+    producer_compression_type=kafka_compression_type(settings),
     # A record that reached `articles` must fit into the dead-letter topic whole (original bytes).
     producer_max_request_size=MAX_RECORD_BYTES,
     # The claims of a batch of articles go out as one record batch per partition (see agents.py).

@@ -19,7 +19,7 @@ from claimwatch_ingest.settings import IngestSettings
 from claimwatch_schemas.runtime import tune_garbage_collector
 from claimwatch_schemas.settings import (
     exposure_problem,
-    kafka_client_options,
+    kafka_producer_options,
     redact_url,
     redis_client_options,
 )
@@ -29,7 +29,7 @@ log = logging.getLogger("claimwatch.ingest")
 
 def build_app(settings: IngestSettings) -> FastAPI:
     publisher = KafkaArticlePublisher(
-        settings.kafka_bootstrap, settings.topic_articles, **kafka_client_options(settings)
+        settings.kafka_bootstrap, settings.topic_articles, **kafka_producer_options(settings)
     )
     redis_client = aioredis.Redis.from_url(settings.redis_url, **redis_client_options(settings))
     app = create_app(

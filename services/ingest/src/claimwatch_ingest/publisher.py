@@ -34,7 +34,8 @@ class KafkaArticlePublisher:
     """Publishes with acks=all and waits for every record's acknowledgement."""
 
     def __init__(self, bootstrap: str, topic: str, **producer_options: object) -> None:
-        """`producer_options` are aiokafka's: pass `kafka_client_options(settings)` for SASL/TLS."""
+        """`producer_options` are aiokafka's: pass `kafka_producer_options(settings)` for SASL/TLS
+        and compression."""
         self.topic = topic
         self._options: dict[str, object] = {
             "acks": "all",
