@@ -78,6 +78,7 @@ async def consume_claims(
     stopping: asyncio.Event,
     *,
     batch_ms: int = 500,
+    max_records: int = 500,
     backoff: Backoff | None = None,
     crash_before_state: bool = False,
 ) -> None:
@@ -90,7 +91,7 @@ async def consume_claims(
     retry = backoff or Backoff()
     while not stopping.is_set():
         try:
-            await _consume_batch(consumer, apply, dead_letter, batch_ms, crash_before_state)
+            await _consume_batch(consumer, apply, dead_letter, batch_ms, max_records, crash_before_state)
         except TRANSIENT_ERRORS as error:
             delay = retry.next_delay()
             log.warning("claims: %s: %s; retrying in %.1fs", type(error).__name__, error, delay)
@@ -104,22 +105,18 @@ UNTRACKED_MARK = b'"tracked":false'
 state, so they are skipped before validation. A quote inside a string value is escaped (\\"), so
 evidence text cannot fake the mark; a record spelling it otherwise is validated as usual."""
 
-# 200, not 500: while the broker lagged, polls filled up to the limit and the service's RSS grew
-# with them (10-minute 50/s soak: +8.4 MB after warm-up with 500, +3.0 MB with 200); a burst's
-# throughput did not change (quick run: 118.8 articles/s, 115.2 with 500).
-MAX_BATCH_RECORDS = 200
-
 
 async def _consume_batch(
     consumer: AIOKafkaConsumer,
     apply: ApplyBatch,
     dead_letter: DeadLetterSink,
     batch_ms: int,
+    max_records: int,
     crash_before_state: bool = False,
 ) -> None:
     """One poll: the valid tracked claims applied in one transaction, bad records dead-lettered,
     then the offsets committed (only after the state transaction's EXEC)."""
-    batches = await consumer.getmany(timeout_ms=batch_ms, max_records=MAX_BATCH_RECORDS)
+    batches = await consumer.getmany(timeout_ms=batch_ms, max_records=max_records)
     if not batches:
         return
     try:

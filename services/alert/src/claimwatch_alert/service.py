@@ -156,6 +156,7 @@ class AlertService:
                     self.apply,
                     dead_letters,
                     stopping,
+                    max_records=settings.alert_poll_records,
                     crash_before_state=settings.alert_crash_before_state,
                 ),
                 name="claims",

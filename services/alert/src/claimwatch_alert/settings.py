@@ -39,6 +39,12 @@ class AlertSettings(ConnectionSettings):
         description="Allow webhooks to loopback, private and link-local addresses (off: no SSRF).",
     )
     alert_session_timeout_ms: int = Field(default=10_000, description="Kafka consumer session timeout.")
+    alert_poll_records: int = Field(
+        default=500,
+        ge=1,
+        description="Most claims records one poll takes, applied as one Redis transaction: a figure "
+        "several claims of a poll state is written once.",
+    )
     alert_claim_idle_ms: int = Field(
         default=60_000, description="Feed entries pending this long at another consumer are taken over."
     )
