@@ -346,3 +346,30 @@ def test_a_feed_entry_from_before_the_id_and_key_fields_reads_them_from_its_aler
     entry = feed.parse_entry("1-0", {"alert": alert.model_dump_json()})
     assert (entry.stored_alert_id, entry.stored_figure_key) == (None, None)
     assert (entry.alert_id, entry.figure_key) == (alert.alert_id, NATO_KEY)
+
+
+async def _whole_family_reads(client: aioredis.Redis) -> int:
+    """HGETALL calls the server ran so far (in scripts too): a family hash read whole."""
+    stats = await client.info("commandstats")
+    return int(stats.get("cmdstat_hgetall", {}).get("calls", 0))
+
+
+async def test_only_a_claim_that_may_change_a_value_reads_its_family_hash_whole(
+    redis_client: aioredis.Redis,
+) -> None:
+    store = FigureStore(redis_client, Keys("families:"), clock=fixed_clock)
+    await store.apply_batch(
+        [make_claim("nato-1", 600_000), make_claim("kremlin-1", 600_000, source="Kremlin")]
+    )
+    before = await _whole_family_reads(redis_client)
+
+    corroborated = await store.apply_batch(
+        [make_claim("nato-2", 600_000, day=3), make_claim("kremlin-2", 600_000, source="Kremlin", day=3)]
+    )
+    assert [d.outcome for d in corroborated] == [Outcome.CORROBORATION, Outcome.CORROBORATION]
+    assert await _whole_family_reads(redis_client) == before
+
+    changed = await store.apply_batch([make_claim("kremlin-3", 450_000, source="Kremlin", day=4)])
+    assert [a.kind for d in changed for a in d.alerts] == [AlertKind.CHANGED, AlertKind.CONFLICT]
+    assert [(c.figure_key, c.value) for c in changed[0].alerts[1].conflicts] == [(NATO_KEY, 600_000)]
+    assert await _whole_family_reads(redis_client) == before + 1

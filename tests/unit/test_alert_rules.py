@@ -17,6 +17,7 @@ from claimwatch_alert.rules import (
     current_value,
     decide,
     decide_batch,
+    families_that_may_change,
     family_of,
     with_changes,
 )
@@ -473,3 +474,17 @@ def test_with_changes_is_model_copy_with_an_update() -> None:
         [],
     )
     assert copied.history[0] is figure.history[0]  # shallow, as model_copy is
+
+
+def test_families_that_may_change_are_those_of_new_figures_and_other_values() -> None:
+    nato = figure_from(make_claim("a1", 600_000))
+    kremlin_claim = make_claim("k1", 450_000, source="Kremlin")
+    kyiv = make_claim("u1", 10, metric="drones_intercepted", unit="drones", source="Kyiv")
+    figures = {nato.figure_key: nato, kremlin_claim.figure_key: None, kyiv.figure_key: figure_from(kyiv)}
+    corroborations = [make_claim("a2", 600_000, qualifier=Qualifier.EXACT), kyiv]
+
+    assert rules.families_that_may_change(corroborations, figures) == set()
+    assert families_that_may_change([*corroborations, kremlin_claim], figures) == {family_of(nato.figure_key)}
+    assert families_that_may_change([make_claim("a3", 700_000)], figures) == {family_of(nato.figure_key)}
+    untracked = make_claim("a4", 700_000, tracked=False)
+    assert families_that_may_change([untracked], figures) == set()

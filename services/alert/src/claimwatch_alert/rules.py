@@ -413,6 +413,20 @@ class BatchDecision:
         return families
 
 
+def families_that_may_change(claims: Sequence[Claim], figures: Mapping[str, Figure | None]) -> set[str]:
+    """The families in which applying `claims` in order may give a figure a new current value
+    (`new` or `changed`, the outcomes that look at the other sources' values), given the figures
+    as they stand: those with a tracked claim whose figure is missing or holds another value or
+    range. Elsewhere every claim leaves its figure's value as it was (a corroboration, or a
+    duplicate), so no claim after it in the batch sees another one either."""
+    return {
+        family_of(claim.figure_key)
+        for claim in claims
+        if claim.tracked
+        and ((figure := figures.get(claim.figure_key)) is None or not same_value(figure, claim))
+    }
+
+
 def _current_fields(value: Sibling) -> tuple[object, ...]:
     """What `current_value` keeps of a figure (every field of `ConflictingValue`)."""
     return (value.figure_key, value.source, value.value, value.value_max, value.qualifier, value.published_at)
@@ -430,8 +444,9 @@ def decide_batch(
     """`decide` for each claim in order, each seeing the state the claims before it left.
 
     `figures` holds the current state of every figure the claims touch (None: not yet seen),
-    `family_values` the current values of the figures of each of their families, `applied` the
-    claim ids among them applied before. A claim given twice is applied once, then a duplicate.
+    `family_values` the current values of the figures of each of their families (of a family
+    outside `families_that_may_change`, the claims' own figures' values are enough), `applied`
+    the claim ids among them applied before. A claim given twice is applied once, then a duplicate.
     """
     current: dict[str, Figure | None] = dict(figures)
     families: dict[str, dict[str, Sibling]] = {name: dict(values) for name, values in family_values.items()}
