@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
@@ -42,9 +43,48 @@ _SAMPLE_CHARS = 350
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
+# py3langid's byte DFA (an Aho-Corasick automaton over byte n-grams of up to 6 bytes) forgets
+# what came more than this many bytes before: after any 6 bytes, from whatever state, it is in
+# the state those 6 bytes lead to from the start (tests/unit/test_extract_language.py checks it).
+_DFA_MEMORY = 6
+
+
+class _Identifier(LanguageIdentifier):  # type: ignore[misc]
+    """py3langid's identifier, walking its byte DFA for all positions of a sample at once: the
+    state after each byte is the one the 6 bytes up to it lead to from the start, so numpy takes
+    six steps over the whole sample instead of Python one step per byte."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.next_state = np.frombuffer(self.tk_nextmove, dtype=np.dtype(self.tk_nextmove.typecode))
+        self.row_start = np.asarray(self._rowbase, dtype=np.intp)
+        self.feature_at = np.asarray(self.tk_output, dtype=np.intp)
+
+    def states(self, data: bytes) -> Any:
+        """The DFA's state after each byte of `data` (what py3langid's walk passes through)."""
+        codes = np.frombuffer(data, dtype=np.uint8)
+        states = np.zeros(len(codes), dtype=np.intp)
+        for back in range(min(_DFA_MEMORY, len(codes)) - 1, -1, -1):
+            # each position reads the byte `back` places before it (the first ones from the start)
+            states[back:] = self.next_state[self.row_start[states[back:]] + codes[: len(codes) - back]]
+        return states
+
+    def _raw_score(self, text: bytes) -> Any:
+        """What py3langid's `_raw_score` gives: its `_sparse_score` of the features counted in
+        the order each first turns up (the order the product sums in)."""
+        features = self.feature_at[self.states(text)]
+        features = features[features >= 0]
+        if not len(features):
+            return super()._raw_score(text)
+        found, first, counts = np.unique(features, return_index=True, return_counts=True)
+        order = np.argsort(first)
+        rows = np.take(self.nb_ptc, found[order], axis=0)
+        return np.log1p(counts[order].astype(np.float32)) @ rows + self.nb_pc
+
+
 @cache
 def _identifier() -> LanguageIdentifier:
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident = _Identifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident.set_languages(_CANDIDATES)
     # The model's float16 table, restricted to our languages (column-major), as a row-major
     # float32 copy: numpy then gathers an article's rows without converting each value, and
