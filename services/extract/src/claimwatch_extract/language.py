@@ -97,7 +97,9 @@ def _identifier() -> LanguageIdentifier:
 def detect_language(text: str) -> str | None:
     """'de', 'en', another ISO 639-1 code, or None for text without words."""
     sample = text[:_SAMPLE_CHARS]
-    if len(_LETTERS.findall(sample)) < 2:
+    # two words or more: what findall finds first, without scanning the rest of the sample
+    first = _LETTERS.search(sample)
+    if first is None or _LETTERS.search(sample, first.end()) is None:
         return None
     lang, _ = _identifier().classify(sample)
     return str(lang)
