@@ -52,21 +52,29 @@ _DFA_MEMORY = 6
 class _Identifier(LanguageIdentifier):  # type: ignore[misc]
     """py3langid's identifier, walking its byte DFA for all positions of a sample at once: the
     state after each byte is the one the 6 bytes up to it lead to from the start, so numpy takes
-    six steps over the whole sample instead of Python one step per byte."""
+    five steps over the whole sample (the first two bytes in one) instead of Python one per byte."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.next_state = np.frombuffer(self.tk_nextmove, dtype=np.dtype(self.tk_nextmove.typecode))
         self.row_start = np.asarray(self._rowbase, dtype=np.intp)
         self.feature_at = np.asarray(self.tk_output, dtype=np.intp)
+        every_byte = np.arange(256, dtype=np.intp)
+        after_one = self.next_state[self.row_start[0] + every_byte]
+        # the state two bytes lead to from the start, by the bytes (the first times 256 plus the second)
+        self.after_two = self.next_state[(self.row_start[after_one][:, None] + every_byte).ravel()]
+        # a byte that leaves the start state as it is: put before the sample, it gives the first
+        # positions six bytes too
+        self.blank = bytes([int(np.flatnonzero(after_one == 0)[0])])
 
     def states(self, data: bytes) -> Any:
         """The DFA's state after each byte of `data` (what py3langid's walk passes through)."""
-        codes = np.frombuffer(data, dtype=np.uint8)
-        states = np.zeros(len(codes), dtype=np.intp)
-        for back in range(min(_DFA_MEMORY, len(codes)) - 1, -1, -1):
-            # each position reads the byte `back` places before it (the first ones from the start)
-            states[back:] = self.next_state[self.row_start[states[back:]] + codes[: len(codes) - back]]
+        size = len(data)
+        # each position's six bytes: the five before it (blanks before the sample) and its own
+        codes = np.frombuffer(self.blank * (_DFA_MEMORY - 1) + data, dtype=np.uint8).astype(np.intp)
+        states = self.after_two[(codes[:size] << 8) | codes[1 : size + 1]]
+        for offset in range(2, _DFA_MEMORY):
+            states = self.next_state[self.row_start[states] + codes[offset : offset + size]]
         return states
 
     def _raw_score(self, text: bytes) -> Any:
@@ -77,8 +85,8 @@ class _Identifier(LanguageIdentifier):  # type: ignore[misc]
         if not len(features):
             return super()._raw_score(text)
         found, first, counts = np.unique(features, return_index=True, return_counts=True)
-        order = np.argsort(first)
-        rows = np.take(self.nb_ptc, found[order], axis=0)
+        order = first.argsort()
+        rows = self.nb_ptc.take(found[order], axis=0)
         return np.log1p(counts[order].astype(np.float32)) @ rows + self.nb_pc
 
 
