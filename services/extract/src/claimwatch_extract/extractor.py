@@ -303,6 +303,9 @@ def _word_char_before(text: str, pos: int) -> bool:
     return pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_")
 
 
+_WORD_RUN: Final = re.compile(r"\w+")
+
+
 class _WordsBefore:
     r"""`(?<![\w])(?:head|...)\s+(?:tail\s+|...)?$` under re.IGNORECASE, searched in the window that
     ends where a mention begins: whether the window ends with a head word ('in', 'from') and maybe a
@@ -312,7 +315,9 @@ class _WordsBefore:
 
     def __init__(self, heads: tuple[str, ...], tails: tuple[str, ...]) -> None:
         """`heads` and `tails`: lower-case words, a tail maybe several ('city of')."""
+        assert all(_WORD_RUN.fullmatch(head) for head in heads)  # what `_head_ends` relies on
         self.heads = heads
+        self._head_set = frozenset(heads)
         self.tails: dict[str, list[list[str]]] = {}  # by its last word: the words before it
         for tail in tails:
             words = tail.split()
@@ -356,11 +361,13 @@ class _WordsBefore:
         return False
 
     def _head_ends(self, text: str, start: int, low: str) -> bool:
-        """Whether the word at `start` (lower-cased: `low`) ends with a head no word character precedes."""
-        for head in self.heads:
-            if low.endswith(head) and not _word_char_before(text, start + len(low) - len(head)):
-                return True
-        return False
+        """Whether the word at `start` (lower-cased: `low`) ends with a head no word character
+        precedes: heads are made of word characters, so that head is the whole run of them that
+        ends the word (and does not go on before it)."""
+        run = len(low)
+        while run > 0 and _word_char_before(text, start + run):
+            run -= 1
+        return low[run:] in self._head_set and not _word_char_before(text, start + run)
 
 
 # White space as `re`'s \s and `str.isspace()` read it; for ASCII, \t\n\v\f\r, \x1c-\x1f and ' '.
