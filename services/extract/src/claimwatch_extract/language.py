@@ -80,14 +80,33 @@ class _Identifier(LanguageIdentifier):  # type: ignore[misc]
     def _raw_score(self, text: bytes) -> Any:
         """What py3langid's `_raw_score` gives: its `_sparse_score` of the features counted in
         the order each first turns up (the order the product sums in)."""
-        features = self.feature_at[self.states(text)]
-        features = features[features >= 0]
-        if not len(features):
+        found, counts = _counted_in_first_seen_order(self.feature_at[self.states(text)])
+        if not len(found):
             return super()._raw_score(text)
-        found, first, counts = np.unique(features, return_index=True, return_counts=True)
-        order = first.argsort()
-        rows = self.nb_ptc.take(found[order], axis=0)
-        return np.log1p(counts[order].astype(np.float32)) @ rows + self.nb_pc
+        rows = self.nb_ptc.take(found, axis=0)
+        return np.log1p(counts.astype(np.float32)) @ rows + self.nb_pc
+
+
+def _counted_in_first_seen_order(values: Any) -> tuple[Any, Any]:
+    """The distinct `values` that are not negative (features; -1 is none) in the order each first
+    turns up, and how often each does: `np.unique` with first indices and counts, reordered by
+    those indices, in fewer numpy calls (one sort of each value with its position in the low bits)."""
+    shift = len(values).bit_length()
+    keyed = np.sort((values << shift) | np.arange(len(values)))  # by value, then position
+    keyed = keyed[keyed.searchsorted(0) :]  # the negative values sort first
+    size = len(keyed)
+    if not size:
+        return keyed, keyed
+    value_of = keyed >> shift
+    begins = np.empty(size, dtype=bool)  # where a value's run begins in `keyed`
+    begins[0] = True
+    np.not_equal(value_of[1:], value_of[:-1], out=begins[1:])
+    starts = begins.nonzero()[0]
+    ends = np.empty_like(starts)
+    ends[:-1] = starts[1:]
+    ends[-1] = size
+    order = (keyed[starts] & ((1 << shift) - 1)).argsort()  # by the position each is first seen at
+    return value_of[starts][order], (ends - starts)[order]
 
 
 @cache
