@@ -278,15 +278,14 @@ class FigureStore:
                         *claim_ids,
                     )
                     figures = await self._figures_read(pipe, figure_keys, raw_figures, raw_lists)
-                    family_values = {
-                        family: {
-                            key: self._values.parse(raw)
-                            for key, raw in zip(members[family], own, strict=True)
-                            if raw is not None
-                        }
-                        for family, own in zip(families, raw_own, strict=True)
-                    }
-                    family_values.update(await self._whole_families(pipe, tracked, figures))
+                    family_values = await self._whole_families(pipe, tracked, figures)
+                    for family, own in zip(families, raw_own, strict=True):
+                        if family not in family_values:  # the batch's own entries are enough there
+                            family_values[family] = {
+                                key: self._values.parse(raw)
+                                for key, raw in zip(members[family], own, strict=True)
+                                if raw is not None
+                            }
                     batch = decide_batch(
                         claims,
                         figures=figures,
