@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import platform
@@ -208,6 +209,11 @@ def soak_tables(r: SoakResult) -> str:
         + [f"{n} MB" for n in SERVICES],
         rows,
     )
+    cpu_rows = []
+    for earlier, s in itertools.pairwise(r.samples):
+        busy = s.cpu_percent_since(earlier)
+        cpu_rows.append([f"{s.at:.0f}", s.phase, *[_f(busy.get(n, math.nan), 0) for n in SERVICES]])
+    cpu = _table(["t s", "phase"] + [f"{n} CPU %" for n in SERVICES], cpu_rows)
     base, end = r.baseline, r.end
     growth, per_minute = r.growth_mb(), r.growth_mb_per_minute()
     mem_rows = []
@@ -242,7 +248,8 @@ def soak_tables(r: SoakResult) -> str:
         f"p50 {_f(lat['p50'], 0)} ms, p99 {_f(lat['p99'], 0)} ms; memory {memory_verdict} "
         f"(flat: ingest, extract and alert each grow < {FLAT_MB:g} MB after warm-up)"
     )
-    return "\n\n".join([samples, memory, summary])
+    cpu_title = "CPU of each process since the previous sample, in % of one core"
+    return "\n\n".join([samples, f"{cpu_title}\n\n{cpu}", memory, summary])
 
 
 def soak_figures(r: SoakResult) -> dict[str, float | int | str]:
@@ -456,6 +463,7 @@ def soak_json(r: SoakResult) -> dict[str, Any]:
                 "window_alerts": s.window_alerts,
                 "window_accept_to_alert_ms": {"p50": _pct(s.window_ms, 50), "p99": _pct(s.window_ms, 99)},
                 "rss_bytes": s.rss,
+                "cpu_seconds": s.cpu,
             }
             for s in r.samples
         ],

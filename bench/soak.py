@@ -4,9 +4,9 @@ Same stack, warm-up and synthetic articles as the end-to-end part (each article 
 own, so each must produce a `new` alert). The articles are built before the stack starts (the
 pure extractor checks every lead sentence, ~2.6 ms each) so the client does little during the
 run. They are posted one per request on a fixed schedule (open loop) for `seconds`; every `every`
-seconds the RSS of each service process, the articles accepted (records on `articles`) and alerted
-(records on `alerts`) so far, and the accept->alert latency of the alerts seen since the previous
-sample are recorded. After the offer the run waits for the backlog to drain.
+seconds the RSS and CPU time of each service process, the articles accepted (records on
+`articles`) and alerted (records on `alerts`) so far, and the accept->alert latency of the alerts
+seen since the previous sample are recorded. After the offer the run waits for the backlog to drain.
 
 Memory growth of a process = its RSS at the end of the offer minus its RSS at the first sample
 after the first minute (the warm-up: caches, pools, consumer buffers fill then).
@@ -49,10 +49,19 @@ class SoakSample:
     window_alerts: int  # alerts seen since the previous sample
     window_ms: list[float]  # their accept->alert latencies
     rss: dict[str, int]
+    cpu: dict[str, float]  # user + system seconds so far
 
     @property
     def lag(self) -> int:
         return self.accepted - self.alerted
+
+    def cpu_percent_since(self, earlier: SoakSample) -> dict[str, float]:
+        """Each process's CPU between the two samples, in % of one core."""
+        span = self.at - earlier.at
+        return {
+            n: 100 * (self.cpu[n] - earlier.cpu.get(n, 0.0)) / span if span > 0 else math.nan
+            for n in self.cpu
+        }
 
 
 @dataclass
@@ -133,7 +142,7 @@ class _Live:
         return sum(getattr(t, attr) is not None for t in self.tracks.values())
 
     async def sample(self, at: float, phase: str) -> SoakSample:
-        rss = (await asyncio.to_thread(sample)).rss
+        processes = await asyncio.to_thread(sample)
         new = [t for t in self.tracks.values() if t.alerted is not None and t.article_id not in self.counted]
         self.counted.update(t.article_id for t in new)
         window = [(t.alerted - t.accepted) * 1000 for t in new if t.alerted and t.accepted]
@@ -145,17 +154,25 @@ class _Live:
             alerted=self.count("alerted"),
             window_alerts=len(new),
             window_ms=window,
-            rss={n: rss[n] for n in SERVICES if n in rss},
+            rss={n: processes.rss[n] for n in SERVICES if n in processes.rss},
+            cpu={n: processes.cpu[n] for n in SERVICES if n in processes.cpu},
         )
 
 
-def _progress_line(s: SoakSample) -> str:
+def _progress_line(s: SoakSample, previous: SoakSample | None) -> str:
     mem = " ".join(f"{n} {s.rss.get(n, 0) / MB:.0f}" for n in SERVICES)
+    cpu = s.cpu_percent_since(previous) if previous is not None else {}
+    busy = " ".join(f"{n} {cpu[n]:.0f}" for n in SERVICES if n in cpu)
     p50, p99 = percentile(s.window_ms, 50), percentile(s.window_ms, 99)
     return (
         f"[soak] {s.phase} t={s.at:.0f}s posted {s.posted} accepted {s.accepted} alerted {s.alerted} "
-        f"lag {s.lag}; window p50/p99 {p50:.0f}/{p99:.0f} ms; RSS MB {mem}"
+        f"lag {s.lag}; window p50/p99 {p50:.0f}/{p99:.0f} ms; RSS MB {mem}; CPU % {busy}"
     )
+
+
+def _record(out: list[SoakSample], sample: SoakSample, progress: IO[str]) -> None:
+    print(_progress_line(sample, out[-1] if out else None), file=progress)
+    out.append(sample)
 
 
 async def _offer(
@@ -180,12 +197,10 @@ async def _offer_phase(
         await asyncio.wait({sender}, timeout=max(0.0, t0 + tick - time.monotonic()))
         if sender.done():
             break
-        out.append(await live.sample(time.monotonic() - t0, "offer"))
-        print(_progress_line(out[-1]), file=progress)
+        _record(out, await live.sample(time.monotonic() - t0, "offer"), progress)
         tick += every
     await sender
-    out.append(await live.sample(time.monotonic() - t0, "offer"))
-    print(_progress_line(out[-1]), file=progress)
+    _record(out, await live.sample(time.monotonic() - t0, "offer"), progress)
 
 
 async def _drain_phase(
@@ -201,11 +216,9 @@ async def _drain_phase(
         if now_seen > seen:
             seen, last_new = now_seen, time.monotonic()
         if time.monotonic() - last_sample >= every:
-            out.append(await live.sample(time.monotonic() - t0, "drain"))
-            print(_progress_line(out[-1]), file=progress)
+            _record(out, await live.sample(time.monotonic() - t0, "drain"), progress)
             last_sample = time.monotonic()
-    out.append(await live.sample(time.monotonic() - t0, "drain"))
-    print(_progress_line(out[-1]), file=progress)
+    _record(out, await live.sample(time.monotonic() - t0, "drain"), progress)
 
 
 async def _soak(
